@@ -1,0 +1,1 @@
+"""adrsite: architectural decision records, written in pull requests and indexed from git."""

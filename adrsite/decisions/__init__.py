@@ -1,0 +1,1 @@
+"""The one Django app (ADR 2): models, indexing service, queries, views."""

@@ -1,0 +1,142 @@
+"""Records layer: find the ADR folder, list its decisions, and resolve links between them.
+
+Pure core, no Django. The folder is found as adr-tools finds it (a `.adr-dir`
+file, walking up from the current directory) and also at the usual places.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from adrsite.records.model import ERROR, Problem, Record
+from adrsite.records.parse import parse, parse_file_name
+
+# Where a folder of ADRs usually lives, in the order they are tried.
+USUAL_DIRS = ("adr", "doc/adr", "docs/adr", "docs/decisions", "doc/decisions", "docs/architecture/decisions")
+_NOT_DECISIONS = {"readme.md", "index.md", "template.md", "adr-template.md", "changelog.md"}
+_SKIPPED_DIRS = {"templates", "template", "node_modules"}
+
+
+class FolderError(Exception):
+    """The ADR folder cannot be found or read; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    root: Path  # the repository root (or the start directory outside git)
+    path: Path  # the ADR folder
+
+    @property
+    def relative(self) -> str:
+        return self.path.relative_to(self.root).as_posix() if self.path != self.root else "."
+
+
+def find_repository_root(start: Path) -> Path:
+    """The nearest directory at or above `start` holding `.git`, else `start`."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def find_folder(start: Path, override: str | None = None) -> Folder:
+    """The ADR folder for a command run in `start`; `override` is `--dir`."""
+    root = find_repository_root(start)
+    if override:
+        path = (start / override).resolve()
+        return Folder(root if path.is_relative_to(root) else path, path)
+    for directory in (start.resolve(), *start.resolve().parents):
+        marker = directory / ".adr-dir"
+        if marker.is_file():
+            named = marker.read_text(encoding="utf-8").strip()
+            return Folder(root, (directory / named).resolve())
+        for usual in USUAL_DIRS:
+            if (directory / usual).is_dir():
+                return Folder(root, directory / usual)
+        if directory == root:
+            break
+    raise FolderError(
+        f"no ADR folder found in {start} or above (looked for .adr-dir, "
+        f"{', '.join(USUAL_DIRS)}); run 'adr init' or pass --dir"
+    )
+
+
+def is_decision_file(name: str) -> bool:
+    """Markdown files that are decisions: not READMEs, indexes, templates or hidden files."""
+    lowered = name.lower()
+    if not lowered.endswith((".md", ".markdown")) or lowered[0] in "._":
+        return False
+    return lowered not in _NOT_DECISIONS and "template" not in lowered and "xxx" not in lowered
+
+
+def decision_files(folder: Folder) -> list[Path]:
+    """Every decision file in the folder and its sub-folders, in a stable order."""
+    if not folder.path.is_dir():
+        raise FolderError(f"{folder.relative}: ADR folder does not exist")
+    found = []
+    for directory, subdirectories, names in os.walk(folder.path):
+        subdirectories[:] = sorted(
+            d for d in subdirectories if d[0] not in "._" and d.lower() not in _SKIPPED_DIRS
+        )
+        found.extend(Path(directory) / name for name in names if is_decision_file(name))
+    return sorted(found, key=_file_order)
+
+
+def read_folder(folder: Folder) -> list[Record]:
+    """Parse every decision in the folder; a file that cannot be read is kept with a problem."""
+    records = []
+    for path in decision_files(folder):
+        relative = path.relative_to(folder.root).as_posix()
+        try:
+            records.append(parse(relative, path.read_bytes()))
+        except OSError as error:
+            records.append(_with_read_error(parse(relative, b"-"), f"cannot be read: {error.strerror}"))
+    return records
+
+
+def _with_read_error(record: Record, message: str) -> Record:
+    return replace(record, problems=(Problem(record.path, 1, ERROR, "unreadable", message),))
+
+
+def _file_order(path: Path) -> tuple[int, str]:
+    number, _ = parse_file_name(path.name)
+    return (number if number is not None else 10**9, path.as_posix())
+
+
+class Resolver:
+    """Finds the record a link target means: a relative path, a file name, or a number."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.by_path = {record.path: record for record in records}
+        self.by_name: dict[str, list[Record]] = {}
+        self.by_number: dict[int, list[Record]] = {}
+        for record in records:
+            self.by_name.setdefault(record.name.lower(), []).append(record)
+            if record.number is not None:
+                self.by_number.setdefault(record.number, []).append(record)
+
+    def candidates(self, target: str, source: Record) -> list[Record]:
+        """Every record `target`, written in `source`, may mean (more than one: ambiguous)."""
+        target = target.strip().split("#", 1)[0].split("?", 1)[0]
+        if target.lower().endswith((".md", ".markdown")):
+            if "://" not in target:
+                joined = posixpath.normpath(posixpath.join(posixpath.dirname(source.path), target))
+                if joined in self.by_path:
+                    return [self.by_path[joined]]
+            name = target.rsplit("/", 1)[-1]
+            if named := self.by_name.get(name.lower()):
+                return named
+            number, _ = parse_file_name(name)  # renamed since: fall back to its number
+            return self.by_number.get(number, []) if number is not None else []
+        digits = re.fullmatch(r"(?:m?adr[\s_-]?#?)?0*(\d+)", target, re.IGNORECASE)
+        return self.by_number.get(int(digits[1]), []) if digits else []
+
+    def resolve(self, target: str, source: Record) -> Record | None:
+        """The one record `target` means, or None when it names none or several."""
+        found = self.candidates(target, source)
+        return found[0] if len(found) == 1 else None

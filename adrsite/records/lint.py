@@ -1,0 +1,202 @@
+"""Records layer: `adr check`'s rules over a whole folder of records (pure core, no Django).
+
+Per-file problems come from the parser; this adds what needs the whole folder:
+unique numbers, file names, links that resolve, supersession consistent both
+ways, no supersede cycles, and numbers another branch already took.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from adrsite.records.folder import Resolver
+from adrsite.records.model import ERROR, WARNING, Problem, Record
+from adrsite.records.parse import parse_file_name
+
+_GOOD_NAME = re.compile(r"\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+_IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
+
+
+def check(records: list[Record]) -> list[Problem]:
+    """Every problem in the folder, sorted by file and line."""
+    resolver = Resolver(records)
+    problems = [problem for record in records for problem in record.problems]
+    problems += _file_names(records)
+    problems += _duplicate_numbers(resolver)
+    problems += _links(records, resolver)
+    edges = supersessions(records, resolver)
+    problems += _supersession_consistency(records, edges)
+    problems += _supersede_cycles(edges)
+    return sorted(problems, key=lambda p: (p.path, p.line, p.code))
+
+
+def supersessions(records: list[Record], resolver: Resolver) -> set[tuple[str, str]]:
+    """(successor path, predecessor path) pairs, declared on either side."""
+    edges = set()
+    for record in records:
+        for link in record.links:
+            target = resolver.resolve(link.target, record)
+            if target is None or target.path == record.path:
+                continue
+            if link.kind == "supersedes":
+                edges.add((record.path, target.path))
+            elif link.kind == "superseded-by":
+                edges.add((target.path, record.path))
+    return edges
+
+
+def numbers_taken_elsewhere(
+    records: list[Record], *, ref: str, ref_paths: Iterable[str], base_paths: Iterable[str]
+) -> list[Problem]:
+    """Numbers this branch adds that `ref` took for a different file since they parted.
+
+    Two pull requests that each add ADR 12 merge without a conflict: the files
+    have different names. Compared against the target branch before merging,
+    the collision shows: a file here and not at `ref`, a file at `ref` and not
+    here nor at the merge base, same number.
+    """
+    here = {record.path for record in records}
+    base = set(base_paths)
+    theirs: dict[int, list[str]] = {}
+    for path in ref_paths:
+        number, _ = parse_file_name(path.rsplit("/", 1)[-1])
+        if number is not None and path not in here and path not in base:
+            theirs.setdefault(number, []).append(path)
+    ref_set = set(ref_paths) if not isinstance(ref_paths, (set, frozenset)) else ref_paths
+    problems = []
+    for record in records:
+        if record.number in theirs and record.path not in ref_set and record.path not in base:
+            taken = ", ".join(theirs[record.number])
+            problems.append(
+                Problem(
+                    record.path, 1, ERROR, "number-taken",
+                    f"number {record.number} is already taken on {ref} by {taken}; "
+                    f"run 'adr renumber {record.path}'",
+                )
+            )
+    return problems
+
+
+def _file_names(records: list[Record]) -> list[Problem]:
+    return [
+        Problem(
+            record.path, 1, WARNING, "file-name",
+            "file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)",
+        )
+        for record in records
+        if not _GOOD_NAME.fullmatch(record.name)
+    ]
+
+
+def _duplicate_numbers(resolver: Resolver) -> list[Problem]:
+    problems = []
+    for number, shared in resolver.by_number.items():
+        if len(shared) < 2:
+            continue
+        paths = ", ".join(record.path for record in shared)
+        problems += [
+            Problem(
+                record.path, 1, ERROR, "duplicate-number",
+                f"number {number} is used by {len(shared)} files: {paths}; "
+                f"keep one and run 'adr renumber FILE' on the others",
+            )
+            for record in shared
+        ]
+    return problems
+
+
+def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
+    problems = []
+    for record in records:
+        for link in record.links:
+            found = resolver.candidates(link.target, record)
+            if not found:
+                message = f"{link.kind} link to {link.target!r}: no such decision"
+                problems.append(Problem(record.path, link.line, ERROR, "broken-link", message))
+            elif len(found) > 1:
+                paths = ", ".join(other.path for other in found)
+                message = f"{link.kind} link to {link.target!r} is ambiguous: {paths}"
+                problems.append(Problem(record.path, link.line, ERROR, "ambiguous-link", message))
+            elif found[0].path == record.path:
+                message = f"{link.kind} link to {link.target!r} points at this decision itself"
+                problems.append(Problem(record.path, link.line, ERROR, "self-link", message))
+    return problems
+
+
+def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]) -> list[Problem]:
+    by_path = {record.path: record for record in records}
+    successors: dict[str, list[Record]] = {}
+    for successor, predecessor in sorted(edges):
+        successors.setdefault(predecessor, []).append(by_path[successor])
+    problems = []
+    for record in records:
+        after = successors.get(record.path, [])
+        in_force = [s for s in after if s.status in _IN_FORCE]
+        if in_force and record.status not in {"superseded", "deprecated"}:
+            named = ", ".join(f"{s.label} ({s.path})" for s in in_force)
+            problems.append(
+                Problem(
+                    record.path, record.status_line, WARNING, "superseded-still-active",
+                    f"status is {record.status or 'missing'!r} but {named} supersedes it; "
+                    f"its status should be superseded",
+                )
+            )
+        if record.status == "superseded" and not after:
+            problems.append(
+                Problem(
+                    record.path, record.status_line, WARNING, "superseded-without-successor",
+                    "status is superseded but no decision supersedes it; "
+                    "name the successor (supersedes / superseded by)",
+                )
+            )
+        rejected = [s for s in after if s.status == "rejected"]
+        if record.status == "superseded" and rejected and len(rejected) == len(after):
+            named = ", ".join(f"{s.label} ({s.path})" for s in rejected)
+            problems.append(
+                Problem(
+                    record.path, record.status_line, WARNING, "superseded-by-rejected",
+                    f"status is superseded but its successor {named} was rejected",
+                )
+            )
+    return problems
+
+
+def _supersede_cycles(edges: set[tuple[str, str]]) -> list[Problem]:
+    """One error per cycle in "supersedes", reported on the cycle's first file."""
+    graph: dict[str, list[str]] = {}
+    for successor, predecessor in sorted(edges):
+        graph.setdefault(successor, []).append(predecessor)
+    seen_cycles: set[frozenset[str]] = set()
+    problems = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            node, next_child = stack.pop()
+            if next_child == 0:
+                state[node] = 1
+                path.append(node)
+            children = graph.get(node, [])
+            if next_child < len(children):
+                stack.append((node, next_child + 1))
+                child = children[next_child]
+                if state.get(child) == 1:
+                    cycle = path[path.index(child) :]
+                    if frozenset(cycle) not in seen_cycles:
+                        seen_cycles.add(frozenset(cycle))
+                        first = cycle.index(min(cycle))
+                        ordered = cycle[first:] + cycle[:first]
+                        chain = " supersedes ".join([*ordered, ordered[0]])
+                        problems.append(
+                            Problem(ordered[0], 1, ERROR, "supersede-cycle", f"supersede cycle: {chain}")
+                        )
+                elif not state.get(child):
+                    stack.append((child, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return problems

@@ -1,0 +1,74 @@
+"""Records layer: the frozen dataclasses one ADR file is read into (pure core, no Django)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The five statuses every other status word is mapped onto.
+STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
+
+# How a folder writes its metadata. Writing keeps the style of the file it edits.
+STYLE_MADR = "madr"  # YAML front matter (MADR 3/4, and ours)
+STYLE_MADR2 = "madr2"  # "* Status: accepted" bullets under the title (MADR 2, log4brains)
+STYLE_ADR_TOOLS = "adr-tools"  # "## Status" section and "Date:" line (Nygard, adr-tools)
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a file, at a line, with a stable code for machines."""
+
+    path: str
+    line: int
+    severity: str  # ERROR or WARNING
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """A typed link as the file wrote it; the folder resolves `target` to a file."""
+
+    kind: str  # "supersedes", "superseded-by", "amends", "relates-to", ...
+    target: str  # "3", "0003-use-x.md", "../adr/0003-use-x.md", "ADR 25", ...
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One ADR file, whatever style it was written in."""
+
+    path: str  # relative to the repository root, "/"-separated
+    number: int | None  # None for date-named and unnumbered files
+    slug: str
+    title: str
+    status: str  # one of STATUSES, or "" when missing or not mappable
+    status_text: str  # the status as written, for display and warnings
+    date: str  # ISO 8601 (YYYY-MM-DD), or "" when missing or unreadable
+    deciders: tuple[str, ...]
+    tags: tuple[str, ...]
+    links: tuple[LinkRef, ...]
+    affects: tuple[str, ...]  # globs of code paths this decision governs
+    rule: str  # the standing rule an accepted decision states, if any
+    body: str  # Markdown after the front matter
+    style: str  # STYLE_MADR, STYLE_MADR2 or STYLE_ADR_TOOLS
+    problems: tuple[Problem, ...]
+    title_line: int = 1
+    status_line: int = 1
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def label(self) -> str:
+        """How messages name the decision: "ADR 12" or, unnumbered, its file name."""
+        return f"ADR {self.number}" if self.number is not None else self.name
+
+    def targets(self, kind: str) -> tuple[str, ...]:
+        return tuple(link.target for link in self.links if link.kind == kind)

@@ -1,0 +1,498 @@
+"""Records layer: read one ADR file, in any common style, into a Record (pure core, no Django).
+
+Three styles are read (see DESIGN.md, "The ADR file"):
+
+- MADR 3/4 and ours: YAML front matter (`status:`, `date:`, `deciders:` ...).
+- MADR 2 / log4brains: `* Status: accepted` bullets between the title and the
+  first section.
+- adr-tools / Nygard: `Date:` under the title and a `## Status` section whose
+  lines are a status word and link lines (`Supersedes [1. X](0001-x.md)`).
+
+Real folders mix them, so every source is tried and the first that states a
+status wins. Nothing here raises on bad input: what cannot be read becomes a
+Problem with a line number, and the decision is still returned.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+import frontmatter
+import yaml
+
+from adrsite.records.model import (
+    ERROR,
+    STYLE_ADR_TOOLS,
+    STYLE_MADR,
+    STYLE_MADR2,
+    WARNING,
+    LinkRef,
+    Problem,
+    Record,
+)
+from adrsite.records.vocabulary import LINK_VERBS, REVERSE_KIND, clean_text, link_kind, status_word
+
+MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mistake
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+_FRONT_MATTER = frontmatter.YAMLHandler()
+
+# File names: 0001-x.md, 001-x.md, adr-001-x.md, ADR001-x.md; date prefixes are not numbers.
+_DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
+_NUMBER_NAME = re.compile(r"^(?:m?adr[-_ ]?)?(\d{1,6})(?:[-_ .]+|$)(.*)$", re.IGNORECASE)
+# Title prefixes: "12. ", "ADR-0012: ", "[ADR 12] ", "ADR012 - ".
+TITLE_NUMBER = re.compile(
+    r"^(?:\[?(?:m?adr)[\s_-]*#?0*(\d+)\]?\s*[:.)\-–—]?\s+|0*(\d+)\s*[:.)\-–—]\s*)", re.IGNORECASE
+)
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+META_LINE = re.compile(
+    r"^\s*(?P<bullet>[-*+]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z _-]{0,30}?)\s*(?:\*\*|__)?"
+    r"\s*:\s*(?:\*\*|__)?\s*(?P<value>.*?)\s*$"
+)
+# "Amended by [3. X](0003-x.md)", "Supersedes ADR 25", "Relates to: ./0004-y.md"
+_LINK_LINE = re.compile(
+    r"^(?P<verb>[A-Za-z][A-Za-z _-]{1,40}?)\s*:?\s+"
+    r"(?P<rest>(?:\[|m?adr[\s_-]?#?\d|\.{0,2}/|\d|[\w-]+\.md\b).*)$",
+    re.IGNORECASE,
+)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
+_MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w./-]*[\w-]\.md)\b")
+_BARE_REF = re.compile(r"\bm?adr[\s_-]?#?0*(\d+)\b", re.IGNORECASE)
+_CHANGELOG = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*[:\-–—]?\s*(?P<rest>.*)$"
+)
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags"}
+_LINK_SECTIONS = {"links", "related decisions", "related adrs", "related records", "related"}
+
+
+def parse_file_name(name: str) -> tuple[int | None, str]:
+    """Number and slug from a file name: "0012-use-x.md" gives (12, "use-x")."""
+    stem = name.rsplit(".", 1)[0]
+    date_match = _DATE_NAME.match(stem)
+    if date_match and _is_date(date_match[1]):
+        return None, date_match[2] or stem
+    number_match = _NUMBER_NAME.match(stem)
+    if number_match:
+        return int(number_match[1]), number_match[2] or stem
+    return None, stem
+
+
+def link_targets(text: str) -> list[str]:
+    """Every decision `text` points at: Markdown links' targets, then bare `ADR 25`s."""
+    targets = [href or label for label, href in _MD_LINK.findall(text)]
+    rest = _MD_LINK.sub(" ", text)
+    targets += _MD_FILE.findall(rest)
+    targets += _BARE_REF.findall(_MD_FILE.sub(" ", rest))
+    return targets
+
+
+def normalize_date(value: Any) -> tuple[str, str, str]:
+    """(ISO date or "", severity, message): a readable non-ISO date is a warning."""
+    if isinstance(value, datetime):
+        return value.date().isoformat(), "", ""
+    if isinstance(value, date):
+        return value.isoformat(), "", ""
+    text = clean_text(str(value)) if value is not None else ""
+    if not text:
+        return "", "", ""
+    iso = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.+Z-]*)?$", text)
+    if iso and _is_date(iso[1]):
+        return iso[1], "", ""
+    parsed = _read_loose_date(text)
+    if parsed:
+        return parsed, WARNING, f"date {text!r} is not ISO 8601 (YYYY-MM-DD); read as {parsed}"
+    return "", ERROR, f"date {text!r} is not a date (write YYYY-MM-DD)"
+
+
+def parse(path: str, data: bytes) -> Record:
+    """Read one ADR file. `path` is relative to the repository root."""
+    return _Reader(path, data).read()
+
+
+class _Reader:
+    """Reads one file; collects problems instead of raising."""
+
+    def __init__(self, path: str, data: bytes) -> None:
+        self.path = path
+        self.data = data
+        self.problems: list[Problem] = []
+        self.links: list[LinkRef] = []
+        self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
+
+    def problem(self, line: int, severity: str, code: str, message: str) -> None:
+        self.problems.append(Problem(self.path, line, severity, code, message))
+
+    def read(self) -> Record:
+        text = self.decode()
+        if text is None:
+            return self.record(title=_humanize(self.slug))
+        lines = text.split("\n")
+        meta, body_start = self.read_front_matter(text, lines)
+        title, title_line = self.read_title(lines, body_start, meta)
+        status, status_text, status_line, date_value, date_line, style = self.read_status(
+            lines, body_start, title_line, meta
+        )
+        date_iso = self.read_date(date_value, date_line)
+        fields = self.read_fields(meta, lines, body_start, title_line)
+        self.read_link_sections(lines, body_start)
+        return self.record(
+            title=title,
+            title_line=title_line,
+            status=status,
+            status_text=status_text,
+            status_line=status_line,
+            date=date_iso,
+            style=style,
+            body="\n".join(lines[body_start:]).strip("\n") + "\n",
+            **fields,
+        )
+
+    def record(self, **fields: Any) -> Record:
+        defaults: dict[str, Any] = {
+            "status": "",
+            "status_text": "",
+            "date": "",
+            "deciders": (),
+            "tags": (),
+            "affects": (),
+            "rule": "",
+            "body": "",
+            "style": STYLE_MADR,
+        }
+        return Record(
+            path=self.path,
+            number=self.number,
+            slug=self.slug,
+            links=tuple(self.links),
+            problems=tuple(sorted(self.problems, key=lambda p: p.line)),
+            **(defaults | fields),
+        )
+
+    # --- bytes to text ---------------------------------------------------
+
+    def decode(self) -> str | None:
+        size = len(self.data)
+        if size > MAX_BYTES:
+            self.problem(
+                1, ERROR, "too-large",
+                f"file is too large to be an ADR ({size / MAX_BYTES:.1f} MiB; the limit is 1 MiB)",
+            )
+            return None
+        if b"\x00" in self.data[:8192]:
+            self.problem(1, ERROR, "binary", "binary file, not Markdown")
+            return None
+        try:
+            text = self.data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = self.data.count(b"\n", 0, error.start) + 1
+            byte = self.data[error.start : error.start + 1].hex()
+            self.problem(line, ERROR, "not-utf8", f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
+            text = self.data.decode("utf-8-sig", errors="replace")
+        if not text.strip():
+            self.problem(1, ERROR, "empty", "file is empty")
+            return None
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def read_front_matter(self, text: str, lines: list[str]) -> tuple[dict[str, Any], int]:
+        """The front matter as a dict with normalised keys, and the first body line's index."""
+        if not _FRONT_MATTER.detect(text):
+            return {}, 0
+        try:
+            raw, content = _FRONT_MATTER.split(text)
+        except ValueError:
+            self.problem(1, ERROR, "front-matter-unclosed", "front matter is not closed (no second '---' line)")
+            return {}, 0
+        body_start = text.count("\n", 0, len(text) - len(content)) + 1
+        try:
+            loaded = yaml.load(raw, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 if mark else 1
+            reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+            self.problem(line, ERROR, "front-matter-yaml", f"front matter is not valid YAML: {reason}")
+            return {}, body_start
+        if loaded is None:
+            return {}, body_start
+        if not isinstance(loaded, dict):
+            self.problem(
+                2, ERROR, "front-matter-not-mapping",
+                f"front matter is {_a_type(loaded)}, not a mapping of keys to values",
+            )
+            return {}, body_start
+        self.meta_lines = {
+            _norm_key(match[1]): index + 1
+            for index, line in enumerate(lines[1 : body_start - 1], start=1)
+            if (match := re.match(r"^([A-Za-z][\w -]*?)\s*:", line))
+        }
+        return {_norm_key(str(key)): value for key, value in loaded.items()}, body_start
+
+    def meta_line(self, key: str) -> int:
+        return getattr(self, "meta_lines", {}).get(key, 1)
+
+    # --- title -----------------------------------------------------------
+
+    def read_title(self, lines: list[str], start: int, meta: dict[str, Any]) -> tuple[str, int]:
+        for index, line in outside_fences(lines, start):
+            heading = HEADING.match(line)
+            setext = index + 1 < len(lines) and re.match(r"^=+\s*$", lines[index + 1]) and line.strip()
+            if (heading and len(heading[1]) == 1) or setext:
+                return self.strip_title_number(heading[2] if heading else line.strip()), index + 1
+            if heading:
+                break  # a lower heading came first: no H1 title
+        if isinstance(meta.get("title"), str) and meta["title"].strip():
+            return self.strip_title_number(meta["title"].strip()), self.meta_line("title")
+        self.problem(
+            start + 1, ERROR, "no-title", "no title (the first heading should be '# Title')"
+        )
+        return _humanize(self.slug), start + 1
+
+    def strip_title_number(self, title: str) -> str:
+        match = TITLE_NUMBER.match(title)
+        if not match:
+            return title
+        if self.number is None:
+            self.number = int(match[1] or match[2])
+        return title[match.end() :].strip() or title
+
+    # --- status, the style that carries it, and the date -----------------
+
+    def read_status(
+        self, lines: list[str], start: int, title_line: int, meta: dict[str, Any]
+    ) -> tuple[str, str, int, Any, int, str]:
+        """(status, text, line, date value, date line, style) from whichever source has it."""
+        preamble = self.read_preamble(lines, start, title_line)
+        date_value, date_line = None, 0
+        if "date" in meta:
+            date_value, date_line = meta["date"], self.meta_line("date")
+        elif "date" in preamble:
+            date_value, date_line = preamble["date"]
+
+        if meta.get("status") is not None:
+            line = self.meta_line("status")
+            status, text = self.status_from_text(str(meta["status"]), line)
+            return status, text, line, date_value, date_line, STYLE_MADR
+        if "status" in preamble:
+            value, line = preamble["status"]
+            status, text = self.status_from_text(value, line)
+            return status, text, line, date_value, date_line, STYLE_MADR2
+
+        section = find_section(lines, start, {"status"})
+        if section is not None:
+            status, text, line, changelog_date = self.status_from_section(lines, section)
+            if changelog_date and date_value is None:
+                date_value, date_line = changelog_date, line
+            return status, text, line, date_value, date_line, STYLE_ADR_TOOLS
+
+        style = STYLE_MADR if meta or start else (STYLE_MADR2 if preamble else STYLE_ADR_TOOLS)
+        line = self.meta_line("status") if style == STYLE_MADR else title_line
+        self.problem(line, ERROR, "no-status", "no status (proposed, accepted, rejected, deprecated or superseded)")
+        return "", "", line, date_value, date_line, style
+
+    def read_preamble(self, lines: list[str], start: int, title_line: int) -> dict[str, tuple[str, int]]:
+        """`Key: value` lines between the title and the first section (MADR 2, Nygard's Date:)."""
+        found: dict[str, tuple[str, int]] = {}
+        for index, line in outside_fences(lines, max(start, title_line)):
+            if HEADING.match(line):
+                break
+            match = META_LINE.match(line)
+            if not match:
+                continue
+            key = _norm_key(match["key"])
+            if key in _METADATA_KEYS and key not in found:
+                found[key] = (match["value"], index + 1)
+            elif link_kind(match["key"]) in REVERSE_KIND:
+                self.add_links(link_kind(match["key"]), match["value"], index + 1)
+        return found
+
+    def status_from_text(self, text: str, line: int) -> tuple[str, str]:
+        status, rest = status_word(text)
+        shown = clean_text(_MD_LINK.sub(lambda m: m[1], text))
+        if not status:
+            self.problem(
+                line, WARNING, "unknown-status",
+                f"unknown status {shown!r} (expected proposed, accepted, rejected, deprecated or superseded)",
+            )
+        elif status == "superseded" and rest.lower().startswith("by"):
+            self.add_links("superseded-by", text, line)
+        return status, shown
+
+    def status_from_section(
+        self, lines: list[str], section: tuple[int, int]
+    ) -> tuple[str, str, int, str]:
+        """The status a `## Status` section states: its latest dated entry, else its last status line."""
+        entries: list[tuple[str, str, str, int]] = []  # (date, status, text, line)
+        unknown: list[tuple[str, int]] = []
+        for index in range(*section):
+            raw = _LIST_MARK.sub("", lines[index].strip()).strip()
+            if not raw or raw.startswith("<!--"):
+                continue
+            changelog = _CHANGELOG.match(clean_text(raw))
+            entry_date = changelog["date"] if changelog else ""
+            text = changelog["rest"] if changelog else raw
+            status, rest = status_word(text)
+            if status and not (status == "superseded" and link_targets(text) and not rest.lower().startswith("by")):
+                if status == "superseded" and rest.lower().startswith("by"):
+                    self.add_links("superseded-by", text, index + 1)
+                entries.append((entry_date, status, clean_text(_MD_LINK.sub(lambda m: m[1], text)), index + 1))
+                continue
+            match = _LINK_LINE.match(clean_text_keep_links(text))
+            if match and (kind := link_kind(match["verb"])) and link_targets(match["rest"]):
+                if kind in REVERSE_KIND or _MD_LINK.search(match["rest"]):
+                    self.add_links(kind, match["rest"], index + 1)
+                    continue
+            unknown.append((clean_text(text), index + 1))
+        if not entries:
+            if unknown:
+                text, line = unknown[0]
+                self.problem(
+                    line, WARNING, "unknown-status",
+                    f"unknown status {text!r} (expected proposed, accepted, rejected, deprecated or superseded)",
+                )
+                return "", text, line, ""
+            self.problem(section[0], ERROR, "no-status", "the Status section states no status")
+            return "", "", section[0], ""
+        dated = [entry for entry in entries if entry[0]]
+        entry_date, status, text, line = max(dated, key=lambda e: _sortable_date(e[0])) if dated else entries[-1]
+        return status, text, line, entry_date
+
+    def read_date(self, value: Any, line: int) -> str:
+        iso, severity, message = normalize_date(value)
+        if severity:
+            self.problem(line or 1, severity, "date", message)
+        return iso
+
+    # --- everything else -------------------------------------------------
+
+    def read_fields(
+        self, meta: dict[str, Any], lines: list[str], start: int, title_line: int
+    ) -> dict[str, Any]:
+        preamble = {
+            _norm_key(m["key"]): m["value"]
+            for _, line in outside_fences(lines, max(start, title_line))
+            if (m := META_LINE.match(line))
+        } if not meta else {}
+        for key, value in meta.items():
+            kind = link_kind(key)
+            if kind in REVERSE_KIND and value is not None:
+                for target in value if isinstance(value, list) else [value]:
+                    self.add_links(kind, str(target), self.meta_line(key), plain=True)
+        deciders = meta.get("deciders", meta.get("decision-makers", preamble.get("deciders", "")))
+        rule = meta.get("rule", "")
+        return {
+            "deciders": self.string_list(deciders, "deciders"),
+            "tags": tuple(t.lstrip("#") for t in self.string_list(meta.get("tags", preamble.get("tags", "")), "tags")),
+            "affects": self.string_list(meta.get("affects", ""), "affects", split=False),
+            "rule": rule.strip() if isinstance(rule, str) else "",
+        }
+
+    def string_list(self, value: Any, key: str, *, split: bool = True) -> tuple[str, ...]:
+        if value is None or value == "":
+            return ()
+        if isinstance(value, str):
+            items = re.split(r"\s*,\s*|\s+and\s+", value) if split else [value]
+            return tuple(clean_text(item) for item in items if clean_text(item))
+        if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
+            return tuple(str(item).strip() for item in value if str(item).strip())
+        self.problem(self.meta_line(key), WARNING, "front-matter-type", f"'{key}' should be a list of names")
+        return ()
+
+    def read_link_sections(self, lines: list[str], start: int) -> None:
+        """`## Links` sections of MADR 2: bullets like `* Refines [ADR-0005](0005-x.md)`."""
+        section = find_section(lines, start, _LINK_SECTIONS)
+        if section is None:
+            return
+        for index in range(*section):
+            text = clean_text_keep_links(_LIST_MARK.sub("", lines[index].strip()))
+            match = _LINK_LINE.match(text)
+            if match and _MD_LINK.search(match["rest"]) or (match and link_kind(match["verb"]) in LINK_VERBS.values()):
+                self.add_links(link_kind(match["verb"]), match["rest"], index + 1)
+
+    def add_links(self, kind: str, text: str, line: int, *, plain: bool = False) -> None:
+        targets = [text.strip()] if plain else link_targets(text)
+        self.links.extend(LinkRef(kind, target, line) for target in targets if target)
+
+
+def clean_text_keep_links(text: str) -> str:
+    """Strip emphasis around a link line but keep `[text](href)` intact."""
+    return re.sub(r"(\*\*|__|`)", "", text).strip().lstrip(">").strip()
+
+
+def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, int] | None:
+    """(first, end) line indexes of the body of the first heading named in `names`."""
+    begin, level = -1, 0
+    for index, line in outside_fences(lines, start):
+        heading = HEADING.match(line)
+        if not heading:
+            continue
+        if begin >= 0 and len(heading[1]) <= level:
+            return begin, index
+        if begin < 0 and len(heading[1]) > 1 and clean_text(heading[2]).lower().rstrip(":") in names:
+            begin, level = index + 1, len(heading[1])
+    return (begin, len(lines)) if begin >= 0 else None
+
+
+def outside_fences(lines: list[str], start: int):
+    """(index, line) for lines not inside a fenced code block."""
+    fence = ""
+    for index in range(start, len(lines)):
+        line = lines[index]
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker[1] == fence:
+                fence = ""
+            continue
+        if marker:
+            fence = marker[1]
+            continue
+        yield index, line
+
+
+def _norm_key(key: str) -> str:
+    return key.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def _humanize(slug: str) -> str:
+    words = slug.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _a_type(value: Any) -> str:
+    names = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _is_date(text: str) -> bool:
+    digits = text.replace("-", "")
+    try:
+        date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return False
+    return len(digits) == 8 and 1900 < int(digits[:4]) < 2200
+
+
+def _read_loose_date(text: str) -> str:
+    slashed = re.fullmatch(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})", text)
+    if slashed:
+        first, separator, second, year = int(slashed[1]), slashed[2], int(slashed[3]), int(slashed[4])
+        # 13/01/2020 can only be day-first; 01/13/2020 only month-first; when both
+        # read, "/" is taken as the US month/day and "." as the European day.month.
+        day_first = first > 12 or (second <= 12 and separator == ".")
+        day, month = (first, second) if day_first else (second, first)
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return ""
+    for fmt in ("%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+def _sortable_date(text: str) -> str:
+    iso, _, _ = normalize_date(text)
+    return iso or text

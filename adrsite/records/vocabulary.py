@@ -1,0 +1,127 @@
+"""Records layer: the words real ADR folders use for statuses and links, mapped onto ours."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Status words seen in real folders, mapped onto the five statuses. Keys are
+# matched against the start of the cleaned, lowercased status text, longest first,
+# so "Accepted (PR #2897)" and "Rejected in favour of ADR 111" map too.
+STATUS_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "proposed", "proposal", "draft", "pending", "open", "new", "suggested",
+            "in review", "under review", "in discussion", "under discussion",
+            "in progress", "work in progress", "wip", "rfc", "todo", "to do",
+        ],
+        "proposed",
+    ),
+    **dict.fromkeys(
+        [
+            "accepted", "approved", "adopted", "agreed", "decided", "implemented",
+            "done", "active", "in effect", "effective", "final", "complete", "completed",
+            "confirmed", "current", "in force", "valid",
+            # Partly superseded decisions still partly hold: they stay in force (and
+            # on the rules page); the original words are kept for display.
+            "partly superseded", "partially superseded",
+        ],
+        "accepted",
+    ),
+    **dict.fromkeys(
+        [
+            "rejected", "declined", "refused", "not accepted", "not approved",
+            "abandoned", "withdrawn", "dropped", "cancelled", "canceled", "discarded",
+            "won't do", "wont do", "wontfix",
+        ],
+        "rejected",
+    ),
+    **dict.fromkeys(
+        [
+            # A reverted decision was in force and no longer is, with no successor.
+            "deprecated", "obsolete", "retired", "reverted", "archived", "outdated",
+            "no longer valid", "no longer applies", "expired", "sunset",
+        ],
+        "deprecated",
+    ),
+    **dict.fromkeys(
+        ["superseded", "superceded", "superseeded", "replaced", "overridden", "overruled"],
+        "superseded",
+    ),
+}
+_STATUS_KEYS = sorted(STATUS_WORDS, key=len, reverse=True)
+
+# Link verbs as written ("Superseded by", "Amends", "Relates to") → our link kinds.
+LINK_VERBS: dict[str, str] = {
+    "supersedes": "supersedes",
+    "supercedes": "supersedes",
+    "replaces": "supersedes",
+    "superseded by": "superseded-by",
+    "superceded by": "superseded-by",
+    "replaced by": "superseded-by",
+    "amends": "amends",
+    "amended by": "amended-by",
+    "extends": "extends",
+    "extended by": "extended-by",
+    "refines": "refines",
+    "refined by": "refined-by",
+    "clarifies": "clarifies",
+    "clarified by": "clarified-by",
+    "depends on": "depends-on",
+    "required by": "required-by",
+    "relates to": "relates-to",
+    "related to": "relates-to",
+    "related": "relates-to",
+    "see also": "relates-to",
+}
+
+# Each kind and the kind the other side reads it as. A link declared on either
+# side shows on both; relates-to is its own reverse.
+REVERSE_KIND: dict[str, str] = {
+    "supersedes": "superseded-by",
+    "amends": "amended-by",
+    "extends": "extended-by",
+    "refines": "refined-by",
+    "clarifies": "clarified-by",
+    "depends-on": "required-by",
+    "relates-to": "relates-to",
+}
+REVERSE_KIND.update({reverse: kind for kind, reverse in list(REVERSE_KIND.items())})
+
+_DECORATION = re.compile(r"[*_`~>\[\]\"']+")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Strip what decorates a status line: emoji, bold, code, quotes, bullets."""
+    kept = "".join(
+        ch
+        for ch in text
+        if unicodedata.category(ch) not in {"So", "Sk", "Cf", "Co", "Cs", "Mn"}
+    )
+    kept = _DECORATION.sub(" ", kept)
+    kept = kept.strip().lstrip("-+•").strip()
+    return _SPACES.sub(" ", kept)
+
+
+def status_word(text: str) -> tuple[str, str]:
+    """Map status text onto a status; return (status or "", the rest after the word).
+
+    `text` is cleaned first: "✅ **Accepted** (PR #2897)" gives ("accepted", "(PR #2897)").
+    """
+    cleaned = clean_text(text)
+    lowered = cleaned.lower()
+    if lowered.startswith("status:"):
+        cleaned = cleaned[len("status:") :].strip()
+        lowered = cleaned.lower()
+    for key in _STATUS_KEYS:
+        if lowered.startswith(key) and (len(lowered) == len(key) or not lowered[len(key)].isalpha()):
+            return STATUS_WORDS[key], cleaned[len(key) :].strip(" :-–—,.")
+    return "", cleaned
+
+
+def link_kind(verb: str) -> str:
+    """Normalise a link verb ("Amended by", "relates-to") to a kind ("amended-by")."""
+    words = clean_text(verb).lower().replace("-", " ").replace("_", " ").strip(" :")
+    words = _SPACES.sub(" ", words)
+    return LINK_VERBS.get(words, words.replace(" ", "-"))

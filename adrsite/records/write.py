@@ -1,0 +1,330 @@
+"""Records layer: edit ADR text in the style it is written in (pure core, no Django).
+
+Every function takes a file's text and returns new text, changing only the
+lines it must: front matter keys in a MADR file, `* Status:` bullets in a
+MADR 2 file, the `## Status` section of an adr-tools file. Front matter is
+edited line by line, never re-dumped, so comments, key order and quoting stay
+as the author wrote them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, STYLE_MADR2, Record
+from adrsite.records.parse import HEADING, META_LINE, TITLE_NUMBER, outside_fences, find_section, parse
+
+_CHANGELOG_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\d{4}-\d{2}-\d{2}\b")
+_VERBS = {
+    "supersedes": "Supersedes",
+    "superseded-by": "Superseded by",
+    "amends": "Amends",
+    "amended-by": "Amended by",
+    "relates-to": "Relates to",
+}
+_ADR_TOOLS_TOKENS = re.compile(r"\b(NUMBER|TITLE|DATE|STATUS)\b")
+
+
+def verb(kind: str) -> str:
+    """How a link kind reads in prose: "superseded-by" → "Superseded by"."""
+    return _VERBS.get(kind, kind.replace("-", " ").capitalize())
+
+
+def href(source: Record | str, target: Record) -> str:
+    """A relative link from `source`'s file to `target`'s file."""
+    source_path = source if isinstance(source, str) else source.path
+    return posixpath.relpath(target.path, posixpath.dirname(source_path) or ".")
+
+
+def new_decision(
+    template: str,
+    *,
+    path: str,
+    number: int,
+    title: str,
+    status: str,
+    date: str,
+    tags: tuple[str, ...] = (),
+) -> str:
+    """A new decision's text from a template of any style (ours, MADR, log4brains, adr-tools)."""
+    tokens = {"NUMBER": str(number), "TITLE": title, "DATE": date, "STATUS": status.capitalize()}
+    text = _ADR_TOOLS_TOKENS.sub(lambda m: tokens[m[1]], template)
+    text = set_title(text, parse(path, text.encode()), number=number, title=title)
+    text = set_status(text, parse(path, text.encode()), status=status, date=date)
+    if tags:
+        text = set_tags(text, parse(path, text.encode()), tags)
+    return text
+
+
+def set_title(text: str, record: Record, *, number: int | None, title: str) -> str:
+    """Rewrite the H1; adr-tools titles keep their "12. " number prefix."""
+    lines = text.split("\n")
+    index = record.title_line - 1
+    heading = HEADING.match(lines[index]) if index < len(lines) else None
+    if heading is None or len(heading[1]) != 1:
+        return text
+    numbered = record.style == STYLE_ADR_TOOLS or TITLE_NUMBER.match(heading[2])
+    lines[index] = f"# {number}. {title}" if numbered and number is not None else f"# {title}"
+    return "\n".join(lines)
+
+
+def renumber_title(text: str, record: Record, number: int) -> str:
+    """Change the number in a title like "# 12. Use X" or "# ADR-0012: Use X", if it has one."""
+    lines = text.split("\n")
+    index = record.title_line - 1
+    heading = HEADING.match(lines[index]) if index < len(lines) else None
+    if heading is None or not TITLE_NUMBER.match(heading[2]):
+        return text
+    lines[index] = re.sub(
+        r"\d+", lambda m: str(number).zfill(len(m[0]) if m[0].startswith("0") else 1), lines[index], count=1
+    )
+    return "\n".join(lines)
+
+
+def set_status(
+    text: str, record: Record, *, status: str, date: str, successor: tuple[str, str] | None = None
+) -> str:
+    """Set the status (and the date) where this file's style keeps it.
+
+    `successor` is (label, href) of the decision that supersedes this one; the
+    MADR 2 and adr-tools styles write it on the status line, as their tools do.
+    """
+    lines = text.split("\n")
+    if record.style == STYLE_MADR or _front_matter_end(lines):
+        return "\n".join(_set_front_matter(lines, {"status": status, "date": date}))
+    if record.style == STYLE_MADR2:
+        value = f"superseded by [{successor[0]}]({successor[1]})" if successor and status == "superseded" else status
+        return "\n".join(_set_preamble(lines, record, {"status": value, "date": date}))
+    word = status.capitalize()
+    if successor and status == "superseded":
+        word = f"Superseded by [{successor[0]}]({successor[1]})"
+    lines = _set_status_section(lines, record, word, date)
+    return "\n".join(_set_date_line(lines, record, date))
+
+
+def set_tags(text: str, record: Record, tags: tuple[str, ...]) -> str:
+    lines = text.split("\n")
+    if record.style == STYLE_MADR or _front_matter_end(lines):
+        return "\n".join(_set_front_matter(lines, {"tags": "[" + ", ".join(tags) + "]"}))
+    return "\n".join(_set_preamble(lines, record, {"tags": ", ".join(tags)}))
+
+
+def add_link(text: str, record: Record, *, kind: str, target: Record) -> str:
+    """Declare a typed link to `target` in this file's style; unchanged if already there."""
+    lines = text.split("\n")
+    link_href = href(record, target)
+    if record.style == STYLE_MADR or _front_matter_end(lines):
+        value = str(target.number) if target.number is not None else f'"{link_href}"'
+        return "\n".join(_append_to_front_matter_list(lines, kind, value))
+    if record.style == STYLE_MADR2:
+        label = f"ADR-{target.number:04d}" if target.number is not None else target.title
+        line = f"* {verb(kind)} [{label}]({link_href})"
+        return "\n".join(_append_to_section(lines, record, "Links", line, bullet=True))
+    label = f"{target.number}. {target.title}" if target.number is not None else target.title
+    line = f"{verb(kind)} [{label}]({link_href})"
+    return "\n".join(_append_to_section(lines, record, "Status", line, bullet=False))
+
+
+def replace_file_references(text: str, old_name: str, new_name: str) -> str:
+    """Point links at a renamed file: `](0012-x.md)`, `../adr/0012-x.md`, `"0012-x.md"`."""
+    pattern = re.compile(r"(?<![\w.-])" + re.escape(old_name) + r"(?![\w.-])")
+    return pattern.sub(new_name, text)
+
+
+def replace_number_references(text: str, record: Record, old: int, new: int) -> str:
+    """Point links written as numbers at a new number, only on the lines that declare links."""
+    lines = text.split("\n")
+    for line_number in sorted({link.line for link in record.links}):
+        index = line_number - 1
+        lines[index] = re.sub(
+            rf"(?<![\w.-])(m?adr[\s_-]?#?)?0*{old}(?![\w.-])",
+            lambda m: (m[1] or "") + (str(new).zfill(len(m[0]) - len(m[1] or "")) if m[0].lstrip(m[1] or "").startswith("0") else str(new)),
+            lines[index],
+            flags=re.IGNORECASE,
+        )
+    return "\n".join(lines)
+
+
+# --- front matter ------------------------------------------------------------
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """Index of the closing `---` of the front matter, or 0 when there is none."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].strip() in {"---", "..."}:
+            return index
+    return 0
+
+
+def _key_index(lines: list[str], end: int, key: str) -> int:
+    names = {key, key.replace("-", "_")}
+    for index in range(1, end):
+        match = re.match(r"^([A-Za-z][\w-]*)\s*:", lines[index])
+        if match and match[1].lower() in names:
+            return index
+    return 0
+
+
+def _set_front_matter(lines: list[str], values: dict[str, str]) -> list[str]:
+    lines = list(lines)
+    end = _front_matter_end(lines)
+    if not end:
+        lines[:0] = ["---", "---"]
+        end = 1
+    for key, value in values.items():
+        index = _key_index(lines, end, key)
+        if index:
+            match = re.match(r"^(\s*[\w-]+\s*:\s*)(.*?)(\s+#.*)?$", lines[index])
+            assert match is not None
+            lines[index] = f"{match[1]}{value}{match[3] or ''}"
+        else:
+            after = _key_index(lines, end, "status") or end - 1
+            lines.insert(after + 1, f"{key}: {value}")
+            end += 1
+    return lines
+
+
+def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list[str]:
+    lines = list(lines)
+    end = _front_matter_end(lines)
+    index = _key_index(lines, end, key)
+    if not index:
+        lines.insert(end, f"{key}: [{value}]")
+        return lines
+    match = re.match(r"^(\s*[\w-]+\s*:\s*)(.*?)(\s+#.*)?$", lines[index])
+    assert match is not None
+    current = match[2].strip()
+    if current.startswith("[") and current.endswith("]"):
+        items = [item.strip() for item in current[1:-1].split(",") if item.strip()]
+        if value not in items and value.strip('"') not in [i.strip("\"'") for i in items]:
+            items.append(value)
+        lines[index] = f"{match[1]}[{', '.join(items)}]{match[3] or ''}"
+    elif current:
+        if current.strip("\"'") != value.strip('"'):
+            lines[index] = f"{match[1]}[{current}, {value}]{match[3] or ''}"
+    else:  # a block list follows: "- 3" lines
+        last = index
+        while last + 1 < end and re.match(r"^\s*-\s", lines[last + 1]):
+            last += 1
+        existing = [re.sub(r"^\s*-\s*", "", lines[i]).strip().strip("\"'") for i in range(index + 1, last + 1)]
+        if value.strip('"') not in existing:
+            indent = re.match(r"^(\s*)", lines[last + 1 - (last > index)])[1] if last > index else "  "
+            lines.insert(last + 1, f"{indent}- {value}")
+    return lines
+
+
+# --- MADR 2 bullets and adr-tools sections -------------------------------------
+
+
+def _set_preamble(lines: list[str], record: Record, values: dict[str, str]) -> list[str]:
+    lines = list(lines)
+    status_index = record.status_line - 1
+    template = META_LINE.match(lines[status_index]) if status_index < len(lines) else None
+    for key, value in values.items():
+        index = _preamble_index(lines, record, key)
+        if index is not None:
+            match = META_LINE.match(lines[index])
+            assert match is not None
+            lines[index] = lines[index][: match.start("value")] + value + lines[index][match.end("value") :]
+        elif template is not None:
+            line = lines[status_index]
+            key_text = key.capitalize()
+            new = line[: template.start("key")] + key_text + line[template.end("key") : template.start("value")]
+            lines.insert(_last_preamble_index(lines, record) + 1, new + value)
+        else:
+            lines.insert(record.title_line, f"* {key.capitalize()}: {value}")
+            if record.title_line < len(lines) and lines[record.title_line - 1].strip():
+                lines.insert(record.title_line, "")
+    return lines
+
+
+def _preamble_index(lines: list[str], record: Record, key: str) -> int | None:
+    for index, line in outside_fences(lines, record.title_line):
+        if HEADING.match(line):
+            return None
+        match = META_LINE.match(line)
+        if match and match["key"].strip().lower() == key:
+            return index
+    return None
+
+
+def _last_preamble_index(lines: list[str], record: Record) -> int:
+    last = record.title_line - 1
+    for index, line in outside_fences(lines, record.title_line):
+        if HEADING.match(line):
+            break
+        if META_LINE.match(line):
+            last = index
+    return last
+
+
+def _set_status_section(lines: list[str], record: Record, word: str, date: str) -> list[str]:
+    lines = list(lines)
+    section = find_section(lines, 0, {"status"})
+    if section is None:
+        insert_at = _first_section_index(lines, record)
+        lines[insert_at:insert_at] = ["## Status", "", word, ""]
+        return lines
+    index = record.status_line - 1
+    if _CHANGELOG_LINE.match(lines[index]) if index < len(lines) else False:
+        # A dated changelog keeps its history: the change is a new entry.
+        last = max(i for i in range(*section) if _CHANGELOG_LINE.match(lines[i]))
+        bullet = re.match(r"^(\s*(?:[-*+]\s+)?)", lines[last])[1]
+        blank = last + 1 < len(lines) and not lines[last - 1].strip()
+        entry = f"{bullet}{date} {word[:1].lower()}{word[1:]}"
+        lines[last + 1 : last + 1] = ["", entry] if blank else [entry]
+    elif section[0] <= index < section[1]:
+        original = lines[index]
+        prefix = re.match(r"^(\s*(?:[-*+>]\s+)?)", original)[1]
+        lines[index] = prefix + word
+    else:
+        first = section[0]
+        while first < section[1] and not lines[first].strip():
+            first += 1
+        lines[first:first] = [word, ""]
+    return lines
+
+
+def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
+    lines = list(lines)
+    for index, line in outside_fences(lines, record.title_line):
+        if HEADING.match(line):
+            break
+        match = re.match(r"^(\s*(?:[-*+]\s+)?(?:\*\*)?Date(?:\*\*)?\s*:\s*(?:\*\*)?\s*)(.*)$", line, re.IGNORECASE)
+        if match:
+            lines[index] = match[1] + date
+            return lines
+    lines[record.title_line : record.title_line] = ["", f"Date: {date}"]
+    return lines
+
+
+def _first_section_index(lines: list[str], record: Record) -> int:
+    for index, line in outside_fences(lines, record.title_line):
+        heading = HEADING.match(line)
+        if heading and len(heading[1]) >= 2:
+            return index
+    return len(lines)
+
+
+def _append_to_section(lines: list[str], record: Record, name: str, line: str, *, bullet: bool) -> list[str]:
+    lines = list(lines)
+    section = find_section(lines, 0, {name.lower()})
+    if section is None:
+        at = len(lines)
+        while at > 0 and not lines[at - 1].strip():
+            at -= 1
+        lines[at:at] = ["", f"## {name}", "", line]
+        return lines
+    if any(existing.strip() == line.strip() for existing in lines[section[0] : section[1]]):
+        return lines
+    last = section[1] - 1
+    while last >= section[0] and not lines[last].strip():
+        last -= 1
+    block = [line] if bullet and last >= section[0] and lines[last].lstrip().startswith(("*", "-")) else ["", line]
+    if last < section[0]:
+        block = ["", line]
+    lines[last + 1 : last + 1] = block
+    return lines
