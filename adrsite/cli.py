@@ -32,7 +32,7 @@ from adrsite.records.folder import (
 )
 from adrsite.records.lint import check, numbers_taken_elsewhere, supersessions
 from adrsite.records.model import ERROR, STATUSES, STYLE_ADR_TOOLS, STYLE_MADR, Problem, Record
-from adrsite.records.parse import parse, parse_file_name
+from adrsite.records.parse import parse
 from adrsite.records.vocabulary import REVERSE_KIND, link_kind, status_word
 from adrsite.records.write import (
     add_link,
@@ -95,7 +95,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     folder, records = _read(args)
     title = " ".join(args.title).strip()
     if not title:
-        raise UserError("a new decision needs a title: adr new \"Use PostgreSQL\"")
+        raise UserError('a new decision needs a title: adr new "Use PostgreSQL"')
     status = _status_arg(args.status)
     predecessors = [_find(records, ref) for ref in args.supersedes]
     _refuse_unreadable(predecessors)
@@ -108,8 +108,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     today = _today()
 
     text = new_decision(
-        _template(folder, style), path=relative, number=number, title=title,
-        status=status, date=today, tags=tuple(args.tag),
+        _template(folder, style),
+        path=relative,
+        number=number,
+        title=title,
+        status=status,
+        date=today,
+        tags=tuple(args.tag),
     )
     for old in predecessors:
         text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
@@ -117,10 +122,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     new = parse(relative, text.encode())
     label = f"{number}. {title}" if new.style == STYLE_ADR_TOOLS else f"ADR-{number:04d}"
     for old in predecessors:
-        _edit(folder, old, lambda t, r: set_status(
-            t, r, status="superseded", date=today, successor=(label, href(r, new))
-        ))
-    print(relative)
+        _edit(
+            folder,
+            old,
+            lambda t, r: set_status(
+                t, r, status="superseded", date=today, successor=(label, href(r, new))
+            ),
+        )
+    print(relative, flush=True)  # before the editor takes the terminal
     _open_editor(path)
     return 0
 
@@ -154,11 +163,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     _, records = _read(args)
     wanted_status = _status_arg(args.status) if args.status else ""
     shown = [
-        r for r in records
+        r
+        for r in records
         if (not wanted_status or r.status == wanted_status) and (not args.tag or args.tag in r.tags)
     ]
     if args.json:
-        print(json.dumps({"decisions": decisions_json(shown, records)}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps({"decisions": decisions_json(shown, records)}, indent=2, ensure_ascii=False)
+        )
         return 0
     for record in shown:
         number = str(record.number) if record.number is not None else "-"
@@ -172,8 +184,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     record = _find(records, args.decision)
     links = decision_links(records)[record.path]
     rows = [
-        ("status", record.status_text if record.status_text.lower() == record.status else
-         f"{record.status or '?'} ({record.status_text})" if record.status_text else "?"),
+        (
+            "status",
+            record.status_text
+            if record.status_text.lower() == record.status
+            else f"{record.status or '?'} ({record.status_text})"
+            if record.status_text
+            else "?",
+        ),
         ("date", record.date),
         ("deciders", ", ".join(record.deciders)),
         ("tags", ", ".join(record.tags)),
@@ -201,19 +219,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors = sum(p.severity == ERROR for p in problems)
     warnings = len(problems) - errors
     if args.format == "json":
-        print(json.dumps({
-            "decisions": len(records), "errors": errors, "warnings": warnings,
-            "problems": [
-                {"path": p.path, "line": p.line, "severity": p.severity, "code": p.code, "message": p.message}
-                for p in problems
-            ],
-        }, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "decisions": len(records),
+                    "errors": errors,
+                    "warnings": warnings,
+                    "problems": [
+                        {
+                            "path": p.path,
+                            "line": p.line,
+                            "severity": p.severity,
+                            "code": p.code,
+                            "message": p.message,
+                        }
+                        for p in problems
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for problem in problems:
             print(_github_annotation(problem) if args.format == "github" else problem)
         print(
-            f"{len(records)} decisions: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}"
+            f"{_count(len(records), 'decision')}: "
+            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
         )
     return 1 if errors else 0
 
@@ -250,8 +282,10 @@ def cmd_renumber(args: argparse.Namespace) -> int:
         before = _read_text(path)
         after = replace_file_references(before, old_name, new_name)
         by_number = [
-            link for link in other.links
-            if not link.target.lower().endswith(".md") and resolver.candidates(link.target, other)
+            link
+            for link in other.links
+            if not link.target.lower().endswith(".md")
+            and resolver.candidates(link.target, other)
             and record.number in {c.number for c in resolver.candidates(link.target, other)}
         ]
         if by_number and not still_taken and record.number is not None:
@@ -260,7 +294,8 @@ def cmd_renumber(args: argparse.Namespace) -> int:
             for link in by_number:
                 print(
                     f"{other.path}:{link.line}: note: refers to number {record.number}, "
-                    f"which still names the other file; change it to {number} if it meant {new_relative}"
+                    f"which still names the other file; "
+                    f"change it to {number} if it meant {new_relative}"
                 )
         if after != before:
             _write_text(path, after)
@@ -325,8 +360,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adrsite.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        raise UserError(f"configuration: {error}") from None
 
 
 # --- JSON, tables of contents and globs ------------------------------------------
@@ -383,15 +422,18 @@ def toc(existing: str, records: list[Record], folder: Folder) -> str:
     for r in records:
         relative = Path(folder.root / r.path).relative_to(folder.path).as_posix()
         title = r.title.replace("|", "\\|")
-        rows.append(f"| {r.number if r.number is not None else ''} | [{title}]({relative}) "
-                    f"| {r.status or '?'} | {r.date} |")
+        rows.append(
+            f"| {r.number if r.number is not None else ''} | [{title}]({relative}) "
+            f"| {r.status or '?'} | {r.date} |"
+        )
     block = "\n".join([TOC_START, "", *rows, "", TOC_END])
     if TOC_START in existing and TOC_END in existing:
         before, rest = existing.split(TOC_START, 1)
         return before + block + rest.split(TOC_END, 1)[1]
     if existing.strip():
         return existing.rstrip("\n") + "\n\n" + block + "\n"
-    return f"# Architecture decision records\n\nWritten with `adr new`; checked with `adr check`.\n\n{block}\n"
+    intro = "Written with `adr new`; checked with `adr check`."
+    return f"# Architecture decision records\n\n{intro}\n\n{block}\n"
 
 
 def glob_match(pattern: str, path: str) -> bool:
@@ -445,9 +487,18 @@ def _find(records: list[Record], ref: str) -> Record:
 def _refuse_unreadable(records: list[Record]) -> None:
     for record in records:
         for problem in record.problems:
-            if problem.code in {"binary", "not-utf8", "too-large", "unreadable", "front-matter-yaml",
-                                "front-matter-not-mapping", "front-matter-unclosed"}:
-                raise UserError(f"{problem}; fix it before editing this file")
+            if problem.code in {
+                "binary",
+                "not-utf8",
+                "too-large",
+                "unreadable",
+                "front-matter-yaml",
+                "front-matter-not-mapping",
+                "front-matter-unclosed",
+            }:
+                raise UserError(
+                    f"{problem.path}:{problem.line}: {problem.message} (file not changed)"
+                )
 
 
 def _status_arg(text: str) -> str:
@@ -498,6 +549,10 @@ def _slugify(title: str) -> str:
             break
         slug = f"{slug}-{word}" if slug else word
     return slug or "decision"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _today() -> str:
@@ -561,11 +616,14 @@ def _numbers_taken_on(folder: Folder, records: list[Record], ref: str) -> list[P
         listing = git("ls-tree", "-r", "--name-only", commit, "--", folder.relative)
         return {line for line in listing.splitlines() if line.endswith(".md")}
 
-    return numbers_taken_elsewhere(records, ref=ref, ref_paths=paths_at(ref), base_paths=paths_at(base))
+    return numbers_taken_elsewhere(
+        records, ref=ref, ref_paths=paths_at(ref), base_paths=paths_at(base)
+    )
 
 
 def _github_annotation(problem: Problem) -> str:
     """A GitHub Actions workflow command: shows the problem on the pull request's diff."""
+
     def escape(text: str, *, property_value: bool = False) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
@@ -582,13 +640,16 @@ def _parser() -> argparse.ArgumentParser:
         prog="adr",
         description="Write, check and browse architecture decision records.",
         epilog="The ADR folder is found as adr-tools finds it (.adr-dir), or at "
-        + ", ".join(USUAL_DIRS) + ", walking up from the current directory.",
+        + ", ".join(USUAL_DIRS)
+        + ", walking up from the current directory.",
     )
     folder = argparse.ArgumentParser(add_help=False)
     folder.add_argument("--dir", help="the ADR folder (default: found from the current directory)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[folder], help=help, description=help)
         sub.set_defaults(command=handler)
         return sub
@@ -597,8 +658,14 @@ def _parser() -> argparse.ArgumentParser:
 
     new = command("new", cmd_new, "write the next numbered decision and print its path")
     new.add_argument("title", nargs="+", help="the decision's title")
-    new.add_argument("-s", "--supersedes", action="append", default=[], metavar="N",
-                     help="a decision this one supersedes (repeatable); it is marked superseded")
+    new.add_argument(
+        "-s",
+        "--supersedes",
+        action="append",
+        default=[],
+        metavar="N",
+        help="a decision this one supersedes (repeatable); it is marked superseded",
+    )
     new.add_argument("--status", default="proposed", help="initial status (default: proposed)")
     new.add_argument("-t", "--tag", action="append", default=[], help="a tag (repeatable)")
 
@@ -621,10 +688,15 @@ def _parser() -> argparse.ArgumentParser:
 
     checking = command("check", cmd_check, "lint the folder; exit 1 on any error")
     checking.add_argument("--format", choices=["text", "json", "github"], default="text")
-    checking.add_argument("--against", metavar="REF",
-                          help="also report numbers this branch adds that REF took for another file")
+    checking.add_argument(
+        "--against",
+        metavar="REF",
+        help="also report numbers this branch adds that REF took for another file",
+    )
 
-    renumber = command("renumber", cmd_renumber, "move a decision to the next free number, mending links")
+    renumber = command(
+        "renumber", cmd_renumber, "move a decision to the next free number, mending links"
+    )
     renumber.add_argument("file")
 
     command("toc", cmd_toc, "rewrite the index in the ADR folder's README.md")

@@ -48,11 +48,21 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "adrsite-local-only-not-a-secret-se
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 # ADR 6: SQLite by default, PostgreSQL in production, both through DATABASE_URL.
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or default_database_url(), conn_max_age=60
-    )
-}
+def database_from_url(url: str) -> dict:
+    try:
+        return dj_database_url.parse(url, conn_max_age=60)
+    except ValueError as error:  # an unknown scheme, a typo in the URL
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL we can use: {error}") from None
+
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or default_database_url())}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # ADR 6: writers take the lock when they begin, not half-way through (no
+    # "database is locked" mid-index), and readers never wait for a writer (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The repository whose decisions the site shows first; `adr serve` sets both.
@@ -94,8 +104,9 @@ TEMPLATES = [
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or PACKAGE_DIR.parent / "staticfiles")
-# Serve straight from the package: `adr serve` needs no collectstatic step.
+# Production runs collectstatic into STATIC_ROOT; without it whitenoise serves
+# straight from the package, so `adr serve` needs no collectstatic step.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 
 # Every asset is served by the app; nothing from a CDN, no inline scripts.

@@ -18,7 +18,8 @@ def adr_folder_exists(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
         return [
             checks.Warning(
                 f"ADR folder not found: {error}",
-                hint="Set ADRSITE_REPOSITORY (and ADRSITE_ADR_DIR), or run 'adr serve' in a repository.",
+                hint="Set ADRSITE_REPOSITORY (and ADRSITE_ADR_DIR), "
+                "or run 'adr serve' in a repository.",
                 id="adrsite.W001",
             )
         ]

@@ -16,8 +16,17 @@ from adrsite.records.model import ERROR, Problem, Record
 from adrsite.records.parse import parse, parse_file_name
 
 # Where a folder of ADRs usually lives, in the order they are tried.
-USUAL_DIRS = ("adr", "doc/adr", "docs/adr", "docs/decisions", "doc/decisions", "docs/architecture/decisions")
+USUAL_DIRS = (
+    "adr",
+    "doc/adr",
+    "docs/adr",
+    "docs/decisions",
+    "doc/decisions",
+    "docs/architecture/decisions",
+)
 _NOT_DECISIONS = {"readme.md", "index.md", "template.md", "adr-template.md", "changelog.md"}
+# template.md, adr-template.md, 000-template.md, template-short.md; not 0005-use-a-template.md
+_TEMPLATE = re.compile(r"^(?:0+[-_ ]?)?(?:m?adr[-_ ]?)?template\b")
 _SKIPPED_DIRS = {"templates", "template", "node_modules"}
 
 
@@ -71,7 +80,8 @@ def is_decision_file(name: str) -> bool:
     lowered = name.lower()
     if not lowered.endswith((".md", ".markdown")) or lowered[0] in "._":
         return False
-    return lowered not in _NOT_DECISIONS and "template" not in lowered and "xxx" not in lowered
+    stem = lowered.rsplit(".", 1)[0]
+    return lowered not in _NOT_DECISIONS and not _TEMPLATE.match(stem) and "xxx" not in stem
 
 
 def decision_files(folder: Folder) -> list[Path]:
@@ -95,7 +105,9 @@ def read_folder(folder: Folder) -> list[Record]:
         try:
             records.append(parse(relative, path.read_bytes()))
         except OSError as error:
-            records.append(_with_read_error(parse(relative, b"-"), f"cannot be read: {error.strerror}"))
+            records.append(
+                _with_read_error(parse(relative, b"-"), f"cannot be read: {error.strerror}")
+            )
     return records
 
 

@@ -13,7 +13,14 @@ import posixpath
 import re
 
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, STYLE_MADR2, Record
-from adrsite.records.parse import HEADING, META_LINE, TITLE_NUMBER, outside_fences, find_section, parse
+from adrsite.records.parse import (
+    HEADING,
+    META_LINE,
+    TITLE_NUMBER,
+    find_section,
+    outside_fences,
+    parse,
+)
 
 _CHANGELOG_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\d{4}-\d{2}-\d{2}\b")
 _VERBS = {
@@ -77,7 +84,10 @@ def renumber_title(text: str, record: Record, number: int) -> str:
     if heading is None or not TITLE_NUMBER.match(heading[2]):
         return text
     lines[index] = re.sub(
-        r"\d+", lambda m: str(number).zfill(len(m[0]) if m[0].startswith("0") else 1), lines[index], count=1
+        r"\d+",
+        lambda m: str(number).zfill(len(m[0]) if m[0].startswith("0") else 1),
+        lines[index],
+        count=1,
     )
     return "\n".join(lines)
 
@@ -94,7 +104,11 @@ def set_status(
     if record.style == STYLE_MADR or _front_matter_end(lines):
         return "\n".join(_set_front_matter(lines, {"status": status, "date": date}))
     if record.style == STYLE_MADR2:
-        value = f"superseded by [{successor[0]}]({successor[1]})" if successor and status == "superseded" else status
+        value = (
+            f"superseded by [{successor[0]}]({successor[1]})"
+            if successor and status == "superseded"
+            else status
+        )
         return "\n".join(_set_preamble(lines, record, {"status": value, "date": date}))
     word = status.capitalize()
     if successor and status == "superseded":
@@ -139,7 +153,14 @@ def replace_number_references(text: str, record: Record, old: int, new: int) -> 
         index = line_number - 1
         lines[index] = re.sub(
             rf"(?<![\w.-])(m?adr[\s_-]?#?)?0*{old}(?![\w.-])",
-            lambda m: (m[1] or "") + (str(new).zfill(len(m[0]) - len(m[1] or "")) if m[0].lstrip(m[1] or "").startswith("0") else str(new)),
+            lambda m: (
+                (m[1] or "")
+                + (
+                    str(new).zfill(len(m[0]) - len(m[1] or ""))
+                    if m[0].lstrip(m[1] or "").startswith("0")
+                    else str(new)
+                )
+            ),
             lines[index],
             flags=re.IGNORECASE,
         )
@@ -209,9 +230,14 @@ def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list
         last = index
         while last + 1 < end and re.match(r"^\s*-\s", lines[last + 1]):
             last += 1
-        existing = [re.sub(r"^\s*-\s*", "", lines[i]).strip().strip("\"'") for i in range(index + 1, last + 1)]
+        existing = [
+            re.sub(r"^\s*-\s*", "", lines[i]).strip().strip("\"'")
+            for i in range(index + 1, last + 1)
+        ]
         if value.strip('"') not in existing:
-            indent = re.match(r"^(\s*)", lines[last + 1 - (last > index)])[1] if last > index else "  "
+            indent = (
+                re.match(r"^(\s*)", lines[last + 1 - (last > index)])[1] if last > index else "  "
+            )
             lines.insert(last + 1, f"{indent}- {value}")
     return lines
 
@@ -228,11 +254,17 @@ def _set_preamble(lines: list[str], record: Record, values: dict[str, str]) -> l
         if index is not None:
             match = META_LINE.match(lines[index])
             assert match is not None
-            lines[index] = lines[index][: match.start("value")] + value + lines[index][match.end("value") :]
+            lines[index] = (
+                lines[index][: match.start("value")] + value + lines[index][match.end("value") :]
+            )
         elif template is not None:
             line = lines[status_index]
             key_text = key.capitalize()
-            new = line[: template.start("key")] + key_text + line[template.end("key") : template.start("value")]
+            new = (
+                line[: template.start("key")]
+                + key_text
+                + line[template.end("key") : template.start("value")]
+            )
             lines.insert(_last_preamble_index(lines, record) + 1, new + value)
         else:
             lines.insert(record.title_line, f"* {key.capitalize()}: {value}")
@@ -293,7 +325,11 @@ def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
     for index, line in outside_fences(lines, record.title_line):
         if HEADING.match(line):
             break
-        match = re.match(r"^(\s*(?:[-*+]\s+)?(?:\*\*)?Date(?:\*\*)?\s*:\s*(?:\*\*)?\s*)(.*)$", line, re.IGNORECASE)
+        match = re.match(
+            r"^(\s*(?:[-*+]\s+)?(?:\*\*)?Date(?:\*\*)?\s*:\s*(?:\*\*)?\s*)(.*)$",
+            line,
+            re.IGNORECASE,
+        )
         if match:
             lines[index] = match[1] + date
             return lines
@@ -309,7 +345,9 @@ def _first_section_index(lines: list[str], record: Record) -> int:
     return len(lines)
 
 
-def _append_to_section(lines: list[str], record: Record, name: str, line: str, *, bullet: bool) -> list[str]:
+def _append_to_section(
+    lines: list[str], record: Record, name: str, line: str, *, bullet: bool
+) -> list[str]:
     lines = list(lines)
     section = find_section(lines, 0, {name.lower()})
     if section is None:
@@ -323,7 +361,11 @@ def _append_to_section(lines: list[str], record: Record, name: str, line: str, *
     last = section[1] - 1
     while last >= section[0] and not lines[last].strip():
         last -= 1
-    block = [line] if bullet and last >= section[0] and lines[last].lstrip().startswith(("*", "-")) else ["", line]
+    block = (
+        [line]
+        if bullet and last >= section[0] and lines[last].lstrip().startswith(("*", "-"))
+        else ["", line]
+    )
     if last < section[0]:
         block = ["", line]
     lines[last + 1 : last + 1] = block

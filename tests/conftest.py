@@ -1,0 +1,35 @@
+"""Shared fixtures: a folder of decisions for the site, settings pointed at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_decision(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def our_repository(settings):
+    """The site shows this repository's own adr/ folder."""
+    settings.ADRSITE_REPOSITORY = ROOT
+    settings.ADRSITE_ADR_DIR = "adr"
+    return ROOT
+
+
+@pytest.fixture
+def decision_folder(tmp_path, settings):
+    """An empty repository with an adr/ folder the site shows; tests write decisions into it."""
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "adr"
+    folder.mkdir()
+    settings.ADRSITE_REPOSITORY = tmp_path
+    settings.ADRSITE_ADR_DIR = "adr"
+    return folder

@@ -1,0 +1,81 @@
+"""The pure core never imports Django, the app or the CLI (ADR 4); file commands never start it."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "adrsite"
+PURE_LAYERS = ["records", "history"]
+FORBIDDEN = ("django", "adrsite.decisions", "adrsite.cli", "adrsite.settings", "adrsite.urls")
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            found.append((node.lineno, "." * node.level + (node.module or "")))
+    return found
+
+
+def pure_modules() -> list[Path]:
+    return sorted(p for layer in PURE_LAYERS for p in (PACKAGE / layer).rglob("*.py"))
+
+
+def test_the_pure_layers_exist_and_have_modules():
+    assert len(pure_modules()) >= 5
+
+
+@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_pure_core_module_imports_nothing_from_django_or_above(path: Path):
+    offending = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: imports {module}"
+        for line, module in imported_modules(path)
+        if module.startswith(FORBIDDEN) or module.startswith("..")
+    ]
+    assert offending == []
+
+
+def test_the_import_walk_catches_a_django_import(tmp_path: Path):
+    module = tmp_path / "bad.py"
+    module.write_text("import os\nfrom django.conf import settings\n")
+    assert (2, "django.conf") in imported_modules(module)
+
+
+def run_python(code: str, cwd: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_importing_the_pure_core_loads_no_django(tmp_path: Path):
+    code = (
+        "import sys, adrsite.records.folder, adrsite.records.lint, adrsite.records.write, "
+        "adrsite.records.render\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    assert run_python(code, tmp_path) == "[]"
+
+
+def test_file_commands_never_start_django(tmp_path: Path):
+    (tmp_path / "adr").mkdir()
+    (tmp_path / "adr" / "0001-x.md").write_text("---\nstatus: accepted\n---\n# X\n")
+    code = (
+        "import sys, contextlib, io\n"
+        "from adrsite.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    for argv in (['check'], ['list', '--json'], ['show', '1'], ['why', 'x'], ['toc']):\n"
+        "        main(argv)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'markdown_it'}))"
+    )
+    assert run_python(code, tmp_path) == "[]"

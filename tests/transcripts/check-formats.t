@@ -1,0 +1,63 @@
+`adr check` reports `path:line: severity: message`, exits 1 on any error, and
+speaks JSON and GitHub annotations too.
+
+  $ adr init >/dev/null
+  $ adr new "Use PostgreSQL" --status accepted >/dev/null
+  $ printf -- '---\nstatus: accepted\nsupersedes: [2]\ndate: 1 May 2026\n---\n# Use Aurora\n' > adr/0003-use-aurora.md
+  $ printf -- '---\nstatus: [accepted\n---\n# Broken, with a comma\n' > adr/0004-broken.md
+  $ adr check
+  adr/0002-use-postgresql.md:2: warning: status is 'accepted' but ADR 3 (adr/0003-use-aurora.md) supersedes it; its status should be superseded
+  adr/0003-use-aurora.md:4: warning: date '1 May 2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-05-01
+  adr/0004-broken.md:1: error: no status (proposed, accepted, rejected, deprecated or superseded)
+  adr/0004-broken.md:3: error: front matter is not valid YAML: did not find expected ',' or ']'
+  4 decisions: 2 errors, 2 warnings
+  [1]
+  $ adr check --format github
+  ::warning file=adr/0002-use-postgresql.md,line=2,title=adr check superseded-still-active::status is 'accepted' but ADR 3 (adr/0003-use-aurora.md) supersedes it; its status should be superseded
+  ::warning file=adr/0003-use-aurora.md,line=4,title=adr check date::date '1 May 2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-05-01
+  ::error file=adr/0004-broken.md,line=1,title=adr check no-status::no status (proposed, accepted, rejected, deprecated or superseded)
+  ::error file=adr/0004-broken.md,line=3,title=adr check front-matter-yaml::front matter is not valid YAML: did not find expected ',' or ']'
+  4 decisions: 2 errors, 2 warnings
+  [1]
+  $ adr check --format json
+  {
+    "decisions": 4,
+    "errors": 2,
+    "warnings": 2,
+    "problems": [
+      {
+        "path": "adr/0002-use-postgresql.md",
+        "line": 2,
+        "severity": "warning",
+        "code": "superseded-still-active",
+        "message": "status is 'accepted' but ADR 3 (adr/0003-use-aurora.md) supersedes it; its status should be superseded"
+      },
+      {
+        "path": "adr/0003-use-aurora.md",
+        "line": 4,
+        "severity": "warning",
+        "code": "date",
+        "message": "date '1 May 2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-05-01"
+      },
+      {
+        "path": "adr/0004-broken.md",
+        "line": 1,
+        "severity": "error",
+        "code": "no-status",
+        "message": "no status (proposed, accepted, rejected, deprecated or superseded)"
+      },
+      {
+        "path": "adr/0004-broken.md",
+        "line": 3,
+        "severity": "error",
+        "code": "front-matter-yaml",
+        "message": "front matter is not valid YAML: did not find expected ',' or ']'"
+      }
+    ]
+  }
+  [1]
+  $ adr check --format yaml
+  usage: adr check [-h] [--dir DIR] [--format {text,json,github}]
+                   [--against REF]
+  adr check: error: argument --format: invalid choice: 'yaml' (choose from 'text', 'json', 'github')
+  [2]

@@ -1,0 +1,111 @@
+`adr new` writes the next number from the folder's template, status proposed,
+and prints the path (so `$EDITOR $(adr new ...)` works).
+
+  $ adr init >/dev/null
+  $ adr new Use Redis for sessions
+  adr/0002-use-redis-for-sessions.md
+  $ cat adr/0002-use-redis-for-sessions.md
+  ---
+  status: proposed
+  date: 2026-11-21
+  deciders: []
+  tags: []
+  ---
+  # Use Redis for sessions
+  
+  ## Context and problem statement
+  
+  *What is the problem, and why does it need a decision now? Two or three sentences, with the forces at play.*
+  
+  ## Considered options
+  
+  * Option one
+  * Option two
+  
+  ### Option one
+  
+  * Good, because …
+  * Bad, because …
+  
+  ### Option two
+  
+  * Good, because …
+  * Bad, because …
+  
+  ## Decision outcome
+  
+  *Chosen option: "…", because … (the one or two reasons that decided it).*
+  
+  ## Consequences
+  
+  * Good, because …
+  * Bad, because …
+
+Options: a status, tags; titles become ASCII slugs.
+
+  $ adr new "Café: ship the über-cache" --status accepted --tag caching --tag performance
+  adr/0003-cafe-ship-the-uber-cache.md
+  $ head -7 adr/0003-cafe-ship-the-uber-cache.md
+  ---
+  status: accepted
+  date: 2026-11-21
+  deciders: []
+  tags: [caching, performance]
+  ---
+  # Café: ship the über-cache
+  $ adr new "Nothing" --status maybe
+  adr: unknown status 'maybe' (choose proposed, accepted, rejected, deprecated, superseded)
+  [1]
+  $ adr new "   "
+  adr: a new decision needs a title: adr new "Use PostgreSQL"
+  [1]
+
+`--supersedes` marks every old decision superseded, in the same change.
+
+  $ adr new "Use Valkey for sessions" --supersedes 2 --supersedes 3
+  adr/0004-use-valkey-for-sessions.md
+  $ head -8 adr/0004-use-valkey-for-sessions.md
+  ---
+  status: proposed
+  date: 2026-11-21
+  deciders: []
+  tags: []
+  supersedes: [2, 3]
+  ---
+  # Use Valkey for sessions
+  $ head -4 adr/0002-use-redis-for-sessions.md
+  ---
+  status: superseded
+  date: 2026-11-21
+  deciders: []
+  $ head -4 adr/0003-cafe-ship-the-uber-cache.md
+  ---
+  status: superseded
+  date: 2026-11-21
+  deciders: []
+  $ adr check
+  4 decisions: 0 errors, 0 warnings
+  $ adr new "Supersede nothing" --supersedes 42
+  adr: no decision '42' (try 'adr list')
+  [1]
+
+The folder's own template.md is used when it has one.
+
+  $ printf -- '---\nstatus: proposed\ndate: YYYY-MM-DD\nowner: platform\n---\n# TITLE\n\nWhy?\n' > adr/template.md
+  $ adr new Use our template
+  adr/0005-use-our-template.md
+  $ cat adr/0005-use-our-template.md
+  ---
+  status: proposed
+  date: 2026-11-21
+  owner: platform
+  ---
+  # Use our template
+  
+  Why?
+
+$VISUAL or $EDITOR opens the new file, as adr-tools does.
+
+  $ EDITOR="echo editing" adr new Edit me
+  adr/0006-edit-me.md
+  editing $TMP/repo/adr/0006-edit-me.md
