@@ -47,12 +47,14 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "adrsite-local-only-not-a-secret-set-SECRET_KEY"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
+
 # ADR 6: SQLite by default, PostgreSQL in production, both through DATABASE_URL.
 def database_from_url(url: str) -> dict:
     try:
         return dj_database_url.parse(url, conn_max_age=60)
     except ValueError as error:  # an unknown scheme, a typo in the URL
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL we can use: {error}") from None
+        message = f"DATABASE_URL is not a database URL we can use: {error}"
+        raise ImproperlyConfigured(message) from None
 
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or default_database_url())}
@@ -61,7 +63,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # "database is locked" mid-index), and readers never wait for a writer (WAL).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

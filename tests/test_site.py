@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 from django.core.management import call_command
 
@@ -73,3 +80,41 @@ def test_an_unknown_decision_gets_the_sites_own_404_page(client, our_repository)
     response = client.get("/decisions/9999/")
     assert response.status_code == 404
     assert "Back to the decision log" in response.content.decode()
+
+
+def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
+    """The README's main command, end to end, in a fresh repository."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "ADR_DATE": "2026-11-21"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    adr = str(Path(sys.executable).parent / "adr")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run([adr, "init"], cwd=repo, env=env, check=True, capture_output=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [adr, "serve", "--port", str(port)],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        html = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    html = response.read().decode()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    assert "Record architecture decisions" in html, output
+    assert f"database: {tmp_path / 'data' / 'adrsite' / 'adrsite.sqlite3'}" in output

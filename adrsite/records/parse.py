@@ -43,7 +43,8 @@ _DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
 _NUMBER_NAME = re.compile(r"^(?:m?adr[-_ ]?)?(\d{1,6})(?:[-_ .]+|$)(.*)$", re.IGNORECASE)
 # Title prefixes: "12. ", "ADR-0012: ", "[ADR 12] ", "ADR012 - ".
 TITLE_NUMBER = re.compile(
-    r"^(?:\[?(?:m?adr)[\s_-]*#?0*(\d+)\]?\s*[:.)\-–—]?\s+|0*(\d+)\s*[:.)\-–—]\s*)", re.IGNORECASE
+    r"^(?:\[?(?:m?adr)[\s_-]*#?0*(\d+)\]?\s*[:.)\-\u2013\u2014]?\s+|0*(\d+)\s*[:.)\-\u2013\u2014]\s+)",
+    re.IGNORECASE,
 )
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -61,10 +62,11 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
 _MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w./-]*[\w-]\.md)\b")
 _BARE_REF = re.compile(r"\bm?adr[\s_-]?#?0*(\d+)\b", re.IGNORECASE)
 _CHANGELOG = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*[:\-–—]?\s*(?P<rest>.*)$"
+    r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*[:\-\u2013\u2014]?\s*(?P<rest>.*)$"
 )
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags"}
+_EXPECTED = "(expected proposed, accepted, rejected, deprecated or superseded)"
 _LINK_SECTIONS = {"links", "related decisions", "related adrs", "related records", "related"}
 
 
@@ -135,7 +137,7 @@ class _Reader:
         status, status_text, status_line, date_value, date_line, style = self.read_status(
             lines, body_start, title_line, meta
         )
-        date_iso = self.read_date(date_value, date_line)
+        date_iso = self.read_date(date_value, date_line) or _date_in_name(self.path)
         fields = self.read_fields(meta, lines, body_start, title_line)
         self.read_link_sections(lines, body_start)
         return self.record(
@@ -177,7 +179,9 @@ class _Reader:
         size = len(self.data)
         if size > MAX_BYTES:
             self.problem(
-                1, ERROR, "too-large",
+                1,
+                ERROR,
+                "too-large",
                 f"file is too large to be an ADR ({size / MAX_BYTES:.1f} MiB; the limit is 1 MiB)",
             )
             return None
@@ -189,7 +193,9 @@ class _Reader:
         except UnicodeDecodeError as error:
             line = self.data.count(b"\n", 0, error.start) + 1
             byte = self.data[error.start : error.start + 1].hex()
-            self.problem(line, ERROR, "not-utf8", f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
+            self.problem(
+                line, ERROR, "not-utf8", f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8"
+            )
             text = self.data.decode("utf-8-sig", errors="replace")
         if not text.strip():
             self.problem(1, ERROR, "empty", "file is empty")
@@ -203,22 +209,31 @@ class _Reader:
         try:
             raw, content = _FRONT_MATTER.split(text)
         except ValueError:
-            self.problem(1, ERROR, "front-matter-unclosed", "front matter is not closed (no second '---' line)")
+            self.problem(
+                1,
+                ERROR,
+                "front-matter-unclosed",
+                "front matter is not closed (no second '---' line)",
+            )
             return {}, 0
         body_start = text.count("\n", 0, len(text) - len(content)) + 1
         try:
-            loaded = yaml.load(raw, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+            loaded = yaml.load(raw, Loader=_YAML_LOADER)  # a safe loader
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else 1
             reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-            self.problem(line, ERROR, "front-matter-yaml", f"front matter is not valid YAML: {reason}")
+            self.problem(
+                line, ERROR, "front-matter-yaml", f"front matter is not valid YAML: {reason}"
+            )
             return {}, body_start
         if loaded is None:
             return {}, body_start
         if not isinstance(loaded, dict):
             self.problem(
-                2, ERROR, "front-matter-not-mapping",
+                2,
+                ERROR,
+                "front-matter-not-mapping",
                 f"front matter is {_a_type(loaded)}, not a mapping of keys to values",
             )
             return {}, body_start
@@ -237,7 +252,9 @@ class _Reader:
     def read_title(self, lines: list[str], start: int, meta: dict[str, Any]) -> tuple[str, int]:
         for index, line in outside_fences(lines, start):
             heading = HEADING.match(line)
-            setext = index + 1 < len(lines) and re.match(r"^=+\s*$", lines[index + 1]) and line.strip()
+            setext = (
+                index + 1 < len(lines) and re.match(r"^=+\s*$", lines[index + 1]) and line.strip()
+            )
             if (heading and len(heading[1]) == 1) or setext:
                 return self.strip_title_number(heading[2] if heading else line.strip()), index + 1
             if heading:
@@ -288,10 +305,21 @@ class _Reader:
 
         style = STYLE_MADR if meta or start else (STYLE_MADR2 if preamble else STYLE_ADR_TOOLS)
         line = self.meta_line("status") if style == STYLE_MADR else title_line
-        self.problem(line, ERROR, "no-status", "no status (proposed, accepted, rejected, deprecated or superseded)")
+        if any(p.code.startswith("front-matter-") for p in self.problems):
+            # The status is most likely in the front matter that could not be read;
+            # that error is the one to fix, so don't pile a second on top of it.
+            return "", "", line, date_value, date_line, style
+        self.problem(
+            line,
+            ERROR,
+            "no-status",
+            "no status (proposed, accepted, rejected, deprecated or superseded)",
+        )
         return "", "", line, date_value, date_line, style
 
-    def read_preamble(self, lines: list[str], start: int, title_line: int) -> dict[str, tuple[str, int]]:
+    def read_preamble(
+        self, lines: list[str], start: int, title_line: int
+    ) -> dict[str, tuple[str, int]]:
         """`Key: value` lines between the title and the first section (MADR 2, Nygard's Date:)."""
         found: dict[str, tuple[str, int]] = {}
         for index, line in outside_fences(lines, max(start, title_line)):
@@ -299,6 +327,11 @@ class _Reader:
                 break
             match = META_LINE.match(line)
             if not match:
+                # adr-tools style link lines sit here too, without a colon:
+                # "Related to ADR025 and [MADR 099](./099-x.md)."
+                link = _LINK_LINE.match(clean_text_keep_links(_LIST_MARK.sub("", line.strip())))
+                if link and link_kind(link["verb"]) in REVERSE_KIND:
+                    self.add_links(link_kind(link["verb"]), link["rest"], index + 1)
                 continue
             key = _norm_key(match["key"])
             if key in _METADATA_KEYS and key not in found:
@@ -312,8 +345,10 @@ class _Reader:
         shown = clean_text(_MD_LINK.sub(lambda m: m[1], text))
         if not status:
             self.problem(
-                line, WARNING, "unknown-status",
-                f"unknown status {shown!r} (expected proposed, accepted, rejected, deprecated or superseded)",
+                line,
+                WARNING,
+                "unknown-status",
+                f"unknown status {shown!r} {_EXPECTED}",
             )
         elif status == "superseded" and rest.lower().startswith("by"):
             self.add_links("superseded-by", text, line)
@@ -322,7 +357,7 @@ class _Reader:
     def status_from_section(
         self, lines: list[str], section: tuple[int, int]
     ) -> tuple[str, str, int, str]:
-        """The status a `## Status` section states: its latest dated entry, else its last status line."""
+        """The status a `## Status` section states: its latest dated entry, else its last."""
         entries: list[tuple[str, str, str, int]] = []  # (date, status, text, line)
         unknown: list[tuple[str, int]] = []
         for index in range(*section):
@@ -333,29 +368,41 @@ class _Reader:
             entry_date = changelog["date"] if changelog else ""
             text = changelog["rest"] if changelog else raw
             status, rest = status_word(text)
-            if status and not (status == "superseded" and link_targets(text) and not rest.lower().startswith("by")):
+            if status and not (
+                status == "superseded" and link_targets(text) and not rest.lower().startswith("by")
+            ):
                 if status == "superseded" and rest.lower().startswith("by"):
                     self.add_links("superseded-by", text, index + 1)
-                entries.append((entry_date, status, clean_text(_MD_LINK.sub(lambda m: m[1], text)), index + 1))
+                entries.append(
+                    (entry_date, status, clean_text(_MD_LINK.sub(lambda m: m[1], text)), index + 1)
+                )
                 continue
             match = _LINK_LINE.match(clean_text_keep_links(text))
-            if match and (kind := link_kind(match["verb"])) and link_targets(match["rest"]):
-                if kind in REVERSE_KIND or _MD_LINK.search(match["rest"]):
-                    self.add_links(kind, match["rest"], index + 1)
-                    continue
+            if (
+                match
+                and (kind := link_kind(match["verb"]))
+                and link_targets(match["rest"])
+                and (kind in REVERSE_KIND or _MD_LINK.search(match["rest"]))
+            ):
+                self.add_links(kind, match["rest"], index + 1)
+                continue
             unknown.append((clean_text(text), index + 1))
         if not entries:
             if unknown:
                 text, line = unknown[0]
                 self.problem(
-                    line, WARNING, "unknown-status",
-                    f"unknown status {text!r} (expected proposed, accepted, rejected, deprecated or superseded)",
+                    line,
+                    WARNING,
+                    "unknown-status",
+                    f"unknown status {text!r} {_EXPECTED}",
                 )
                 return "", text, line, ""
             self.problem(section[0], ERROR, "no-status", "the Status section states no status")
             return "", "", section[0], ""
         dated = [entry for entry in entries if entry[0]]
-        entry_date, status, text, line = max(dated, key=lambda e: _sortable_date(e[0])) if dated else entries[-1]
+        entry_date, status, text, line = (
+            max(dated, key=lambda e: _sortable_date(e[0])) if dated else entries[-1]
+        )
         return status, text, line, entry_date
 
     def read_date(self, value: Any, line: int) -> str:
@@ -369,11 +416,15 @@ class _Reader:
     def read_fields(
         self, meta: dict[str, Any], lines: list[str], start: int, title_line: int
     ) -> dict[str, Any]:
-        preamble = {
-            _norm_key(m["key"]): m["value"]
-            for _, line in outside_fences(lines, max(start, title_line))
-            if (m := META_LINE.match(line))
-        } if not meta else {}
+        preamble = (
+            {
+                _norm_key(m["key"]): m["value"]
+                for _, line in outside_fences(lines, max(start, title_line))
+                if (m := META_LINE.match(line))
+            }
+            if not meta
+            else {}
+        )
         for key, value in meta.items():
             kind = link_kind(key)
             if kind in REVERSE_KIND and value is not None:
@@ -383,7 +434,10 @@ class _Reader:
         rule = meta.get("rule", "")
         return {
             "deciders": self.string_list(deciders, "deciders"),
-            "tags": tuple(t.lstrip("#") for t in self.string_list(meta.get("tags", preamble.get("tags", "")), "tags")),
+            "tags": tuple(
+                t.lstrip("#")
+                for t in self.string_list(meta.get("tags", preamble.get("tags", "")), "tags")
+            ),
             "affects": self.string_list(meta.get("affects", ""), "affects", split=False),
             "rule": rule.strip() if isinstance(rule, str) else "",
         }
@@ -391,12 +445,16 @@ class _Reader:
     def string_list(self, value: Any, key: str, *, split: bool = True) -> tuple[str, ...]:
         if value is None or value == "":
             return ()
+        if isinstance(value, str) and not split:
+            return (value.strip(),) if value.strip() else ()  # a glob: its "**" is not bold
         if isinstance(value, str):
-            items = re.split(r"\s*,\s*|\s+and\s+", value) if split else [value]
+            items = re.split(r"\s*,\s*|\s+and\s+", value)
             return tuple(clean_text(item) for item in items if clean_text(item))
         if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
             return tuple(str(item).strip() for item in value if str(item).strip())
-        self.problem(self.meta_line(key), WARNING, "front-matter-type", f"'{key}' should be a list of names")
+        self.problem(
+            self.meta_line(key), WARNING, "front-matter-type", f"'{key}' should be a list of names"
+        )
         return ()
 
     def read_link_sections(self, lines: list[str], start: int) -> None:
@@ -407,7 +465,9 @@ class _Reader:
         for index in range(*section):
             text = clean_text_keep_links(_LIST_MARK.sub("", lines[index].strip()))
             match = _LINK_LINE.match(text)
-            if match and _MD_LINK.search(match["rest"]) or (match and link_kind(match["verb"]) in LINK_VERBS.values()):
+            if match and (
+                _MD_LINK.search(match["rest"]) or link_kind(match["verb"]) in LINK_VERBS.values()
+            ):
                 self.add_links(link_kind(match["verb"]), match["rest"], index + 1)
 
     def add_links(self, kind: str, text: str, line: int, *, plain: bool = False) -> None:
@@ -429,7 +489,11 @@ def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, in
             continue
         if begin >= 0 and len(heading[1]) <= level:
             return begin, index
-        if begin < 0 and len(heading[1]) > 1 and clean_text(heading[2]).lower().rstrip(":") in names:
+        if (
+            begin < 0
+            and len(heading[1]) > 1
+            and clean_text(heading[2]).lower().rstrip(":") in names
+        ):
             begin, level = index + 1, len(heading[1])
     return (begin, len(lines)) if begin >= 0 else None
 
@@ -448,6 +512,15 @@ def outside_fences(lines: list[str], start: int):
             fence = marker[1]
             continue
         yield index, line
+
+
+def _date_in_name(path: str) -> str:
+    """The date a date-named file (20200926-x.md, 2020-09-26-x.md) carries in its name."""
+    match = _DATE_NAME.match(path.rsplit("/", 1)[-1])
+    if not match or not _is_date(match[1]):
+        return ""
+    digits = match[1].replace("-", "")
+    return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
 
 
 def _norm_key(key: str) -> str:
@@ -476,7 +549,12 @@ def _is_date(text: str) -> bool:
 def _read_loose_date(text: str) -> str:
     slashed = re.fullmatch(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})", text)
     if slashed:
-        first, separator, second, year = int(slashed[1]), slashed[2], int(slashed[3]), int(slashed[4])
+        first, separator, second, year = (
+            int(slashed[1]),
+            slashed[2],
+            int(slashed[3]),
+            int(slashed[4]),
+        )
         # 13/01/2020 can only be day-first; 01/13/2020 only month-first; when both
         # read, "/" is taken as the US month/day and "." as the European day.month.
         day_first = first > 12 or (second <= 12 and separator == ".")

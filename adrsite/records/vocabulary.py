@@ -8,6 +8,8 @@ import unicodedata
 # Status words seen in real folders, mapped onto the five statuses. Keys are
 # matched against the start of the cleaned, lowercased status text, longest first,
 # so "Accepted (PR #2897)" and "Rejected in favour of ADR 111" map too.
+# The word lists read better as paragraphs than one word a line.
+# fmt: off
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(
         [
@@ -49,6 +51,7 @@ STATUS_WORDS: dict[str, str] = {
         "superseded",
     ),
 }
+# fmt: on
 _STATUS_KEYS = sorted(STATUS_WORDS, key=len, reverse=True)
 
 # Link verbs as written ("Superseded by", "Amends", "Relates to") → our link kinds.
@@ -88,18 +91,20 @@ REVERSE_KIND: dict[str, str] = {
 }
 REVERSE_KIND.update({reverse: kind for kind, reverse in list(REVERSE_KIND.items())})
 
-_DECORATION = re.compile(r"[*_`~>\[\]\"']+")
+# Quotes and underscores only at a word's edge: "won't do" and "john_doe" keep theirs.
+_DECORATION = re.compile(r"[*`~>\[\]\"]+|(?<!\w)['_]+|['_]+(?!\w)")
 _SPACES = re.compile(r"\s+")
+
+
+_STRUCK = re.compile(r"~~.*?~~")
 
 
 def clean_text(text: str) -> str:
     """Strip what decorates a status line: emoji, bold, code, quotes, bullets."""
     kept = "".join(
-        ch
-        for ch in text
-        if unicodedata.category(ch) not in {"So", "Sk", "Cf", "Co", "Cs", "Mn"}
+        ch for ch in text if unicodedata.category(ch) not in {"So", "Sk", "Cf", "Co", "Cs", "Mn"}
     )
-    kept = _DECORATION.sub(" ", kept)
+    kept = _DECORATION.sub(" ", kept.replace("\u2018", "'").replace("\u2019", "'"))
     kept = kept.strip().lstrip("-+•").strip()
     return _SPACES.sub(" ", kept)
 
@@ -109,14 +114,16 @@ def status_word(text: str) -> tuple[str, str]:
 
     `text` is cleaned first: "✅ **Accepted** (PR #2897)" gives ("accepted", "(PR #2897)").
     """
-    cleaned = clean_text(text)
-    lowered = cleaned.lower()
+    cleaned = clean_text(_STRUCK.sub(" ", text))  # "~~Proposed~~ Accepted" is accepted
+    lowered = cleaned.lower().replace("_", " ")
     if lowered.startswith("status:"):
         cleaned = cleaned[len("status:") :].strip()
-        lowered = cleaned.lower()
+        lowered = cleaned.lower().replace("_", " ")
     for key in _STATUS_KEYS:
-        if lowered.startswith(key) and (len(lowered) == len(key) or not lowered[len(key)].isalpha()):
-            return STATUS_WORDS[key], cleaned[len(key) :].strip(" :-–—,.")
+        if lowered.startswith(key) and (
+            len(lowered) == len(key) or not lowered[len(key)].isalpha()
+        ):
+            return STATUS_WORDS[key], cleaned[len(key) :].strip(" :-\u2013\u2014,.")
     return "", cleaned
 
 
