@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.command(args) or 0
+    except BrokenPipeError:  # `adr list | head`: the reader has all it wants
+        sys.stderr.close()
+        return 0
     except (UserError, FolderError) as error:
         print(f"adr: {error}", file=sys.stderr)
         return 1
@@ -63,9 +66,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `adr list | head`
-        sys.stderr.close()
-        return 0
 
 
 # --- file commands -------------------------------------------------------------
@@ -601,19 +601,38 @@ def _open_editor(path: Path) -> None:
 
 
 def _numbers_taken_on(folder: Folder, records: list[Record], ref: str) -> list[Problem]:
-    def git(*command: str) -> str:
+    def git(*command: str, failure: str) -> str:
         result = subprocess.run(
             ["git", *command], cwd=folder.root, capture_output=True, text=True, check=False
         )
         if result.returncode != 0:
-            raise UserError(f"--against {ref}: {result.stderr.strip() or 'git failed'}")
+            raise UserError(f"--against {ref}: {failure}")
         return result.stdout
 
-    git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    base = git("merge-base", "HEAD", ref).strip()
+    git(
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        f"{ref}^{{commit}}",
+        failure="no such branch, tag or commit",
+    )
+    base = git(
+        "merge-base",
+        "HEAD",
+        ref,
+        failure="no common history with this branch (a shallow clone? run 'git fetch --unshallow')",
+    ).strip()
 
     def paths_at(commit: str) -> set[str]:
-        listing = git("ls-tree", "-r", "--name-only", commit, "--", folder.relative)
+        listing = git(
+            "ls-tree",
+            "-r",
+            "--name-only",
+            commit,
+            "--",
+            folder.relative,
+            failure="cannot list files",
+        )
         return {line for line in listing.splitlines() if line.endswith(".md")}
 
     return numbers_taken_elsewhere(

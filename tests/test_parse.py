@@ -805,5 +805,5 @@ def test_a_struck_out_status_word_is_not_the_status():
 def test_invalid_yaml_is_the_only_error_not_also_a_missing_status():
     record = parse("adr/0004-b.md", b"---\nstatus: [accepted\n---\n# B\n")
     assert [str(p) for p in record.problems] == [
-        "adr/0004-b.md:3: error: front matter is not valid YAML: did not find expected ',' or ']'"
+        "adr/0004-b.md:2: error: front matter is not valid YAML: did not find expected ',' or ']'"
     ]

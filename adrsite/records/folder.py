@@ -135,11 +135,12 @@ class Resolver:
     def candidates(self, target: str, source: Record) -> list[Record]:
         """Every record `target`, written in `source`, may mean (more than one: ambiguous)."""
         target = target.strip().split("#", 1)[0].split("?", 1)[0]
+        if "://" in target:
+            return []  # a page elsewhere (another repository's ADR), never one of ours
         if target.lower().endswith((".md", ".markdown")):
-            if "://" not in target:
-                joined = posixpath.normpath(posixpath.join(posixpath.dirname(source.path), target))
-                if joined in self.by_path:
-                    return [self.by_path[joined]]
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(source.path), target))
+            if joined in self.by_path:
+                return [self.by_path[joined]]
             name = target.rsplit("/", 1)[-1]
             if named := self.by_name.get(name.lower()):
                 return named

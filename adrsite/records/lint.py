@@ -16,6 +16,7 @@ from adrsite.records.parse import parse_file_name
 
 _GOOD_NAME = re.compile(r"\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.md")
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def check(records: list[Record]) -> list[Problem]:
@@ -36,6 +37,8 @@ def supersessions(records: list[Record], resolver: Resolver) -> set[tuple[str, s
     edges = set()
     for record in records:
         for link in record.links:
+            if _external(link.target):
+                continue
             target = resolver.resolve(link.target, record)
             if target is None or target.path == record.path:
                 continue
@@ -70,7 +73,10 @@ def numbers_taken_elsewhere(
             taken = ", ".join(theirs[record.number])
             problems.append(
                 Problem(
-                    record.path, 1, ERROR, "number-taken",
+                    record.path,
+                    1,
+                    ERROR,
+                    "number-taken",
                     f"number {record.number} is already taken on {ref} by {taken}; "
                     f"run 'adr renumber {record.path}'",
                 )
@@ -81,7 +87,10 @@ def numbers_taken_elsewhere(
 def _file_names(records: list[Record]) -> list[Problem]:
     return [
         Problem(
-            record.path, 1, WARNING, "file-name",
+            record.path,
+            1,
+            WARNING,
+            "file-name",
             "file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)",
         )
         for record in records
@@ -97,7 +106,10 @@ def _duplicate_numbers(resolver: Resolver) -> list[Problem]:
         paths = ", ".join(record.path for record in shared)
         problems += [
             Problem(
-                record.path, 1, ERROR, "duplicate-number",
+                record.path,
+                1,
+                ERROR,
+                "duplicate-number",
                 f"number {number} is used by {len(shared)} files: {paths}; "
                 f"keep one and run 'adr renumber FILE' on the others",
             )
@@ -110,6 +122,8 @@ def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
     problems = []
     for record in records:
         for link in record.links:
+            if _external(link.target):
+                continue  # another site's document: not ours to resolve
             found = resolver.candidates(link.target, record)
             if not found:
                 message = f"{link.kind} link to {link.target!r}: no such decision"
@@ -135,17 +149,25 @@ def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]
         in_force = [s for s in after if s.status in _IN_FORCE]
         if in_force and record.status not in {"superseded", "deprecated"}:
             named = ", ".join(f"{s.label} ({s.path})" for s in in_force)
+            # An unmapped status has status "" but words on the line: name those.
+            written = record.status or record.status_text
+            now = f"status is {written!r}" if written else "there is no status"
             problems.append(
                 Problem(
-                    record.path, record.status_line, WARNING, "superseded-still-active",
-                    f"status is {record.status or 'missing'!r} but {named} supersedes it; "
-                    f"its status should be superseded",
+                    record.path,
+                    record.status_line,
+                    WARNING,
+                    "superseded-still-active",
+                    f"{now} but {named} supersedes it; its status should be superseded",
                 )
             )
         if record.status == "superseded" and not after:
             problems.append(
                 Problem(
-                    record.path, record.status_line, WARNING, "superseded-without-successor",
+                    record.path,
+                    record.status_line,
+                    WARNING,
+                    "superseded-without-successor",
                     "status is superseded but no decision supersedes it; "
                     "name the successor (supersedes / superseded by)",
                 )
@@ -155,7 +177,10 @@ def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]
             named = ", ".join(f"{s.label} ({s.path})" for s in rejected)
             problems.append(
                 Problem(
-                    record.path, record.status_line, WARNING, "superseded-by-rejected",
+                    record.path,
+                    record.status_line,
+                    WARNING,
+                    "superseded-by-rejected",
                     f"status is superseded but its successor {named} was rejected",
                 )
             )
@@ -167,36 +192,60 @@ def _supersede_cycles(edges: set[tuple[str, str]]) -> list[Problem]:
     graph: dict[str, list[str]] = {}
     for successor, predecessor in sorted(edges):
         graph.setdefault(successor, []).append(predecessor)
-    seen_cycles: set[frozenset[str]] = set()
-    problems = []
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    return [
+        Problem(
+            cycle[0],
+            1,
+            ERROR,
+            "supersede-cycle",
+            "supersede cycle: " + " supersedes ".join([*cycle, cycle[0]]),
+        )
+        for cycle in _simple_cycles(graph)
+    ]
+
+
+def _simple_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Every elementary cycle once, as the list of its nodes from the smallest.
+
+    A cycle is found from its smallest node, through later nodes only. The search
+    enters only nodes that can lead back to where it started, so the long acyclic
+    chains a real folder has cost nothing; a plain depth-first search with
+    "done" marks would miss cycles that share a node (1 > 2 > 3 > 1 and 1 > 3 > 1).
+    """
+    reverse: dict[str, list[str]] = {}
+    for node, children in graph.items():
+        for child in children:
+            reverse.setdefault(child, []).append(node)
+    cycles = []
     for start in sorted(graph):
-        if state.get(start):
-            continue
-        path: list[str] = []
-        stack: list[tuple[str, int]] = [(start, 0)]
-        while stack:
-            node, next_child = stack.pop()
-            if next_child == 0:
-                state[node] = 1
-                path.append(node)
-            children = graph.get(node, [])
-            if next_child < len(children):
-                stack.append((node, next_child + 1))
-                child = children[next_child]
-                if state.get(child) == 1:
-                    cycle = path[path.index(child) :]
-                    if frozenset(cycle) not in seen_cycles:
-                        seen_cycles.add(frozenset(cycle))
-                        first = cycle.index(min(cycle))
-                        ordered = cycle[first:] + cycle[:first]
-                        chain = " supersedes ".join([*ordered, ordered[0]])
-                        problems.append(
-                            Problem(ordered[0], 1, ERROR, "supersede-cycle", f"supersede cycle: {chain}")
-                        )
-                elif not state.get(child):
-                    stack.append((child, 0))
-            else:
-                state[node] = 2
-                path.pop()
-    return problems
+        leads_back = _leading_to(start, reverse)
+        path, on_path, pending = [start], {start}, [iter(graph[start])]
+        while pending:
+            child = next(pending[-1], None)
+            if child is None:
+                pending.pop()
+                on_path.discard(path.pop())
+            elif child == start:
+                cycles.append(list(path))
+            elif child in leads_back and child not in on_path:
+                path.append(child)
+                on_path.add(child)
+                pending.append(iter(graph.get(child, [])))
+    return cycles
+
+
+def _leading_to(start: str, reverse: dict[str, list[str]]) -> set[str]:
+    """Nodes after `start` with a path back to it through nodes after it."""
+    found: set[str] = set()
+    todo = [start]
+    while todo:
+        for parent in reverse.get(todo.pop(), []):
+            if parent > start and parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    return found
+
+
+def _external(target: str) -> bool:
+    """A URL (`https://...`) names a page elsewhere, not a decision in this folder."""
+    return _URL.match(target.strip()) is not None

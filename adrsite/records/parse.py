@@ -220,7 +220,9 @@ class _Reader:
         try:
             loaded = yaml.load(raw, Loader=_YAML_LOADER)  # a safe loader
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
+            # An unclosed "[" or quote is found where scanning gave up (often the
+            # closing ---); the line that opened it is the one to fix.
+            mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else 1
             reason = getattr(error, "problem", None) or str(error).splitlines()[0]
             self.problem(

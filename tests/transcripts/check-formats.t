@@ -8,13 +8,13 @@ speaks JSON and GitHub annotations too.
   $ adr check
   adr/0002-use-postgresql.md:2: warning: status is 'accepted' but ADR 3 (adr/0003-use-aurora.md) supersedes it; its status should be superseded
   adr/0003-use-aurora.md:4: warning: date '1 May 2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-05-01
-  adr/0004-broken.md:3: error: front matter is not valid YAML: did not find expected ',' or ']'
+  adr/0004-broken.md:2: error: front matter is not valid YAML: did not find expected ',' or ']'
   4 decisions: 1 error, 2 warnings
   [1]
   $ adr check --format github
   ::warning file=adr/0002-use-postgresql.md,line=2,title=adr check superseded-still-active::status is 'accepted' but ADR 3 (adr/0003-use-aurora.md) supersedes it; its status should be superseded
   ::warning file=adr/0003-use-aurora.md,line=4,title=adr check date::date '1 May 2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-05-01
-  ::error file=adr/0004-broken.md,line=3,title=adr check front-matter-yaml::front matter is not valid YAML: did not find expected ',' or ']'
+  ::error file=adr/0004-broken.md,line=2,title=adr check front-matter-yaml::front matter is not valid YAML: did not find expected ',' or ']'
   4 decisions: 1 error, 2 warnings
   [1]
   $ adr check --format json
@@ -39,7 +39,7 @@ speaks JSON and GitHub annotations too.
       },
       {
         "path": "adr/0004-broken.md",
-        "line": 3,
+        "line": 2,
         "severity": "error",
         "code": "front-matter-yaml",
         "message": "front matter is not valid YAML: did not find expected ',' or ']'"
