@@ -28,6 +28,7 @@ from adrsite.records.folder import (
     Resolver,
     find_folder,
     find_repository_root,
+    glob_match,
     read_folder,
 )
 from adrsite.records.lint import check, numbers_taken_elsewhere, supersessions
@@ -434,30 +435,6 @@ def toc(existing: str, records: list[Record], folder: Folder) -> str:
         return existing.rstrip("\n") + "\n\n" + block + "\n"
     intro = "Written with `adr new`; checked with `adr check`."
     return f"# Architecture decision records\n\n{intro}\n\n{block}\n"
-
-
-def glob_match(pattern: str, path: str) -> bool:
-    """Match a repository path against a glob: `*` within a folder, `**` across folders.
-
-    A pattern without wildcards also matches everything under it (`legacy/`).
-    """
-    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
-    if not any(ch in pattern for ch in "*?["):
-        prefix = pattern.rstrip("/")
-        return path == prefix or path.startswith(prefix + "/")
-    regex, index = "", 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            regex, index = regex + "(?:.*/)?", index + 3
-        elif pattern.startswith("**", index):
-            regex, index = regex + ".*", index + 2
-        elif pattern[index] == "*":
-            regex, index = regex + "[^/]*", index + 1
-        elif pattern[index] == "?":
-            regex, index = regex + "[^/]", index + 1
-        else:
-            regex, index = regex + re.escape(pattern[index]), index + 1
-    return re.fullmatch(regex, path) is not None
 
 
 # --- helpers -----------------------------------------------------------------------

@@ -153,3 +153,29 @@ class Resolver:
         """The one record `target` means, or None when it names none or several."""
         found = self.candidates(target, source)
         return found[0] if len(found) == 1 else None
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Match a repository path against an `affects` glob.
+
+    `*` and `?` stay within a folder, `**` crosses folders; other characters,
+    brackets too, are literal. A pattern without wildcards also matches
+    everything under it (`legacy/`).
+    """
+    pattern = pattern.strip().removeprefix("./")
+    if not any(ch in pattern for ch in "*?"):
+        prefix = pattern.rstrip("/")
+        return path == prefix or path.startswith(prefix + "/")
+    regex, index = "", 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            regex, index = regex + "(?:.*/)?", index + 3
+        elif pattern.startswith("**", index):
+            regex, index = regex + ".*", index + 2
+        elif pattern[index] == "*":
+            regex, index = regex + "[^/]*", index + 1
+        elif pattern[index] == "?":
+            regex, index = regex + "[^/]", index + 1
+        else:
+            regex, index = regex + re.escape(pattern[index]), index + 1
+    return re.fullmatch(regex, path) is not None
