@@ -21,21 +21,25 @@ from datetime import date
 from pathlib import Path
 
 from adrsite.records import templates
+from adrsite.records.export import decision_links, decisions_json
 from adrsite.records.folder import (
     USUAL_DIRS,
     Folder,
     FolderError,
     Resolver,
+    decision_files,
     find_folder,
+    find_records,
     find_repository_root,
     glob_match,
     read_folder,
 )
-from adrsite.records.lint import check, numbers_taken_elsewhere, supersessions
+from adrsite.records.lint import check, numbers_taken_elsewhere
 from adrsite.records.model import ERROR, STATUSES, STYLE_ADR_TOOLS, STYLE_MADR, Problem, Record
-from adrsite.records.parse import parse
+from adrsite.records.parse import parse, parse_file_name
 from adrsite.records.vocabulary import REVERSE_KIND, link_kind, status_word
 from adrsite.records.write import (
+    TOC_START,
     add_link,
     href,
     new_decision,
@@ -43,6 +47,7 @@ from adrsite.records.write import (
     replace_file_references,
     replace_number_references,
     set_status,
+    toc,
 )
 
 
@@ -74,8 +79,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
+    root = find_repository_root(cwd)
+    try:
+        existing: Folder | None = find_folder(cwd)
+    except FolderError:
+        existing = None
+    # A folder the search already finds (even from inside it) is this
+    # repository's log: a second one, or an .adr-dir pointing away, would hide it.
+    if existing and decision_files(existing):
+        raise UserError(f"{existing.relative}/ already holds decisions; nothing to do")
     directory = (cwd / (args.dir or "adr")).resolve()
-    folder = Folder(find_repository_root(cwd), directory)
+    if not directory.is_relative_to(root):
+        raise UserError(f"--dir {args.dir}: outside this repository ({root})")
+    folder = Folder(root, directory)
     if directory.is_dir() and any(directory.glob("*.md")):
         raise UserError(f"{folder.relative}/ already holds Markdown files; nothing to do")
     directory.mkdir(parents=True, exist_ok=True)
@@ -84,9 +100,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         # Tell later commands, and adr-tools, where the folder is.
         (folder.root / ".adr-dir").write_text(folder.relative + "\n", encoding="utf-8")
         written.append(".adr-dir")
-    _write(directory / "template.md", templates.MADR)
+    _write_text(directory / "template.md", templates.MADR)
     first = directory / "0001-record-architecture-decisions.md"
-    _write(first, templates.FIRST_DECISION.replace("DATE", _today()))
+    _write_text(first, templates.FIRST_DECISION.replace("DATE", _today()))
     written += [f"{folder.relative}/template.md", f"{folder.relative}/{first.name}"]
     print("\n".join(written))
     return 0
@@ -100,13 +116,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     status = _status_arg(args.status)
     predecessors = [_find(records, ref) for ref in args.supersedes]
     _refuse_unreadable(predecessors)
-    number = max((r.number for r in records if r.number is not None), default=0) + 1
-    style = _folder_style(records)
-    path = folder.path / _file_name(records, number, _slugify(title))
+    today = _today()
+    numbers = [r.number for r in records if r.number is not None]
+    # A folder of date-named files (log4brains) gets another one; all others a number.
+    dated = not numbers and any(parse_file_name(r.name)[0] is None and r.date for r in records)
+    number = None if dated else max(numbers, default=0) + 1
+    slug = _slugify(title)
+    name = (
+        f"{today.replace('-', '')}-{slug}.md"
+        if number is None
+        else _file_name(records, number, slug)
+    )
+    path = folder.path / name
     relative = path.relative_to(folder.root).as_posix()
     if path.exists():
         raise UserError(f"{relative} already exists")
-    today = _today()
+    style = _folder_style(records)
 
     text = new_decision(
         _template(folder, style),
@@ -119,9 +144,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     for old in predecessors:
         text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
-    _write(path, text)
+    _write_text(path, text)
     new = parse(relative, text.encode())
-    label = f"{number}. {title}" if new.style == STYLE_ADR_TOOLS else f"ADR-{number:04d}"
+    if number is None:
+        label = title
+    elif new.style == STYLE_ADR_TOOLS:
+        label = f"{number}. {title}"
+    else:
+        label = f"ADR-{number:04d}"
     for old in predecessors:
         _edit(
             folder,
@@ -152,6 +182,11 @@ def cmd_link(args: argparse.Namespace) -> int:
     if source.path == target.path:
         raise UserError(f"{source.path}: a decision cannot link to itself")
     kind = link_kind(args.kind)
+    if kind not in REVERSE_KIND:
+        # Every reader must find the link again; in front matter only known kinds
+        # can be told apart from other keys (consulted, owner, ...).
+        known = ", ".join(sorted(REVERSE_KIND))
+        raise UserError(f"unknown link kind {args.kind!r} (choose {known})")
     _edit(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target))
     # adr-tools writes the reverse line too, so its folders expect both sides.
     if target.style == STYLE_ADR_TOOLS and kind in REVERSE_KIND:
@@ -184,15 +219,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     _, records = _read(args)
     record = _find(records, args.decision)
     links = decision_links(records)[record.path]
+    status = record.status or "?"
+    if record.status_text and record.status_text.lower() != record.status:
+        status = f"{status} ({record.status_text})"  # the words as written, when they differ
     rows = [
-        (
-            "status",
-            record.status_text
-            if record.status_text.lower() == record.status
-            else f"{record.status or '?'} ({record.status_text})"
-            if record.status_text
-            else "?",
-        ),
+        ("status", status),
         ("date", record.date),
         ("deciders", ", ".join(record.deciders)),
         ("tags", ", ".join(record.tags)),
@@ -254,53 +285,60 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_renumber(args: argparse.Namespace) -> int:
     folder, records = _read(args)
     given = (Path.cwd() / args.file).resolve()
-    if not given.is_relative_to(folder.root):
-        raise UserError(f"{args.file}: not in this repository")
-    relative = given.relative_to(folder.root).as_posix()
+    relative = (
+        given.relative_to(folder.root).as_posix() if given.is_relative_to(folder.root) else ""
+    )
     record = next((r for r in records if r.path == relative), None)
     if record is None:
         raise UserError(f"{args.file}: not a decision in {folder.relative}/")
+    if record.number is None:
+        raise UserError(f"{record.path}: has no number to change (it is named by date)")
     _refuse_unreadable([record])
-    number = max((r.number for r in records if r.number is not None), default=0) + 1
-    old_name = record.name
-    new_name = _renamed(old_name, number, record.slug)
-    new_path = given.with_name(new_name)
+    taken = {r.number for r in records if r.number is not None}
+    if args.against:
+        taken |= _numbers_at(folder, args.against)
+    number = max(taken) + 1
+    old_number, old_name = record.number, record.name
+    new_path = given.with_name(_renamed(old_name, number, record.slug))
     new_relative = new_path.relative_to(folder.root).as_posix()
     text = _read_text(given)
     given.rename(new_path)
     _write_text(new_path, renumber_title(text, record, number))
     print(f"{relative} -> {new_relative}")
 
-    # References by file name are exact. References by number are rewritten
-    # only when the old number now means nothing else: after a collision the
-    # other file keeps it, and only the author knows which one a number meant.
-    still_taken = any(r.number == record.number and r.path != relative for r in records)
+    # References by file name are exact. A reference by number meant whatever
+    # the number named when it was written: after a merge collision, git knows
+    # which file that was at the referring file's last commit.
+    still_taken = any(r.number == old_number and r.path != relative for r in records)
     resolver = Resolver(records)
     for other in records:
         if other.path == relative:
             continue
         path = folder.root / other.path
         before = _read_text(path)
-        after = replace_file_references(before, old_name, new_name)
+        after = replace_file_references(before, old_name, new_path.name)
         by_number = [
             link
             for link in other.links
-            if not link.target.lower().endswith(".md")
-            and resolver.candidates(link.target, other)
-            and record.number in {c.number for c in resolver.candidates(link.target, other)}
+            if not link.target.lower().endswith((".md", ".markdown"))
+            and record in resolver.candidates(link.target, other)
         ]
-        if by_number and not still_taken and record.number is not None:
-            after = replace_number_references(after, other, record.number, number)
-        elif by_number:
+        meant = _number_meant(folder, other.path, old_number) if by_number and still_taken else ""
+        if by_number and (not still_taken or meant == relative):
+            after = replace_number_references(after, other, old_number, number)
+        elif by_number and not meant:
             for link in by_number:
                 print(
-                    f"{other.path}:{link.line}: note: refers to number {record.number}, "
-                    f"which still names the other file; "
-                    f"change it to {number} if it meant {new_relative}"
+                    f"{other.path}:{link.line}: note: number {old_number} now names the other "
+                    f"file; change it to {number} if it meant {new_relative}"
                 )
         if after != before:
             _write_text(path, after)
             print(f"updated {other.path}")
+    readme = folder.path / "README.md"
+    if readme.is_file() and TOC_START in (index := _read_text(readme)):
+        _write_text(readme, toc(index, read_folder(folder), folder.root, folder.path))
+        print(f"updated {readme.relative_to(folder.root).as_posix()}")
     return 0
 
 
@@ -308,7 +346,7 @@ def cmd_toc(args: argparse.Namespace) -> int:
     folder, records = _read(args)
     readme = folder.path / "README.md"
     existing = _read_text(readme) if readme.exists() else ""
-    _write_text(readme, toc(existing, records, folder))
+    _write_text(readme, toc(existing, records, folder.root, folder.path))
     print(readme.relative_to(folder.root).as_posix())
     return 0
 
@@ -372,71 +410,6 @@ def _django() -> None:
 # --- JSON, tables of contents and globs ------------------------------------------
 
 
-def decision_links(records: list[Record]) -> dict[str, list[tuple[str, str]]]:
-    """(kind, path) pairs per decision, declared on either side, each read from its own side."""
-    resolver = Resolver(records)
-    links: dict[str, set[tuple[str, str]]] = {r.path: set() for r in records}
-    for record in records:
-        for link in record.links:
-            target = resolver.resolve(link.target, record)
-            if target is None or target.path == record.path:
-                continue
-            links[record.path].add((link.kind, target.path))
-            if link.kind in REVERSE_KIND:
-                links[target.path].add((REVERSE_KIND[link.kind], record.path))
-    return {path: sorted(pairs) for path, pairs in links.items()}
-
-
-def decisions_json(shown: list[Record], records: list[Record]) -> list[dict]:
-    """The export contract's fields that a folder alone can tell (git adds the rest)."""
-    links = decision_links(records)
-    edges = supersessions(records, Resolver(records))
-    return [
-        {
-            "number": r.number,
-            "slug": r.slug,
-            "path": r.path,
-            "title": r.title,
-            "status": r.status or None,
-            "date": r.date or None,
-            "deciders": list(r.deciders),
-            "tags": list(r.tags),
-            "supersedes": sorted(old for new, old in edges if new == r.path),
-            "superseded_by": sorted(new for new, old in edges if old == r.path),
-            "links": [
-                {"kind": kind, "path": path}
-                for kind, path in links[r.path]
-                if kind not in {"supersedes", "superseded-by"}
-            ],
-            "problems": [f"{p.path}:{p.line}: {p.severity}: {p.message}" for p in r.problems],
-        }
-        for r in shown
-    ]
-
-
-TOC_START, TOC_END = "<!-- adrlog -->", "<!-- adrlogstop -->"
-
-
-def toc(existing: str, records: list[Record], folder: Folder) -> str:
-    """The folder README with its index rewritten between markers; other text is kept."""
-    rows = ["| # | Decision | Status | Date |", "|---|---|---|---|"]
-    for r in records:
-        relative = Path(folder.root / r.path).relative_to(folder.path).as_posix()
-        title = r.title.replace("|", "\\|")
-        rows.append(
-            f"| {r.number if r.number is not None else ''} | [{title}]({relative}) "
-            f"| {r.status or '?'} | {r.date} |"
-        )
-    block = "\n".join([TOC_START, "", *rows, "", TOC_END])
-    if TOC_START in existing and TOC_END in existing:
-        before, rest = existing.split(TOC_START, 1)
-        return before + block + rest.split(TOC_END, 1)[1]
-    if existing.strip():
-        return existing.rstrip("\n") + "\n\n" + block + "\n"
-    intro = "Written with `adr new`; checked with `adr check`."
-    return f"# Architecture decision records\n\n{intro}\n\n{block}\n"
-
-
 # --- helpers -----------------------------------------------------------------------
 
 
@@ -446,14 +419,7 @@ def _read(args: argparse.Namespace) -> tuple[Folder, list[Record]]:
 
 
 def _find(records: list[Record], ref: str) -> Record:
-    """A decision by number ("7", "0007", "ADR-7"), file name, path or slug."""
-    wanted = ref.strip()
-    digits = re.fullmatch(r"(?:m?adr[\s_-]?)?0*(\d+)", wanted, re.IGNORECASE)
-    if digits:
-        found = [r for r in records if r.number == int(digits[1])]
-    else:
-        name = wanted.rsplit("/", 1)[-1]
-        found = [r for r in records if name in {r.name, r.slug} or r.path == wanted]
+    found = find_records(records, ref)
     if len(found) > 1:
         raise UserError(f"{ref!r} is ambiguous: {', '.join(r.path for r in found)}")
     if not found:
@@ -487,8 +453,8 @@ def _status_arg(text: str) -> str:
 
 def _folder_style(records: list[Record]) -> str:
     """Write new decisions the way the folder's latest decision is written."""
-    numbered = [r for r in records if r.number is not None and not r.problems]
-    latest = max(numbered, key=lambda r: r.number or 0, default=None)
+    readable = [r for r in records if not r.problems]
+    latest = max(readable, key=lambda r: (r.number or 0, r.date, r.path), default=None)
     return latest.style if latest else STYLE_MADR
 
 
@@ -548,7 +514,7 @@ def _edit(folder: Folder, record: Record, change: Callable[[str, Record], str]) 
 
 
 def _read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    return path.read_text(encoding="utf-8-sig")  # universal newlines: CRLF reads as LF
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -568,52 +534,59 @@ def _write_text(path: Path, text: str) -> None:
         raise
 
 
-_write = _write_text
-
-
 def _open_editor(path: Path) -> None:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if editor:
         subprocess.call([*shlex.split(editor), str(path)])
 
 
-def _numbers_taken_on(folder: Folder, records: list[Record], ref: str) -> list[Problem]:
-    def git(*command: str, failure: str) -> str:
-        result = subprocess.run(
-            ["git", *command], cwd=folder.root, capture_output=True, text=True, check=False
-        )
-        if result.returncode != 0:
-            raise UserError(f"--against {ref}: {failure}")
-        return result.stdout
-
-    git(
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        f"{ref}^{{commit}}",
-        failure="no such branch, tag or commit",
+def _git(folder: Folder, *command: str) -> str | None:
+    """A git command's output in the repository, or None when it fails."""
+    result = subprocess.run(
+        ["git", *command], cwd=folder.root, capture_output=True, text=True, check=False
     )
-    base = git(
-        "merge-base",
-        "HEAD",
-        ref,
-        failure="no common history with this branch (a shallow clone? run 'git fetch --unshallow')",
-    ).strip()
+    return result.stdout if result.returncode == 0 else None
 
-    def paths_at(commit: str) -> set[str]:
-        listing = git(
-            "ls-tree",
-            "-r",
-            "--name-only",
-            commit,
-            "--",
-            folder.relative,
-            failure="cannot list files",
+
+def _paths_at(folder: Folder, commit: str) -> set[str]:
+    listing = _git(folder, "ls-tree", "-r", "--name-only", commit, "--", folder.relative) or ""
+    return {line for line in listing.splitlines() if line.endswith(".md")}
+
+
+def _verified(folder: Folder, ref: str) -> str:
+    if _git(folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
+        raise UserError(f"--against {ref}: no such branch, tag or commit")
+    return ref
+
+
+def _numbers_at(folder: Folder, ref: str) -> set[int]:
+    names = (path.rsplit("/", 1)[-1] for path in _paths_at(folder, _verified(folder, ref)))
+    return {number for number, _ in map(parse_file_name, names) if number is not None}
+
+
+def _number_meant(folder: Folder, path: str, number: int) -> str:
+    """The one file `number` named at `path`'s last commit, or "" when git cannot tell."""
+    commit = (_git(folder, "log", "-1", "--format=%H", "--", path) or "").strip()
+    if not commit or _git(folder, "diff", "--quiet", commit, "--", path) is None:
+        return ""  # never committed, or changed since: the reference may be new
+    named = [
+        p for p in _paths_at(folder, commit) if parse_file_name(p.rsplit("/", 1)[-1])[0] == number
+    ]
+    return named[0] if len(named) == 1 else ""
+
+
+def _numbers_taken_on(folder: Folder, records: list[Record], ref: str) -> list[Problem]:
+    base = _git(folder, "merge-base", "HEAD", _verified(folder, ref))
+    if base is None:
+        raise UserError(
+            f"--against {ref}: no common history with this branch "
+            "(a shallow clone? run 'git fetch --unshallow')"
         )
-        return {line for line in listing.splitlines() if line.endswith(".md")}
-
     return numbers_taken_elsewhere(
-        records, ref=ref, ref_paths=paths_at(ref), base_paths=paths_at(base)
+        records,
+        ref=ref,
+        ref_paths=_paths_at(folder, ref),
+        base_paths=_paths_at(folder, base.strip()),
     )
 
 
@@ -694,6 +667,9 @@ def _parser() -> argparse.ArgumentParser:
         "renumber", cmd_renumber, "move a decision to the next free number, mending links"
     )
     renumber.add_argument("file")
+    renumber.add_argument(
+        "--against", metavar="REF", help="also skip the numbers REF uses (the target branch)"
+    )
 
     command("toc", cmd_toc, "rewrite the index in the ADR folder's README.md")
 

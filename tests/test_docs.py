@@ -40,8 +40,12 @@ def test_every_status_is_in_the_readme():
     assert [status for status in STATUSES if status not in README] == []
 
 
-def test_the_readme_opens_with_the_two_set_up_commands():
-    quick_start = README.split("## Quick start", 1)[1].split("##", 1)[0]
-    assert "./dev serve" in quick_start
-    assert "./dev test" in quick_start
-    assert "./dev test" in (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+def test_the_quick_start_is_exactly_two_commands_and_ci_runs_the_test_one():
+    quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = quick_start.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands == ["./dev serve", "./dev test"]
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    assert [line for line in ci.splitlines() if line and not line.startswith("#")][-1] == (
+        "exec ./dev test"
+    )

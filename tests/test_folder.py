@@ -56,6 +56,7 @@ def test_readmes_templates_hidden_and_non_markdown_files_are_not_decisions(name)
         "ADR001-x.md",
         "20200926-x.md",
         "0005-use-a-template-engine.md",
+        "0007-support-xxxl-sizes.md",
         "use-postgresql.md",
         "0002-x.markdown",
     ],

@@ -807,3 +807,58 @@ def test_invalid_yaml_is_the_only_error_not_also_a_missing_status():
     assert [str(p) for p in record.problems] == [
         "adr/0004-b.md:2: error: front matter is not valid YAML: did not find expected ',' or ']'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "expected"),
+    [
+        (
+            "status: accepted\ndate: 2026-02-30",
+            "adr/0001-x.md:3: error: front matter has a value YAML cannot read: "
+            "day is out of range for month",
+        ),
+        (
+            "status: !!int x",
+            "adr/0001-x.md:2: error: front matter has a value YAML cannot read: "
+            "invalid literal for int() with base 10: 'x'",
+        ),
+        (
+            "status: !!python/object:os.system x",
+            "adr/0001-x.md:2: error: front matter is not valid YAML: "
+            "could not determine a constructor for the tag "
+            "'tag:yaml.org,2002:python/object:os.system'",
+        ),
+    ],
+)
+def test_front_matter_with_impossible_values_is_an_error_not_a_crash(front_matter, expected):
+    record = parse("adr/0001-x.md", f"---\n{front_matter}\n---\n# X\n".encode())
+    assert [str(p) for p in record.problems] == [expected]
+    assert record.title == "X"
+
+
+def test_yaml_aliases_are_refused_so_a_nested_alias_bomb_cannot_hang_a_check():
+    layers = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for name, previous in zip("bcdefghi", "abcdefgh", strict=True):
+        layers.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    text = "---\n" + "\n".join(layers) + "\nstatus: accepted\n---\n# Bomb\n"
+    record = parse("adr/0001-bomb.md", text.encode())
+    assert [str(p) for p in record.problems] == [
+        "adr/0001-bomb.md:3: error: front matter is not valid YAML: "
+        "aliases (*name) are not allowed in front matter"
+    ]
+
+
+def test_an_ampersand_in_a_value_is_not_an_anchor():
+    record = parse(
+        "adr/0001-x.md", b"---\nstatus: accepted\nrule: R&D uses *bold* words\n---\n# X\n"
+    )
+    assert (record.rule, record.problems) == ("R&D uses *bold* words", ())
+
+
+def test_metadata_lines_in_the_body_are_not_metadata():
+    text = (
+        "# Use X\n\n* Status: accepted\n* Deciders: Ada <!-- optional -->\n\n"
+        "## Decision\n\n- Deciders: whoever owns the service\n- Tags: not-a-tag\n"
+    )
+    record = parse("adr/0001-x.md", text.encode())
+    assert (record.deciders, record.tags) == (("Ada",), ())

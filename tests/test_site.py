@@ -11,8 +11,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from django.core.management import call_command
-
 from tests.conftest import write_decision
 
 
@@ -72,10 +70,6 @@ def test_every_asset_is_served_by_the_app_not_a_cdn(client, our_repository):
         assert client.get(asset).status_code == 200, asset
 
 
-def test_migrate_runs_on_the_configured_database(db):
-    call_command("migrate", verbosity=0, interactive=False)
-
-
 def test_an_unknown_decision_gets_the_sites_own_404_page(client, our_repository):
     response = client.get("/decisions/9999/")
     assert response.status_code == 404
@@ -118,3 +112,17 @@ def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
         output, _ = server.communicate(timeout=10)
     assert "Record architecture decisions" in html, output
     assert f"database: {tmp_path / 'data' / 'adrsite' / 'adrsite.sqlite3'}" in output
+
+
+def test_decisions_sharing_a_number_each_keep_their_own_page(client, decision_folder):
+    write_decision(
+        decision_folder, "0002-use-kafka.md", "---\nstatus: proposed\n---\n# Use Kafka\n"
+    )
+    write_decision(
+        decision_folder, "0002-use-redis.md", "---\nstatus: proposed\n---\n# Use Redis\n"
+    )
+    html = client.get("/").content.decode()
+    assert 'href="/decisions/0002-use-kafka/"' in html
+    assert 'href="/decisions/0002-use-redis/"' in html
+    assert "<h1>Use Redis</h1>" in client.get("/decisions/0002-use-redis/").content.decode()
+    assert client.get("/decisions/2/").status_code == 404

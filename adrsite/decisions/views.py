@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from adrsite.records.folder import Folder, FolderError, find_folder, read_folder
+from adrsite.records.folder import Folder, FolderError, find_folder, find_records, read_folder
 from adrsite.records.model import Record
 from adrsite.records.render import render_markdown
 
@@ -34,9 +34,10 @@ def decision_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 def decision_detail(request: HttpRequest, ref: str) -> HttpResponse:
     _, records = _folder_records()
-    record = next((r for r in records if str(r.number) == ref or r.slug == ref), None)
-    if record is None:
-        raise Http404(f"No decision {ref}")
+    found = find_records(records, ref)
+    if len(found) != 1:  # none, or a number two files share after a merge
+        raise Http404(f"No single decision {ref}")
+    record = found[0]
     # render_markdown drops raw HTML and script URLs, so its output is safe to mark safe.
     body = mark_safe(render_markdown(record.body))
     return render(request, "decisions/detail.html", {"record": record, "body": body})

@@ -25,8 +25,12 @@ USUAL_DIRS = (
     "docs/architecture/decisions",
 )
 _NOT_DECISIONS = {"readme.md", "index.md", "template.md", "adr-template.md", "changelog.md"}
-# template.md, adr-template.md, 000-template.md, template-short.md; not 0005-use-a-template.md
-_TEMPLATE = re.compile(r"^(?:0+[-_ ]?)?(?:m?adr[-_ ]?)?template\b")
+# template.md, adr-template.md, 000-template.md, template-short.md, ADRXXX-title.md,
+# NNNN-title.md; not 0005-use-a-template.md nor 0007-support-xxxl-sizes.md
+_TEMPLATE = re.compile(
+    r"^(?:(?:0+[-_ ]?)?(?:m?adr[-_ ]?)?template\b|(?:m?adr[-_ ]?)?(?:x{3,}|n{3,})\b)"
+)
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _SKIPPED_DIRS = {"templates", "template", "node_modules"}
 
 
@@ -81,7 +85,23 @@ def is_decision_file(name: str) -> bool:
     if not lowered.endswith((".md", ".markdown")) or lowered[0] in "._":
         return False
     stem = lowered.rsplit(".", 1)[0]
-    return lowered not in _NOT_DECISIONS and not _TEMPLATE.match(stem) and "xxx" not in stem
+    return lowered not in _NOT_DECISIONS and not _TEMPLATE.match(stem)
+
+
+def is_external(target: str) -> bool:
+    """A URL (`https://...`) names a page elsewhere, not a decision in this folder."""
+    return _URL.match(target.strip()) is not None
+
+
+def find_records(records: list[Record], ref: str) -> list[Record]:
+    """The decisions `ref` names: a number ("7", "0007", "ADR-7"), a file name, path or slug."""
+    wanted = ref.strip()
+    digits = re.fullmatch(r"(?:m?adr[\s_-]?)?0*(\d+)", wanted, re.IGNORECASE)
+    if digits:
+        return [r for r in records if r.number == int(digits[1])]
+    name = wanted.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0]
+    return [r for r in records if r.path == wanted or name == r.name or stem in {r.slug, r.stem}]
 
 
 def decision_files(folder: Folder) -> list[Path]:
@@ -134,9 +154,9 @@ class Resolver:
 
     def candidates(self, target: str, source: Record) -> list[Record]:
         """Every record `target`, written in `source`, may mean (more than one: ambiguous)."""
-        target = target.strip().split("#", 1)[0].split("?", 1)[0]
-        if "://" in target:
+        if is_external(target):
             return []  # a page elsewhere (another repository's ADR), never one of ours
+        target = target.strip().split("#", 1)[0].split("?", 1)[0]
         if target.lower().endswith((".md", ".markdown")):
             joined = posixpath.normpath(posixpath.join(posixpath.dirname(source.path), target))
             if joined in self.by_path:

@@ -8,15 +8,13 @@ ways, no supersede cycles, and numbers another branch already took.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from adrsite.records.folder import Resolver
+from adrsite.records.folder import Resolver, is_external
 from adrsite.records.model import ERROR, WARNING, Problem, Record
 from adrsite.records.parse import parse_file_name
 
 _GOOD_NAME = re.compile(r"\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.md")
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
-_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def check(records: list[Record]) -> list[Problem]:
@@ -37,7 +35,7 @@ def supersessions(records: list[Record], resolver: Resolver) -> set[tuple[str, s
     edges = set()
     for record in records:
         for link in record.links:
-            if _external(link.target):
+            if is_external(link.target):
                 continue
             target = resolver.resolve(link.target, record)
             if target is None or target.path == record.path:
@@ -50,7 +48,7 @@ def supersessions(records: list[Record], resolver: Resolver) -> set[tuple[str, s
 
 
 def numbers_taken_elsewhere(
-    records: list[Record], *, ref: str, ref_paths: Iterable[str], base_paths: Iterable[str]
+    records: list[Record], *, ref: str, ref_paths: set[str], base_paths: set[str]
 ) -> list[Problem]:
     """Numbers this branch adds that `ref` took for a different file since they parted.
 
@@ -60,16 +58,15 @@ def numbers_taken_elsewhere(
     here nor at the merge base, same number.
     """
     here = {record.path for record in records}
-    base = set(base_paths)
     theirs: dict[int, list[str]] = {}
-    for path in ref_paths:
+    for path in sorted(ref_paths):
         number, _ = parse_file_name(path.rsplit("/", 1)[-1])
-        if number is not None and path not in here and path not in base:
+        if number is not None and path not in here and path not in base_paths:
             theirs.setdefault(number, []).append(path)
-    ref_set = set(ref_paths) if not isinstance(ref_paths, (set, frozenset)) else ref_paths
     problems = []
     for record in records:
-        if record.number in theirs and record.path not in ref_set and record.path not in base:
+        added_here = record.path not in ref_paths and record.path not in base_paths
+        if record.number in theirs and added_here:
             taken = ", ".join(theirs[record.number])
             problems.append(
                 Problem(
@@ -122,7 +119,7 @@ def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
     problems = []
     for record in records:
         for link in record.links:
-            if _external(link.target):
+            if is_external(link.target):
                 continue  # another site's document: not ours to resolve
             found = resolver.candidates(link.target, record)
             if not found:
@@ -244,8 +241,3 @@ def _leading_to(start: str, reverse: dict[str, list[str]]) -> set[str]:
                 found.add(parent)
                 todo.append(parent)
     return found
-
-
-def _external(target: str) -> bool:
-    """A URL (`https://...`) names a page elsewhere, not a decision in this folder."""
-    return _URL.match(target.strip()) is not None

@@ -66,6 +66,11 @@ class Record:
         return self.path.rsplit("/", 1)[-1]
 
     @property
+    def stem(self) -> str:
+        """The file name without its extension: unique even when two files share a number."""
+        return self.name.rsplit(".", 1)[0]
+
+    @property
     def label(self) -> str:
         """How messages name the decision: "ADR 12" or, unnumbered, its file name."""
         return f"ADR {self.number}" if self.number is not None else self.name

@@ -64,10 +64,23 @@ _BARE_REF = re.compile(r"\bm?adr[\s_-]?#?0*(\d+)\b", re.IGNORECASE)
 _CHANGELOG = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*[:\-\u2013\u2014]?\s*(?P<rest>.*)$"
 )
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags"}
 _EXPECTED = "(expected proposed, accepted, rejected, deprecated or superseded)"
 _LINK_SECTIONS = {"links", "related decisions", "related adrs", "related records", "related"}
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases: ADRs never need them, and nested ones explode."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def parse_file_name(name: str) -> tuple[int | None, str]:
@@ -122,6 +135,7 @@ class _Reader:
         self.data = data
         self.problems: list[Problem] = []
         self.links: list[LinkRef] = []
+        self.meta_lines: dict[str, int] = {}  # front matter key -> its line
         self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
 
     def problem(self, line: int, severity: str, code: str, message: str) -> None:
@@ -134,11 +148,12 @@ class _Reader:
         lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
         title, title_line = self.read_title(lines, body_start, meta)
+        preamble = self.read_preamble(lines, body_start, title_line)
         status, status_text, status_line, date_value, date_line, style = self.read_status(
-            lines, body_start, title_line, meta
+            lines, body_start, title_line, meta, preamble
         )
         date_iso = self.read_date(date_value, date_line) or _date_in_name(self.path)
-        fields = self.read_fields(meta, lines, body_start, title_line)
+        fields = self.read_fields(meta, {key: value for key, (value, _) in preamble.items()})
         self.read_link_sections(lines, body_start)
         return self.record(
             title=title,
@@ -218,7 +233,15 @@ class _Reader:
             return {}, 0
         body_start = text.count("\n", 0, len(text) - len(content)) + 1
         try:
-            loaded = yaml.load(raw, Loader=_YAML_LOADER)  # a safe loader
+            # libyaml is fast but cannot refuse aliases; anchors are the only way
+            # to define one, so files with "&" take the careful loader.
+            loader = _NoAliasLoader if "&" in raw else _YAML_LOADER
+            loaded = yaml.load(raw, Loader=loader)  # both are safe loaders
+        except (ValueError, TypeError, RecursionError) as error:
+            # Valid syntax, impossible value: "date: 2026-02-30".
+            message = f"front matter has a value YAML cannot read: {error}"
+            self.problem(_failing_line(raw), ERROR, "front-matter-yaml", message)
+            return {}, body_start
         except yaml.YAMLError as error:
             # An unclosed "[" or quote is found where scanning gave up (often the
             # closing ---); the line that opened it is the one to fix.
@@ -247,7 +270,7 @@ class _Reader:
         return {_norm_key(str(key)): value for key, value in loaded.items()}, body_start
 
     def meta_line(self, key: str) -> int:
-        return getattr(self, "meta_lines", {}).get(key, 1)
+        return self.meta_lines.get(key, 1)
 
     # --- title -----------------------------------------------------------
 
@@ -279,10 +302,14 @@ class _Reader:
     # --- status, the style that carries it, and the date -----------------
 
     def read_status(
-        self, lines: list[str], start: int, title_line: int, meta: dict[str, Any]
+        self,
+        lines: list[str],
+        start: int,
+        title_line: int,
+        meta: dict[str, Any],
+        preamble: dict[str, tuple[str, int]],
     ) -> tuple[str, str, int, Any, int, str]:
         """(status, text, line, date value, date line, style) from whichever source has it."""
-        preamble = self.read_preamble(lines, start, title_line)
         date_value, date_line = None, 0
         if "date" in meta:
             date_value, date_line = meta["date"], self.meta_line("date")
@@ -337,7 +364,8 @@ class _Reader:
                 continue
             key = _norm_key(match["key"])
             if key in _METADATA_KEYS and key not in found:
-                found[key] = (match["value"], index + 1)
+                # log4brains' template ends lines with "<!-- optional -->"
+                found[key] = (_HTML_COMMENT.sub("", match["value"]).strip(), index + 1)
             elif link_kind(match["key"]) in REVERSE_KIND:
                 self.add_links(link_kind(match["key"]), match["value"], index + 1)
         return found
@@ -415,18 +443,7 @@ class _Reader:
 
     # --- everything else -------------------------------------------------
 
-    def read_fields(
-        self, meta: dict[str, Any], lines: list[str], start: int, title_line: int
-    ) -> dict[str, Any]:
-        preamble = (
-            {
-                _norm_key(m["key"]): m["value"]
-                for _, line in outside_fences(lines, max(start, title_line))
-                if (m := META_LINE.match(line))
-            }
-            if not meta
-            else {}
-        )
+    def read_fields(self, meta: dict[str, Any], preamble: dict[str, str]) -> dict[str, Any]:
         for key, value in meta.items():
             kind = link_kind(key)
             if kind in REVERSE_KIND and value is not None:
@@ -514,6 +531,17 @@ def outside_fences(lines: list[str], start: int):
             fence = marker[1]
             continue
         yield index, line
+
+
+def _failing_line(raw: str) -> int:
+    """The line of the first `key: value` that fails on its own (raw's line 0 is the file's 1)."""
+    for index, line in enumerate(raw.split("\n")):
+        if re.match(r"^[\w-]+\s*:", line):
+            try:
+                yaml.load(line, Loader=_YAML_LOADER)  # a safe loader
+            except (ValueError, TypeError, yaml.YAMLError):
+                return index + 1
+    return 1
 
 
 def _date_in_name(path: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, STYLE_MADR2, Record
 from adrsite.records.parse import (
@@ -21,6 +22,7 @@ from adrsite.records.parse import (
     outside_fences,
     parse,
 )
+from adrsite.records.vocabulary import status_word
 
 _CHANGELOG_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\d{4}-\d{2}-\d{2}\b")
 _VERBS = {
@@ -48,14 +50,19 @@ def new_decision(
     template: str,
     *,
     path: str,
-    number: int,
+    number: int | None,
     title: str,
     status: str,
     date: str,
     tags: tuple[str, ...] = (),
 ) -> str:
     """A new decision's text from a template of any style (ours, MADR, log4brains, adr-tools)."""
-    tokens = {"NUMBER": str(number), "TITLE": title, "DATE": date, "STATUS": status.capitalize()}
+    tokens = {
+        "NUMBER": str(number or ""),
+        "TITLE": title,
+        "DATE": date,
+        "STATUS": status.capitalize(),
+    }
     text = _ADR_TOOLS_TOKENS.sub(lambda m: tokens[m[1]], template)
     text = set_title(text, parse(path, text.encode()), number=number, title=title)
     text = set_status(text, parse(path, text.encode()), status=status, date=date)
@@ -254,23 +261,34 @@ def _set_preamble(lines: list[str], record: Record, values: dict[str, str]) -> l
         if index is not None:
             match = META_LINE.match(lines[index])
             assert match is not None
+            line = lines[index]
+            closing = _closing_emphasis(line, match)
             lines[index] = (
-                lines[index][: match.start("value")] + value + lines[index][match.end("value") :]
+                line[: match.start("value")] + value + closing + line[match.end("value") :]
             )
         elif template is not None:
             line = lines[status_index]
-            key_text = key.capitalize()
             new = (
                 line[: template.start("key")]
-                + key_text
+                + key.capitalize()
                 + line[template.end("key") : template.start("value")]
             )
-            lines.insert(_last_preamble_index(lines, record) + 1, new + value)
+            closing = _closing_emphasis(line, template)
+            lines.insert(_last_preamble_index(lines, record) + 1, new + value + closing)
         else:
             lines.insert(record.title_line, f"* {key.capitalize()}: {value}")
             if record.title_line < len(lines) and lines[record.title_line - 1].strip():
                 lines.insert(record.title_line, "")
     return lines
+
+
+def _closing_emphasis(line: str, match: re.Match[str]) -> str:
+    """The `**` that closes a bold value (`- **Status**: **accepted**`), kept when it changes."""
+    before, value = line[: match.start("value")], match["value"]
+    for mark in ("**", "__"):
+        if value.endswith(mark) and before.rstrip().endswith(mark):
+            return mark
+    return ""
 
 
 def _preamble_index(lines: list[str], record: Record, key: str) -> int | None:
@@ -311,13 +329,23 @@ def _set_status_section(lines: list[str], record: Record, word: str, date: str) 
     elif section[0] <= index < section[1]:
         original = lines[index]
         prefix = re.match(r"^(\s*(?:[-*+>]\s+)?)", original)[1]
-        lines[index] = prefix + word
+        if not (word == "Superseded" and "by" in original.lower()):  # keep its successor link
+            lines[index] = prefix + word
+        # Other status lines ("Accepted" above "Superseded by ...") would contradict it.
+        for other in reversed(range(*section)):
+            if other != index and status_word(_strip_list_mark(lines[other]))[0]:
+                blank_before = other > section[0] and not lines[other - 1].strip()
+                del lines[other - 1 if blank_before else other : other + 1]
     else:
         first = section[0]
         while first < section[1] and not lines[first].strip():
             first += 1
         lines[first:first] = [word, ""]
     return lines
+
+
+def _strip_list_mark(line: str) -> str:
+    return re.sub(r"^\s*(?:[-*+>]|\d+[.)])\s+", "", line).strip()
 
 
 def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
@@ -370,3 +398,28 @@ def _append_to_section(
         block = ["", line]
     lines[last + 1 : last + 1] = block
     return lines
+
+
+# --- the folder's README index ------------------------------------------------------
+
+TOC_START, TOC_END = "<!-- adrlog -->", "<!-- adrlogstop -->"
+
+
+def toc(existing: str, records: list[Record], root: Path, folder: Path) -> str:
+    """The folder README with its index rewritten between markers; other text is kept."""
+    rows = ["| # | Decision | Status | Date |", "|---|---|---|---|"]
+    for r in records:
+        relative = (root / r.path).relative_to(folder).as_posix()
+        title = r.title.replace("|", "\\|")
+        rows.append(
+            f"| {r.number if r.number is not None else ''} | [{title}]({relative}) "
+            f"| {r.status or '?'} | {r.date} |"
+        )
+    block = "\n".join([TOC_START, "", *rows, "", TOC_END])
+    if TOC_START in existing and TOC_END in existing:
+        before, rest = existing.split(TOC_START, 1)
+        return before + block + rest.split(TOC_END, 1)[1]
+    if existing.strip():
+        return existing.rstrip("\n") + "\n\n" + block + "\n"
+    intro = "Written with `adr new`; checked with `adr check`."
+    return f"# Architecture decision records\n\n{intro}\n\n{block}\n"

@@ -21,7 +21,7 @@
 A second init would overwrite decisions, so it refuses.
 
   $ adr init
-  adr: adr/ already holds Markdown files; nothing to do
+  adr: adr/ already holds decisions; nothing to do
   [1]
 
 Another folder is remembered in .adr-dir, as adr-tools does, so later commands
@@ -45,3 +45,29 @@ Without any folder, commands say what they looked for.
   $ adr list
   adr: no ADR folder found in $TMP/repo or above (looked for .adr-dir, adr, doc/adr, docs/adr, docs/decisions, doc/decisions, docs/architecture/decisions); run 'adr init' or pass --dir
   [1]
+
+A folder outside the repository is refused.
+
+  $ adr init --dir ../outside
+  adr: --dir ../outside: outside this repository ($TMP/repo)
+  [1]
+
+An existing log is never hidden: not by a second folder beside it, not from
+inside it, not by an .adr-dir pointing elsewhere.
+
+  $ mkdir -p docs/adr && printf -- '---\nstatus: accepted\n---\n# Keep me\n' > docs/adr/0001-keep-me.md
+  $ adr init
+  adr: docs/adr/ already holds decisions; nothing to do
+  [1]
+  $ (cd docs/adr && adr init)
+  adr: docs/adr/ already holds decisions; nothing to do
+  [1]
+  $ adr init --dir elsewhere
+  adr: docs/adr/ already holds decisions; nothing to do
+  [1]
+  $ ls -a
+  .
+  ..
+  .git
+  docs
+  src

@@ -97,3 +97,20 @@
       }
     ]
   }
+
+Only kinds every reader can find again are written; a typo is an error, not a
+link that silently disappears.
+
+  $ adr link 3 implements 2
+  adr: unknown link kind 'implements' (choose amended-by, amends, clarified-by, clarifies, depends-on, extended-by, extends, refined-by, refines, relates-to, required-by, superseded-by, supersedes)
+  [1]
+  $ adr link 3 "" 2
+  adr: unknown link kind '' (choose amended-by, amends, clarified-by, clarifies, depends-on, extended-by, extends, refined-by, refines, relates-to, required-by, superseded-by, supersedes)
+  [1]
+  $ adr link 3 "#x" 2
+  adr: unknown link kind '#x' (choose amended-by, amends, clarified-by, clarifies, depends-on, extended-by, extends, refined-by, refines, relates-to, required-by, superseded-by, supersedes)
+  [1]
+  $ adr link 3 "Amended by" 2
+  adr/0003-cache-with-redis.md: amended-by adr/0002-use-postgresql.md
+  $ grep -n "amended-by" adr/0003-cache-with-redis.md
+  8:amended-by: [2]

@@ -133,3 +133,40 @@ A log4brains folder, three-digit names:
   docs/adr/002-use-postgresql.md:1: warning: file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)
   docs/adr/003-use-sqlite.md:1: warning: file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)
   3 decisions: 0 errors, 3 warnings
+
+Bold metadata stays bold, and an adr-tools status section ends with one status.
+
+  $ printf -- '# Use GraphQL\n\n- **Status**: **superseded by [ADR-0003](003-use-sqlite.md)**\n\n## Context\n' > docs/adr/004-use-graphql.md
+  $ adr status 4 rejected
+  docs/adr/004-use-graphql.md: superseded -> rejected
+  $ head -4 docs/adr/004-use-graphql.md
+  # Use GraphQL
+  
+  - **Status**: **rejected**
+  - **Date**: **2026-11-21**
+  $ rm -r docs && mkdir -p doc/adr
+  $ printf -- '# 1. A\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\nSuperseded by [2. B](0002-b.md)\n\nAmends [2. B](0002-b.md)\n\n## Context\n' > doc/adr/0001-a.md
+  $ adr status 1 deprecated
+  doc/adr/0001-a.md: superseded -> deprecated
+  $ sed -n 5,12p doc/adr/0001-a.md
+  ## Status
+  
+  Deprecated
+  
+  Amends [2. B](0002-b.md)
+  
+  ## Context
+
+A log4brains folder of date-named files gets another date-named file.
+
+  $ rm -r doc && mkdir -p docs/adr
+  $ printf -- '# Use Markdown\n\n- Status: accepted\n- Date: 2020-09-26\n\n## Context\n' > docs/adr/20200926-use-markdown.md
+  $ adr new Use Redis --supersedes 20200926-use-markdown.md
+  docs/adr/20261121-use-redis.md
+  $ head -4 docs/adr/20200926-use-markdown.md
+  # Use Markdown
+  
+  - Status: superseded by [Use Redis](20261121-use-redis.md)
+  - Date: 2026-11-21
+  $ tail -1 docs/adr/20261121-use-redis.md
+  * Supersedes [Use Markdown](20200926-use-markdown.md)
