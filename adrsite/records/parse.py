@@ -390,7 +390,7 @@ class _Reader:
         """The status a `## Status` section states: its latest dated entry, else its last."""
         entries: list[tuple[str, str, str, int]] = []  # (date, status, text, line)
         unknown: list[tuple[str, int]] = []
-        for index in range(*section):
+        for index, _ in outside_fences(lines, section[0], section[1]):
             raw = _LIST_MARK.sub("", lines[index].strip()).strip()
             if not raw or raw.startswith("<!--"):
                 continue
@@ -517,10 +517,10 @@ def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, in
     return (begin, len(lines)) if begin >= 0 else None
 
 
-def outside_fences(lines: list[str], start: int):
-    """(index, line) for lines not inside a fenced code block."""
+def outside_fences(lines: list[str], start: int, end: int | None = None):
+    """(index, line) for lines not inside a fenced code block, from `start` to `end`."""
     fence = ""
-    for index in range(start, len(lines)):
+    for index in range(start, len(lines) if end is None else end):
         line = lines[index]
         marker = _FENCE.match(line)
         if fence:

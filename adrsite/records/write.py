@@ -32,6 +32,11 @@ _VERBS = {
     "amended-by": "Amended by",
     "relates-to": "Relates to",
 }
+# A YAML key needs a space (or the line's end) after its colon: "status:x" is a string.
+_FRONT_MATTER_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:(?:\s|$)")
+_FRONT_MATTER_VALUE = re.compile(
+    r"^(?P<key>\s*[\w-]+\s*:)(?P<space>\s*)(?P<value>.*?)(?P<comment>\s+#.*)?$"
+)
 _ADR_TOOLS_TOKENS = re.compile(r"\b(NUMBER|TITLE|DATE|STATUS)\b")
 
 
@@ -190,7 +195,7 @@ def _front_matter_end(lines: list[str]) -> int:
 def _key_index(lines: list[str], end: int, key: str) -> int:
     names = {key, key.replace("-", "_")}
     for index in range(1, end):
-        match = re.match(r"^([A-Za-z][\w-]*)\s*:", lines[index])
+        match = _FRONT_MATTER_KEY.match(lines[index])
         if match and match[1].lower() in names:
             return index
     return 0
@@ -205,14 +210,19 @@ def _set_front_matter(lines: list[str], values: dict[str, str]) -> list[str]:
     for key, value in values.items():
         index = _key_index(lines, end, key)
         if index:
-            match = re.match(r"^(\s*[\w-]+\s*:\s*)(.*?)(\s+#.*)?$", lines[index])
+            match = _FRONT_MATTER_VALUE.match(lines[index])
             assert match is not None
-            lines[index] = f"{match[1]}{value}{match[3] or ''}"
+            lines[index] = _with_value(match, value)
         else:
             after = _key_index(lines, end, "status") or end - 1
             lines.insert(after + 1, f"{key}: {value}")
             end += 1
     return lines
+
+
+def _with_value(match: re.Match[str], value: str) -> str:
+    """The front matter line with a new value; its spacing and comment kept."""
+    return f"{match['key']}{match['space'] or ' '}{value}{match['comment'] or ''}"
 
 
 def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list[str]:
@@ -222,17 +232,17 @@ def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list
     if not index:
         lines.insert(end, f"{key}: [{value}]")
         return lines
-    match = re.match(r"^(\s*[\w-]+\s*:\s*)(.*?)(\s+#.*)?$", lines[index])
+    match = _FRONT_MATTER_VALUE.match(lines[index])
     assert match is not None
-    current = match[2].strip()
+    current = match["value"].strip()
     if current.startswith("[") and current.endswith("]"):
         items = [item.strip() for item in current[1:-1].split(",") if item.strip()]
         if value not in items and value.strip('"') not in [i.strip("\"'") for i in items]:
             items.append(value)
-        lines[index] = f"{match[1]}[{', '.join(items)}]{match[3] or ''}"
+        lines[index] = _with_value(match, f"[{', '.join(items)}]")
     elif current:
         if current.strip("\"'") != value.strip('"'):
-            lines[index] = f"{match[1]}[{current}, {value}]{match[3] or ''}"
+            lines[index] = _with_value(match, f"[{current}, {value}]")
     else:  # a block list follows: "- 3" lines
         last = index
         while last + 1 < end and re.match(r"^\s*-\s", lines[last + 1]):
@@ -315,8 +325,15 @@ def _set_status_section(lines: list[str], record: Record, word: str, date: str) 
     lines = list(lines)
     section = find_section(lines, 0, {"status"})
     if section is None:
-        insert_at = _first_section_index(lines, record)
-        lines[insert_at:insert_at] = ["## Status", "", word, ""]
+        at = _first_section_index(lines, record)
+        if at < len(lines):  # a new section, ended by the next one
+            lines[at:at] = ["## Status", "", word, ""]
+        else:
+            # No section follows (none at all, or a code block left open hides
+            # them): a section here would run to the end and swallow the text,
+            # so state it under the title, where the Date line is.
+            at = _last_preamble_index(lines, record) + 1
+            lines[at:at] = ["", f"Status: {word}"]
         return lines
     index = record.status_line - 1
     if _CHANGELOG_LINE.match(lines[index]) if index < len(lines) else False:
@@ -332,10 +349,13 @@ def _set_status_section(lines: list[str], record: Record, word: str, date: str) 
         if not (word == "Superseded" and "by" in original.lower()):  # keep its successor link
             lines[index] = prefix + word
         # Other status lines ("Accepted" above "Superseded by ...") would contradict it.
-        for other in reversed(range(*section)):
+        doomed = set()
+        for other in range(*section):
             if other != index and status_word(_strip_list_mark(lines[other]))[0]:
-                blank_before = other > section[0] and not lines[other - 1].strip()
-                del lines[other - 1 if blank_before else other : other + 1]
+                doomed.add(other)
+                if other + 1 != index and other + 1 < len(lines) and not lines[other + 1].strip():
+                    doomed.add(other + 1)  # and the blank line that set it apart
+        lines = [line for number, line in enumerate(lines) if number not in doomed]
     else:
         first = section[0]
         while first < section[1] and not lines[first].strip():

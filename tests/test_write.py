@@ -1,0 +1,109 @@
+"""Writing keeps every file readable: edits round-trip, on clean files and mangled ones."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from adrsite.records.export import decisions_json
+from adrsite.records.lint import check
+from adrsite.records.parse import parse
+from adrsite.records.write import add_link, set_status, set_tags
+
+SAMPLES = sorted(Path(__file__).parent.joinpath("samples").rglob("*.md"))
+UNREADABLE = {"binary", "not-utf8", "too-large", "empty"}
+
+
+def edited_status(text: str, status: str = "deprecated") -> str:
+    return set_status(text, parse("adr/0001-x.md", text.encode()), status=status, date="2026-01-01")
+
+
+def test_a_stale_status_line_is_removed_with_its_blank_line():
+    text = "# 1. X\n\n## Status\n\nSuperseded by [2. B](0002-b.md)\n\nAccepted\n\n## Context\n"
+    assert (
+        edited_status(text)
+        == "# 1. X\n\nDate: 2026-01-01\n\n## Status\n\nDeprecated\n\n## Context\n"
+    )
+
+
+def test_two_status_lines_become_one_whatever_their_spacing():
+    text = "# 1. X\n\n## Status\n\nAccepted\nSuperseded by \n## Consequences\n"
+    assert (
+        edited_status(text)
+        == "# 1. X\n\nDate: 2026-01-01\n\n## Status\n\nDeprecated\n## Consequences\n"
+    )
+
+
+def test_a_status_in_a_code_block_inside_the_status_section_is_not_read():
+    text = "# 1. X\n\n## Status\n\nAccepted\n\n```\nRejected\n```\n\n## Context\n"
+    assert parse("adr/0001-x.md", text.encode()).status == "accepted"
+
+
+def test_a_key_without_a_space_after_its_colon_is_not_the_status_key():
+    text = "---\nstatus:te: 2024-05-09\n---\n# X\n"
+    assert (
+        edited_status(text, "accepted")
+        == "---\nstatus:te: 2024-05-09\nstatus: accepted\ndate: 2026-01-01\n---\n# X\n"
+    )
+
+
+def test_a_status_is_added_before_the_first_section():
+    text = "# 4. X\n\nSome text.\n\n## Context\n\nRejected ideas.\n"
+    assert edited_status(text, "accepted") == (
+        "# 4. X\n\nDate: 2026-01-01\n\nSome text.\n\n"
+        "## Status\n\nAccepted\n\n## Context\n\nRejected ideas.\n"
+    )
+
+
+def test_with_no_section_to_end_it_the_status_goes_under_the_title():
+    text = "# 4. X\n\nSome text.\n\n```\n## Not a heading\n"
+    assert edited_status(text, "accepted") == (
+        "# 4. X\n\nDate: 2026-01-01\n\nStatus: Accepted\n\nSome text.\n\n```\n## Not a heading\n"
+    )
+
+
+def test_aligned_front_matter_keeps_its_spacing_and_comments():
+    text = "---\nstatus:   proposed  # ask the DBA\ndate:     2024-01-01\n---\n# X\n"
+    assert edited_status(text, "accepted") == (
+        "---\nstatus:   accepted  # ask the DBA\ndate:     2026-01-01\n---\n# X\n"
+    )
+
+
+TOKENS = [
+    b"---\n", b"## Status\n", b"* Status: ", b"[", b"]", b"(", b")", b"\n", b"**", b"`",
+    b"\xff", b"&a ", b"*a", b": ", b"- ", b"ADR 3", b"supersedes: ", b"# ", b"\r\n", b"{",
+    b"!!", b"0003-x.md", b"~~", b"<!--", b"\t", b"Superseded by ", b"2020-13-45", b"'", b'"',
+]  # fmt: skip
+
+
+def mangled(seed: int) -> bytes:
+    rng = random.Random(seed)
+    data = bytearray(SAMPLES[seed % len(SAMPLES)].read_bytes())
+    for _ in range(rng.randint(1, 6)):
+        at = rng.randint(0, len(data))
+        if (roll := rng.random()) < 0.5:
+            data[at:at] = rng.choice(TOKENS)
+        elif roll < 0.8:
+            del data[at : at + rng.randint(1, 20)]
+        else:
+            data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 5)))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("batch", range(10))
+def test_mangled_files_never_crash_the_core_and_status_edits_round_trip(batch):
+    neighbour = parse("adr/0003-x.md", SAMPLES[0].read_bytes())
+    for seed in range(batch * 150, (batch + 1) * 150):
+        record = parse(f"adr/{seed % 20 + 1:04d}-x.md", mangled(seed))
+        check([neighbour, record])
+        decisions_json([record], [neighbour, record])
+        if any(p.code in UNREADABLE or p.code.startswith("front-matter") for p in record.problems):
+            continue  # the CLI refuses to edit these
+        text = mangled(seed).decode("utf-8-sig").replace("\r\n", "\n")
+        edited = set_status(text, record, status="accepted", date="2026-01-01")
+        again = parse(record.path, edited.encode())
+        assert again.status == "accepted", (seed, edited)
+        add_link(edited, again, kind="amends", target=neighbour)
+        set_tags(edited, again, ("a",))
