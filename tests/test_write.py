@@ -64,6 +64,13 @@ def test_with_no_section_to_end_it_the_status_goes_under_the_title():
     )
 
 
+def test_a_decorated_changelog_gets_a_new_dated_entry():
+    text = "# 5. X\n\n## Status\n\n2020-09-01 proposed\n\n> 2020-09-09 accepted\n\n## Context\n"
+    edited = edited_status(text, "deprecated")
+    assert "2020-09-01 proposed\n\n> 2020-09-09 accepted\n\n> 2026-01-01 deprecated\n" in edited
+    assert parse("adr/0005-x.md", edited.encode()).status == "deprecated"
+
+
 def test_aligned_front_matter_keeps_its_spacing_and_comments():
     text = "---\nstatus:   proposed  # ask the DBA\ndate:     2024-01-01\n---\n# X\n"
     assert edited_status(text, "accepted") == (

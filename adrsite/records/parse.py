@@ -83,6 +83,11 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def changelog_entry(line: str) -> re.Match[str] | None:
+    """A dated line of a status changelog ("2020-09-09 accepted"), however decorated."""
+    return _CHANGELOG.match(clean_text(_LIST_MARK.sub("", line.strip())))
+
+
 def parse_file_name(name: str) -> tuple[int | None, str]:
     """Number and slug from a file name: "0012-use-x.md" gives (12, "use-x")."""
     stem = name.rsplit(".", 1)[0]
@@ -394,7 +399,7 @@ class _Reader:
             raw = _LIST_MARK.sub("", lines[index].strip()).strip()
             if not raw or raw.startswith("<!--"):
                 continue
-            changelog = _CHANGELOG.match(clean_text(raw))
+            changelog = changelog_entry(raw)
             entry_date = changelog["date"] if changelog else ""
             text = changelog["rest"] if changelog else raw
             status, rest = status_word(text)

@@ -18,13 +18,13 @@ from adrsite.records.parse import (
     HEADING,
     META_LINE,
     TITLE_NUMBER,
+    changelog_entry,
     find_section,
     outside_fences,
     parse,
 )
 from adrsite.records.vocabulary import status_word
 
-_CHANGELOG_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\d{4}-\d{2}-\d{2}\b")
 _VERBS = {
     "supersedes": "Supersedes",
     "superseded-by": "Superseded by",
@@ -336,10 +336,10 @@ def _set_status_section(lines: list[str], record: Record, word: str, date: str) 
             lines[at:at] = ["", f"Status: {word}"]
         return lines
     index = record.status_line - 1
-    if _CHANGELOG_LINE.match(lines[index]) if index < len(lines) else False:
+    if index < len(lines) and changelog_entry(lines[index]):
         # A dated changelog keeps its history: the change is a new entry.
-        last = max(i for i in range(*section) if _CHANGELOG_LINE.match(lines[i]))
-        bullet = re.match(r"^(\s*(?:[-*+]\s+)?)", lines[last])[1]
+        last = max(i for i in range(*section) if changelog_entry(lines[i]))
+        bullet = re.match(r"^(\s*(?:[-*+>]\s+)?)", lines[last])[1]
         blank = last + 1 < len(lines) and not lines[last - 1].strip()
         entry = f"{bullet}{date} {word[:1].lower()}{word[1:]}"
         lines[last + 1 : last + 1] = ["", entry] if blank else [entry]
