@@ -36,7 +36,7 @@ from adrsite.records.folder import (
 )
 from adrsite.records.lint import check, numbers_taken_elsewhere
 from adrsite.records.model import ERROR, STATUSES, STYLE_ADR_TOOLS, STYLE_MADR, Problem, Record
-from adrsite.records.parse import parse, parse_file_name
+from adrsite.records.parse import date_in_name, parse, parse_file_name
 from adrsite.records.vocabulary import REVERSE_KIND, link_kind, status_word
 from adrsite.records.write import (
     TOC_START,
@@ -119,7 +119,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     today = _today()
     numbers = [r.number for r in records if r.number is not None]
     # A folder of date-named files (log4brains) gets another one; all others a number.
-    dated = not numbers and any(parse_file_name(r.name)[0] is None and r.date for r in records)
+    dated = not numbers and any(date_in_name(r.path) for r in records)
     number = None if dated else max(numbers, default=0) + 1
     slug = _slugify(title)
     name = (

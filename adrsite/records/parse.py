@@ -157,7 +157,7 @@ class _Reader:
         status, status_text, status_line, date_value, date_line, style = self.read_status(
             lines, body_start, title_line, meta, preamble
         )
-        date_iso = self.read_date(date_value, date_line) or _date_in_name(self.path)
+        date_iso = self.read_date(date_value, date_line) or date_in_name(self.path)
         fields = self.read_fields(meta, {key: value for key, (value, _) in preamble.items()})
         self.read_link_sections(lines, body_start)
         return self.record(
@@ -549,7 +549,7 @@ def _failing_line(raw: str) -> int:
     return 1
 
 
-def _date_in_name(path: str) -> str:
+def date_in_name(path: str) -> str:
     """The date a date-named file (20200926-x.md, 2020-09-26-x.md) carries in its name."""
     match = _DATE_NAME.match(path.rsplit("/", 1)[-1])
     if not match or not _is_date(match[1]):
