@@ -10,7 +10,7 @@ import pytest
 from adrsite.records.export import decisions_json
 from adrsite.records.lint import check
 from adrsite.records.parse import parse
-from adrsite.records.write import add_link, set_status, set_tags
+from adrsite.records.write import add_link, replace_number_references, set_status, set_tags
 
 SAMPLES = sorted(Path(__file__).parent.joinpath("samples").rglob("*.md"))
 UNREADABLE = {"binary", "not-utf8", "too-large", "empty"}
@@ -114,3 +114,15 @@ def test_mangled_files_never_crash_the_core_and_status_edits_round_trip(batch):
         assert again.status == "accepted", (seed, edited)
         add_link(edited, again, kind="amends", target=neighbour)
         set_tags(edited, again, ("a",))
+
+
+def test_number_references_are_renumbered_in_every_form_and_keep_their_padding():
+    text = (
+        "---\nsupersedes: [3, 13, 0003]\n---\n# X\n\n## Status\n\nAccepted\n\n"
+        "Amends ADR-0003 and ADR 3\n\nBody text about 3 things.\n"
+    )
+    renumbered = replace_number_references(text, parse("adr/0009-x.md", text.encode()), 3, 17)
+    assert renumbered == (
+        "---\nsupersedes: [17, 13, 0017]\n---\n# X\n\n## Status\n\nAccepted\n\n"
+        "Amends ADR-0017 and ADR 17\n\nBody text about 3 things.\n"
+    )

@@ -159,23 +159,22 @@ def replace_file_references(text: str, old_name: str, new_name: str) -> str:
 
 
 def replace_number_references(text: str, record: Record, old: int, new: int) -> str:
-    """Point links written as numbers at a new number, only on the lines that declare links."""
+    """Point links written as numbers at a new number, only on the lines that declare links.
+
+    "3", "0003", "ADR 3", "ADR-0003" all become the new number, zero-padded as before.
+    """
+    pattern = re.compile(
+        rf"(?<![\w.-])(?P<prefix>m?adr[\s_-]?#?)?(?P<digits>0*{old})(?![\w.-])", re.I
+    )
+
+    def renumbered(match: re.Match[str]) -> str:
+        digits = match["digits"]
+        width = len(digits) if digits.startswith("0") else 0
+        return (match["prefix"] or "") + str(new).zfill(width)
+
     lines = text.split("\n")
     for line_number in sorted({link.line for link in record.links}):
-        index = line_number - 1
-        lines[index] = re.sub(
-            rf"(?<![\w.-])(m?adr[\s_-]?#?)?0*{old}(?![\w.-])",
-            lambda m: (
-                (m[1] or "")
-                + (
-                    str(new).zfill(len(m[0]) - len(m[1] or ""))
-                    if m[0].lstrip(m[1] or "").startswith("0")
-                    else str(new)
-                )
-            ),
-            lines[index],
-            flags=re.IGNORECASE,
-        )
+        lines[line_number - 1] = pattern.sub(renumbered, lines[line_number - 1])
     return "\n".join(lines)
 
 
