@@ -1,0 +1,198 @@
+"""History layer: stream ADR commits from one `git log`, read blobs through one `cat-file`.
+
+Whatever the number of files or commits, reading a history costs two git
+processes: `git log --raw -z -M` over the ADR folder (and the usual places it
+may have lived before it moved), streamed oldest first, and one long-lived
+`git cat-file --batch` that GitPython keeps open for blob contents. Never a
+process per file or per commit (log4brains runs one per file, and again per link).
+
+Authors are read through `.mailmap` (`%aN`, `%aE`). Renames are git's own
+detection within a commit (`-M`), never `--follow`, which links a new ADR to an
+older one that shares its template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import git
+from git.refs.symbolic import SymbolicReference
+
+from adrsite.records.folder import USUAL_DIRS
+
+ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
+_STATUS = {"A": ADDED, "M": MODIFIED, "T": MODIFIED, "R": RENAMED, "D": DELETED}
+_REGULAR_FILES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
+_NO_BLOB = "0" * 40
+
+# One record per commit: \x01 then header fields split by \x02, ended by \x03;
+# `-z` then lists the changed paths NUL-separated.
+_FORMAT = "%x01%H%x02%P%x02%aN%x02%aE%x02%aI%x02%cI%x02%B%x03"
+_CHUNK = 1 << 16
+
+
+class HistoryError(Exception):
+    """The repository cannot be read; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One ADR file changed by one commit."""
+
+    status: str  # ADDED, MODIFIED, RENAMED or DELETED
+    path: str  # after the commit; for DELETED, the path it had
+    old_path: str  # before a rename, else ""
+    blob: str  # the content after the commit; for DELETED, the content before it
+    similarity: int = 100  # git's rename similarity, in percent
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author: str  # the name, through .mailmap
+    author_email: str
+    authored_at: datetime
+    committed_at: datetime
+    message: str
+    changes: tuple[FileChange, ...]
+
+
+class GitHistory:
+    """An ADR folder's history in one repository. Close it (or use `with`) to end `cat-file`."""
+
+    def __init__(self, path: Path, adr_dir: str) -> None:
+        try:
+            self.repo = git.Repo(path)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise HistoryError(f"{path}: not a git repository") from None
+        self.adr_dir = adr_dir.strip("/")
+        # Where the folder may have lived before it moved (doc/adr -> docs/adr):
+        # history from there belongs to the same decisions when a rename links them.
+        self.pathspecs = [self.adr_dir, *(d for d in USUAL_DIRS if d != self.adr_dir)]
+
+    def __enter__(self) -> GitHistory:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.repo.close()  # ends the persistent cat-file process
+
+    @property
+    def head(self) -> str | None:
+        """The commit HEAD points at, or None in a repository with no commits."""
+        try:
+            # Read from the ref files: `repo.head.commit` would start a third git
+            # process (`cat-file --batch-check`) only to check the object's type.
+            return SymbolicReference.dereference_recursive(self.repo, "HEAD")
+        except ValueError:
+            return None
+
+    @property
+    def shallow(self) -> bool:
+        """A shallow clone hides the commits before its cut: history would be incomplete."""
+        return self.repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+
+    def is_ancestor(self, sha: str) -> bool:
+        """Whether `sha` still leads to HEAD (false after a force-push that dropped it)."""
+        try:
+            self.repo.git.merge_base("--is-ancestor", sha, "HEAD")
+        except git.GitCommandError:
+            return False
+        return True
+
+    def commits(self, since: str | None = None) -> Iterator[Commit]:
+        """Every commit that changed the ADR folder, oldest first; after `since` when given."""
+        if self.head is None:
+            return
+        revisions = [f"{since}..HEAD"] if since else ["HEAD"]
+        process = self.repo.git.log(
+            "--reverse",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-abbrev",
+            "--no-color",
+            f"--format={_FORMAT}",
+            *revisions,
+            "--",
+            *self.pathspecs,
+            as_process=True,
+        )
+        buffer, finished = b"", False
+        try:
+            while chunk := process.proc.stdout.read(_CHUNK):
+                buffer += chunk
+                *complete, buffer = buffer.split(b"\x01")
+                yield from (_commit(record) for record in complete if record)
+            if buffer:
+                yield _commit(buffer)
+            finished = True
+        finally:
+            if finished:
+                process.wait()  # raises GitCommandError if git failed
+            else:  # the reader stopped early
+                process.proc.kill()
+                process.proc.wait()
+
+    def blob(self, sha: str) -> bytes:
+        """A blob's bytes, through the one long-lived `git cat-file --batch`."""
+        _, _, _, data = self.repo.git.get_object_data(sha)
+        return data
+
+    def files_at_head(self) -> dict[str, str]:
+        """Path -> blob of every file in the ADR folder at HEAD (one `git ls-tree`)."""
+        if self.head is None:
+            return {}
+        listing = self.repo.git.ls_tree("-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir)
+        files = {}
+        for entry in listing.split("\0"):
+            if entry:
+                meta, path = entry.split("\t", 1)
+                mode, _, sha = meta.split(" ")
+                if mode in _REGULAR_FILES:
+                    files[path] = sha
+        return files
+
+
+def _commit(record: bytes) -> Commit:
+    header, _, raw = record.partition(b"\x03")
+    sha, parents, author, email, authored, committed, message = header.decode(
+        "utf-8", errors="replace"
+    ).split("\x02", 6)
+    return Commit(
+        sha=sha,
+        parents=tuple(parents.split()),
+        author=author,
+        author_email=email,
+        authored_at=datetime.fromisoformat(authored),
+        committed_at=datetime.fromisoformat(committed),
+        message=message.strip(),
+        changes=tuple(_changes(raw)),
+    )
+
+
+def _changes(raw: bytes) -> Iterator[FileChange]:
+    """Parse `--raw -z` entries: ":old_mode new_mode old_sha new_sha STATUS\\0path\\0[path\\0]"."""
+    fields = raw.lstrip(b"\0\n").split(b"\0")
+    index = 0
+    while index < len(fields) and fields[index].startswith(b":"):
+        old_mode, new_mode, old_sha, new_sha, status = fields[index][1:].decode().split(" ")
+        paths = fields[index + 1 : index + (3 if status[0] in "RC" else 2)]
+        index += 1 + len(paths)
+        names = [path.decode("utf-8", errors="surrogateescape") for path in paths]
+        kind = _STATUS.get(status[0])
+        mode = old_mode if kind == DELETED else new_mode
+        if kind is None or mode not in _REGULAR_FILES:
+            continue
+        if kind == RENAMED:
+            yield FileChange(RENAMED, names[1], names[0], new_sha, int(status[1:] or 100))
+        elif kind == DELETED:
+            yield FileChange(DELETED, names[0], "", old_sha)
+        else:
+            yield FileChange(kind, names[0], "", new_sha if new_sha != _NO_BLOB else old_sha)

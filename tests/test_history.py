@@ -1,0 +1,271 @@
+"""Reading an ADR folder's history from git: real repositories, fixed dates, two git processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import git
+import pytest
+
+from adrsite.history.git import ADDED, DELETED, MODIFIED, RENAMED, GitHistory, HistoryError
+
+TEMPLATE = "---\nstatus: {status}\n---\n# {title}\n\n## Context\n\n{body}\n"
+
+
+class Repo:
+    """A git repository in a temporary folder, committing with fixed, increasing dates."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.day = 0
+        path.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, author: str = "Ada Lovelace <ada@example.com>") -> str:
+        name, email = author[:-1].split(" <")
+        stamp = f"2026-01-{self.day + 1:02d}T09:00:00+00:00"
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+        }
+        result = subprocess.run(
+            ["git", *args], cwd=self.path, env=env, capture_output=True, check=True, text=True
+        )
+        return result.stdout.strip()
+
+    def write(self, name: str, text: str | bytes) -> None:
+        path = self.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+    def commit(self, message: str, **kwargs: str) -> str:
+        self.day += 1
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message, **kwargs)
+        return self.git("rev-parse", "HEAD")
+
+
+def adr(title: str, status: str = "proposed", body: str = "Why we chose it.") -> str:
+    return TEMPLATE.format(title=title, status=status, body=body)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")
+
+
+def changes(history: GitHistory, since: str | None = None) -> list[tuple[str, list[tuple]]]:
+    return [
+        (c.message, [(ch.status, ch.path, ch.old_path) for ch in c.changes])
+        for c in history.commits(since)
+    ]
+
+
+def test_commits_stream_oldest_first_with_author_dates_message_and_blobs(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    first = repo.commit("Propose X\n\nBecause.")
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    repo.write("README.md", "not an ADR change")
+    second = repo.commit("Accept X", author="Grace Hopper <grace@example.com>")
+    repo.write("src/app.py", "print()")
+    repo.commit("Unrelated")
+
+    with GitHistory(repo.path, "adr") as history:
+        commits = list(history.commits())
+        assert [c.sha for c in commits] == [first, second]
+        assert [(c.author, c.author_email, c.message) for c in commits] == [
+            ("Ada Lovelace", "ada@example.com", "Propose X\n\nBecause."),
+            ("Grace Hopper", "grace@example.com", "Accept X"),
+        ]
+        assert commits[0].authored_at == datetime(2026, 1, 2, 9, tzinfo=UTC)
+        assert commits[1].parents == (first,)
+        assert [(ch.status, ch.path) for ch in commits[1].changes] == [
+            (MODIFIED, "adr/0001-use-x.md")
+        ]
+        assert history.blob(commits[1].changes[0].blob) == adr("Use X", "accepted").encode()
+        assert history.head == repo.git("rev-parse", "HEAD")
+
+
+def test_a_rename_with_and_without_edits_is_the_same_file(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", body="A long body. " * 20))
+    repo.commit("Add")
+    repo.git("mv", "adr/0001-use-x.md", "adr/0001-use-y.md")
+    repo.commit("Rename")
+    repo.git("mv", "adr/0001-use-y.md", "adr/0002-use-y.md")
+    repo.write("adr/0002-use-y.md", adr("Use Y", "accepted", body="A long body. " * 20))
+    repo.commit("Renumber and accept")
+
+    with GitHistory(repo.path, "adr") as history:
+        commits = list(history.commits())
+    assert [(ch.status, ch.path, ch.old_path) for c in commits for ch in c.changes] == [
+        (ADDED, "adr/0001-use-x.md", ""),
+        (RENAMED, "adr/0001-use-y.md", "adr/0001-use-x.md"),
+        (RENAMED, "adr/0002-use-y.md", "adr/0001-use-y.md"),
+    ]
+    assert commits[1].changes[0].similarity == 100
+    assert 50 <= commits[2].changes[0].similarity < 100
+
+
+def test_a_new_adr_from_the_same_template_is_added_not_a_copy(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("X")
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    repo.commit("Y")
+    with GitHistory(repo.path, "adr") as history:
+        assert changes(history)[1] == ("Y", [(ADDED, "adr/0002-use-y.md", "")])
+
+
+def test_history_follows_the_folder_when_it_moved(repo):
+    repo.write("doc/adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Add X")
+    repo.git("mv", "doc", "docs")
+    repo.commit("Move the folder")
+
+    with GitHistory(repo.path, "docs/adr") as history:
+        assert changes(history) == [
+            ("Add X", [(ADDED, "doc/adr/0001-use-x.md", "")]),
+            ("Move the folder", [(RENAMED, "docs/adr/0001-use-x.md", "doc/adr/0001-use-x.md")]),
+        ]
+        assert history.files_at_head().keys() == {"docs/adr/0001-use-x.md"}
+
+
+def test_a_deletion_keeps_the_blob_it_deleted(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Add")
+    repo.git("rm", "-q", "adr/0001-use-x.md")
+    repo.commit("Drop")
+    with GitHistory(repo.path, "adr") as history:
+        deleted = list(history.commits())[1].changes[0]
+        assert (deleted.status, deleted.path) == (DELETED, "adr/0001-use-x.md")
+        assert history.blob(deleted.blob) == adr("Use X").encode()
+        assert history.files_at_head() == {}
+
+
+def test_commits_on_a_merged_side_branch_are_in_the_history(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Main 1")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    repo.commit("Side 1")
+    repo.git("checkout", "-q", "main")
+    repo.write("adr/0003-use-z.md", adr("Use Z"))
+    repo.commit("Main 2")
+    repo.git("merge", "-q", "--no-edit", "side")
+
+    with GitHistory(repo.path, "adr") as history:
+        added = sorted(ch.path for c in history.commits() for ch in c.changes)
+        assert added == ["adr/0001-use-x.md", "adr/0002-use-y.md", "adr/0003-use-z.md"]
+        assert set(history.files_at_head()) == set(added)
+
+
+def test_authors_are_read_through_the_mailmap(repo):
+    repo.write(".mailmap", "Ada Lovelace <ada@example.com> <ada@old.example.com>\n")
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Add", author="ada <ada@old.example.com>")
+    with GitHistory(repo.path, "adr") as history:
+        commit = next(history.commits())
+    assert (commit.author, commit.author_email) == ("Ada Lovelace", "ada@example.com")
+
+
+def test_only_commits_after_since_are_read_and_a_dropped_commit_is_no_ancestor(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    first = repo.commit("One")
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    second = repo.commit("Two")
+    with GitHistory(repo.path, "adr") as history:
+        assert [m for m, _ in changes(history, since=first)] == ["Two"]
+        assert history.is_ancestor(first)
+    repo.git("reset", "-q", "--hard", first)  # a force-push drops "Two"
+    repo.write("adr/0003-use-z.md", adr("Use Z"))
+    repo.commit("Three")
+    with GitHistory(repo.path, "adr") as history:
+        assert not history.is_ancestor(second)
+
+
+def test_an_empty_repository_has_no_head_and_no_history(repo):
+    with GitHistory(repo.path, "adr") as history:
+        assert (history.head, list(history.commits()), history.files_at_head()) == (None, [], {})
+
+
+def test_a_folder_that_is_not_a_repository_is_a_clear_error(tmp_path):
+    with pytest.raises(HistoryError, match="not a git repository"):
+        GitHistory(tmp_path, "adr")
+
+
+def test_a_shallow_clone_is_detected(repo, tmp_path):
+    for number in (1, 2):
+        repo.write(f"adr/000{number}-x.md", adr(f"X {number}"))
+        repo.commit(f"Commit {number}")
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone)], check=True
+    )
+    with GitHistory(clone, "adr") as shallow, GitHistory(repo.path, "adr") as full:
+        assert (shallow.shallow, full.shallow) == (True, False)
+
+
+def test_odd_bytes_big_blobs_symlinks_and_odd_names_are_read_as_they_are(repo):
+    big = b"# Big\n" + b"x" * (5 * 1024 * 1024)
+    repo.write("adr/0001-latin1.md", b"# Caf\xe9\n")
+    repo.write("adr/0002-big.md", big)
+    repo.write("adr/0003 space, comma.md", adr("Odd name"))
+    (repo.path / "adr" / "0004-link.md").symlink_to("0001-latin1.md")
+    repo.commit("Odd files")
+    with GitHistory(repo.path, "adr") as history:
+        found = {ch.path: ch.blob for ch in next(history.commits()).changes}
+        assert set(found) == {"adr/0001-latin1.md", "adr/0002-big.md", "adr/0003 space, comma.md"}
+        assert history.blob(found["adr/0001-latin1.md"]) == b"# Caf\xe9\n"
+        assert history.blob(found["adr/0002-big.md"]) == big
+
+
+def test_any_history_costs_two_git_processes(repo, monkeypatch):
+    for number in range(1, 31):
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}"))
+        repo.write(f"adr/{number:04d}-y.md", adr(f"Y {number}")) if number % 2 else None
+        repo.commit(f"Commit {number}")
+    started: list[list[str]] = []
+    real_popen = git.cmd.safer_popen
+
+    def counting_popen(command, *args, **kwargs):
+        started.append([part for part in command if not part.startswith("-")][:2])
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
+    with GitHistory(repo.path, "adr") as history:
+        commits = list(history.commits())
+        contents = [history.blob(ch.blob) for c in commits for ch in c.changes]
+    assert (len(commits), len(contents)) == (30, 45)
+    assert [command[1] for command in started] == ["log", "cat-file"]
+
+
+def test_stopping_early_ends_the_git_log_process(repo):
+    for number in range(1, 4):
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}"))
+        repo.commit(f"Commit {number}")
+    with GitHistory(repo.path, "adr") as history:
+        stream = history.commits()
+        assert next(stream).message == "Commit 1"
+        stream.close()
+        assert [c.message for c in history.commits()][-1] == "Commit 3"
+
+
+def test_head_is_read_from_packed_refs_and_a_detached_head(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    first = repo.commit("One")
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    second = repo.commit("Two")
+    repo.git("pack-refs", "--all")
+    with GitHistory(repo.path, "adr") as history:
+        assert history.head == second
+    repo.git("checkout", "-q", "--detach", first)
+    with GitHistory(repo.path, "adr") as history:
+        assert history.head == first
+        assert [c.message for c in history.commits()] == ["One"]
