@@ -1,5 +1,197 @@
-"""Models of the one app (ADR 2, ADR 3): Repository, Decision, Revision, Link, Problem.
+"""Models of the one app (ADR 2): a rebuildable index of what git knows about each decision.
 
-They arrive with the git indexer; until then the site reads the ADR folder
-directly through the pure core (see views.py).
+Git is the source of truth (ADR 5): every row here can be dropped and rebuilt
+by `adr index --full`. Tables are named explicitly (ADR 3); models hold data
+and constraints only: writes go through `indexing.py`, reads through `queries.py`.
 """
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DEPRECATED = "deprecated"
+    SUPERSEDED = "superseded"
+    UNKNOWN = "", "unknown"  # missing, or a word that maps to none of the five
+
+
+class LinkKind(models.TextChoices):
+    """Stored in the forward direction: "superseded-by" is a supersedes row read backwards."""
+
+    SUPERSEDES = "supersedes"
+    AMENDS = "amends"
+    EXTENDS = "extends"
+    REFINES = "refines"
+    CLARIFIES = "clarifies"
+    DEPENDS_ON = "depends-on"
+    RELATES_TO = "relates-to"
+
+
+class Repository(models.Model):
+    name = models.SlugField(max_length=100, unique=True)
+    location = models.CharField(max_length=1000, help_text="a local path or a clone URL")
+    branch = models.CharField(max_length=255, blank=True)
+    adr_dir = models.CharField(max_length=255, default="adr")
+    web_url = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="links to source, e.g. https://github.com/org/repo/blob/{commit}/{path}",
+    )
+    last_indexed_commit = models.CharField(max_length=40, blank=True)
+    indexed_at = models.DateTimeField(null=True, blank=True)
+    shallow = models.BooleanField(default=False, help_text="history incomplete: shallow clone")
+
+    class Meta:
+        db_table = "adr_repository"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        db_table = "adr_tag"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Decision(models.Model):
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="decisions")
+    path = models.CharField(max_length=1000, help_text="at HEAD; the last path it had, if deleted")
+    number = models.PositiveIntegerField(null=True, blank=True)  # None: date-named files
+    slug = models.CharField(max_length=255)
+    title = models.CharField(max_length=500)
+    status = models.CharField(max_length=20, choices=Status, blank=True)
+    status_text = models.CharField(max_length=500, blank=True, help_text="as written")
+    date = models.DateField(null=True, blank=True)
+    deciders = models.JSONField(default=list)
+    authors = models.JSONField(default=list, help_text="names, oldest contribution first")
+    affects = models.JSONField(default=list)
+    rule = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, through="DecisionTag", related_name="decisions")
+    created_commit = models.CharField(max_length=40)
+    created_at = models.DateTimeField()
+    updated_commit = models.CharField(max_length=40)
+    updated_at = models.DateTimeField()
+    deleted_commit = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        db_table = "adr_decision"
+        ordering = ["repository", "number", "path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "path"],
+                condition=Q(deleted_commit=""),
+                name="adr_decision_unique_current_path",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="adr_decision_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["repository", "status"], name="adr_decision_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}" if self.number is not None else self.title
+
+
+class DecisionTag(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "adr_decision_tag"
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "tag"], name="adr_decision_tag_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.tag_id}"
+
+
+class Revision(models.Model):
+    """A decision as one commit left it: who, when, and the text, so any two can be diffed."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="revisions")
+    commit = models.CharField(max_length=40)
+    author = models.CharField(max_length=255)
+    author_email = models.CharField(max_length=255, blank=True)
+    authored_at = models.DateTimeField()
+    message = models.TextField(blank=True)
+    path = models.CharField(max_length=1000)
+    status = models.CharField(max_length=20, choices=Status, blank=True)
+    blob = models.CharField(max_length=40, blank=True)
+    content = models.TextField(blank=True)
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "adr_revision"
+        ordering = ["decision", "authored_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "commit"], name="adr_revision_unique_commit"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="adr_revision_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} at {self.commit[:7]}"
+
+
+class Link(models.Model):
+    """A typed link, declared on either side: shown forwards on one, backwards on the other."""
+
+    source = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=20, choices=LinkKind)
+    declared_in = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="+")
+    line = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        db_table = "adr_link"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="adr_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="adr_link_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=LinkKind.values), name="adr_link_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class Problem(models.Model):
+    """What the indexer or the linter found wrong: shown on the site, never a crash."""
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="problems")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="problems"
+    )
+    path = models.CharField(max_length=1000)
+    commit = models.CharField(max_length=40, blank=True)
+    line = models.PositiveIntegerField(default=1)
+    severity = models.CharField(max_length=10, choices=[("error", "error"), ("warning", "warning")])
+    code = models.CharField(max_length=50)
+    message = models.TextField()
+
+    class Meta:
+        db_table = "adr_problem"
+        ordering = ["path", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
