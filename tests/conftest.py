@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.gitrepo import Repo
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """An empty git repository on branch main (see tests/gitrepo.py)."""
+    return Repo(tmp_path / "repo")
 
 
 def write_decision(folder: Path, name: str, text: str) -> Path:
