@@ -15,6 +15,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -381,6 +382,39 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    start = (Path.cwd() / (args.path or ".")).resolve()
+    if not start.is_dir():
+        raise UserError(f"{args.path}: no such folder")
+    root = find_repository_root(start)
+    adr_dir = args.adr_dir or _adr_dir_of(root)
+    _django(require_migrated=True)
+    print(_index(root, adr_dir, name=args.name or _slugify(root.name), full=args.full))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _django(require_migrated=True)
+    from adrsite.decisions.models import Repository
+    from adrsite.decisions.queries import decision_export, repository_get
+
+    try:
+        repository = repository_get(name=args.repository)
+    except Repository.DoesNotExist:
+        names = sorted(Repository.objects.values_list("name", flat=True))
+        if args.repository or not names:
+            raise UserError(
+                f"no repository named {args.repository!r} is indexed (run 'adr index')"
+                if args.repository
+                else "nothing is indexed yet (run 'adr index')"
+            ) from None
+        listed = ", ".join(names)
+        raise UserError(f"several repositories are indexed; pass --repository ({listed})") from None
+    export = decision_export(repository=repository)
+    print(json.dumps(export, indent=2, ensure_ascii=False))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     folder = find_folder(Path.cwd(), args.dir)
     os.environ.setdefault("ADRSITE_REPOSITORY", str(folder.root))
@@ -391,12 +425,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     print(f"database: {settings.DATABASES['default']['NAME']}")
-    print(f"decisions: {folder.relative}/ in {folder.root}")
+    print(_index(folder.root, folder.relative, name=_slugify(folder.root.name), full=False))
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     return 0
 
 
-def _django() -> None:
+def _index(root: Path, adr_dir: str, *, name: str, full: bool) -> str:
+    """Index one repository; the summary line. Shows progress on a terminal."""
+    from adrsite.decisions.indexing import IndexBusy, repository_index, repository_register
+    from adrsite.history.git import HistoryError
+
+    repository = repository_register(name=name, location=str(root), adr_dir=adr_dir)
+    progress = _progress(name) if sys.stderr.isatty() else None
+    try:
+        result = repository_index(repository=repository, full=full, progress=progress)
+    except (HistoryError, IndexBusy) as error:
+        raise UserError(str(error)) from None
+    finally:
+        if progress:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    return result.summary()
+
+
+def _progress(name: str) -> Callable[[int], None]:
+    last = [0.0]
+
+    def show(commits: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.1:
+            last[0] = now
+            print(f"\rindexing {name}: {commits} commits", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _adr_dir_of(root: Path) -> str:
+    try:
+        return find_folder(root).relative
+    except FolderError:
+        return "adr"  # indexed as empty until the folder appears
+
+
+def _django(*, require_migrated: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adrsite.settings")
     import django
     from django.core.exceptions import ImproperlyConfigured
@@ -405,6 +475,13 @@ def _django() -> None:
         django.setup()
     except ImproperlyConfigured as error:
         raise UserError(f"configuration: {error}") from None
+    if require_migrated:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise UserError("the database schema is not up to date: run 'adr migrate'")
 
 
 # --- JSON, tables of contents and globs ------------------------------------------
@@ -680,7 +757,20 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("-v", "--verbosity", type=int, default=1)
     migrate.set_defaults(command=cmd_migrate)
 
-    serve = command("serve", cmd_serve, "migrate and serve the site")
+    indexing = commands.add_parser(
+        "index", help="index a repository's ADR history into the database"
+    )
+    indexing.add_argument("path", nargs="?", help="the repository (default: this one)")
+    indexing.add_argument("--name", help="its name in the database (default: its folder's)")
+    indexing.add_argument("--adr-dir", help="the ADR folder in it (default: found)")
+    indexing.add_argument("--full", action="store_true", help="re-index from the first commit")
+    indexing.set_defaults(command=cmd_index)
+
+    export = commands.add_parser("export", help="print the index as JSON")
+    export.add_argument("--repository", help="which repository (default: the only one)")
+    export.set_defaults(command=cmd_export)
+
+    serve = command("serve", cmd_serve, "migrate, index this repository and serve the site")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", default="8000")
     return parser

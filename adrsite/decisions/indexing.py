@@ -56,17 +56,32 @@ class IndexResult:
     seconds: float
 
     def summary(self) -> str:
+        change = (
+            f"{_count(self.new_revisions, 'new revision')}, "
+            f"{_count(self.changed_decisions, 'changed decision')}"
+        )
         if not self.new_revisions and not self.changed_decisions and not self.full:
-            change = "already up to date: 0 new revisions, 0 changed decisions"
-        else:
-            change = (
-                f"{self.new_revisions} new revisions, {self.changed_decisions} changed decisions"
-            )
+            change = f"already up to date: {change}"
         scope = f"full ({self.reason})" if self.full else "incremental"
         return (
-            f"{self.repository}: {scope}, {change}; {self.decisions} decisions, "
-            f"{self.problems} problems, {self.seconds:.2f} s"
+            f"{self.repository}: {scope}, {change}; {_count(self.decisions, 'decision')}, "
+            f"{_count(self.problems, 'problem')}, {self.seconds:.2f} s"
         )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def repository_register(*, name: str, location: str, adr_dir: str) -> Repository:
+    """The repository called `name`, created or pointed at `location` and `adr_dir`."""
+    repository, created = Repository.objects.get_or_create(
+        name=name, defaults={"location": location, "adr_dir": adr_dir}
+    )
+    if not created and (repository.location, repository.adr_dir) != (location, adr_dir):
+        repository.location, repository.adr_dir = location, adr_dir
+        repository.save(update_fields=["location", "adr_dir"])
+    return repository
 
 
 def repository_index(

@@ -1,0 +1,131 @@
+"""`adr index` and `adr export`: the export contract of DESIGN.md, fact by fact."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adrsite.cli import main
+from tests.gitrepo import Repo, adr
+
+pytestmark = pytest.mark.django_db
+
+ADA = "Ada Lovelace <ada@example.com>"
+GRACE = "Grace Hopper <grace@example.com>"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_export_gives_every_fact_git_knows(repo, capsys):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    c1 = repo.commit("Propose X", author=ADA)
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    c2 = repo.commit("Accept X", author=GRACE)
+    repo.write(
+        "adr/0002-use-y.md",
+        "---\nstatus: accepted\ndate: 2026-01-04\ndeciders: [Ada]\ntags: [Infra, db]\n"
+        "supersedes: [1]\namends: ['0003-cache.md']\n---\n# Use Y\n",
+    )
+    repo.write("adr/0003-cache.md", adr("Cache"))
+    c3 = repo.commit("Y supersedes X", author=ADA)
+
+    code, out, _ = run(capsys, "index", str(repo.path), "--name", "demo")
+    assert (code, out) == (
+        0,
+        "demo: full (first run), 4 new revisions, 3 changed decisions; "
+        f"3 decisions, 1 problem, {out.split(', ')[-1].strip()}\n",
+    )
+    code, out, _ = run(capsys, "export")
+    export = json.loads(out)
+
+    assert (code, export["repository"], export["head"]) == (0, "demo", c3)
+    x, y, cache = export["decisions"]
+    assert x == {
+        "number": 1,
+        "slug": "use-x",
+        "path": "adr/0001-use-x.md",
+        "title": "Use X",
+        "status": "accepted",  # what the file says, though Y supersedes it
+        "date": None,
+        "deciders": [],
+        "tags": [],
+        "supersedes": [],
+        "superseded_by": ["adr/0002-use-y.md"],
+        "links": [],
+        "authors": ["Ada Lovelace", "Grace Hopper"],
+        "created": {"commit": c1, "date": "2026-01-02T09:00:00+00:00"},
+        "updated": {"commit": c2, "date": "2026-01-03T09:00:00+00:00"},
+        "history": [
+            {
+                "commit": c1,
+                "date": "2026-01-02T09:00:00+00:00",
+                "author": "Ada Lovelace",
+                "status": "proposed",
+                "path": "adr/0001-use-x.md",
+            },
+            {
+                "commit": c2,
+                "date": "2026-01-03T09:00:00+00:00",
+                "author": "Grace Hopper",
+                "status": "accepted",
+                "path": "adr/0001-use-x.md",
+            },
+        ],
+        "problems": [
+            "adr/0001-use-x.md:2: warning: status is 'accepted' but ADR 2 (adr/0002-use-y.md) "
+            "supersedes it; its status should be superseded"
+        ],
+    }
+    assert (y["supersedes"], y["links"], y["tags"], y["date"], y["deciders"]) == (
+        ["adr/0001-use-x.md"],
+        [{"kind": "amends", "path": "adr/0003-cache.md"}],
+        ["db", "infra"],
+        "2026-01-04",
+        ["Ada"],
+    )
+    assert cache["links"] == [{"kind": "amended-by", "path": "adr/0002-use-y.md"}]
+
+
+def test_several_repositories_live_in_one_database(tmp_path, capsys):
+    for name in ("billing", "search"):
+        repo = Repo(tmp_path / name)
+        repo.write("adr/0001-start.md", adr(f"Start {name}"))
+        repo.commit("Start")
+        assert run(capsys, "index", str(repo.path))[0] == 0
+
+    code, _, err = run(capsys, "export")
+    assert (code, err) == (
+        1,
+        "adr: several repositories are indexed; pass --repository (billing, search)\n",
+    )
+    code, out, _ = run(capsys, "export", "--repository", "search")
+    assert [d["title"] for d in json.loads(out)["decisions"]] == ["Start search"]
+    code, _, err = run(capsys, "export", "--repository", "nope")
+    assert (code, err) == (1, "adr: no repository named 'nope' is indexed (run 'adr index')\n")
+
+
+def test_index_outside_a_git_repository_is_a_clear_error(tmp_path, capsys):
+    code, _, err = run(capsys, "index", str(tmp_path))
+    assert (code, err) == (1, f"adr: {tmp_path}: not a git repository\n")
+
+
+def test_index_before_migrate_says_to_migrate(repo, tmp_path):
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("DATABASE_URL", None)
+    adr_script = str(Path(sys.executable).parent / "adr")
+    result = subprocess.run(
+        [adr_script, "index", str(repo.path)], env=env, capture_output=True, text=True
+    )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "adr: the database schema is not up to date: run 'adr migrate'\n",
+    )
