@@ -8,6 +8,7 @@ naming the variable, not a stack trace at request time.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,11 @@ DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or defa
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # ADR 6: writers take the lock when they begin, not half-way through (no
     # "database is locked" mid-index), and readers never wait for a writer (WAL).
+    # Tests use a file too: in-memory SQLite locks differently, and the indexer's
+    # concurrency test must see the real thing.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / "adrsite-test.sqlite3")
+    }
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": (

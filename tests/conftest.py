@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,16 @@ import pytest
 from tests.gitrepo import Repo
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`./dev test` re-runs the postgres tests with ADRSITE_TEST_POSTGRES=1: never on SQLite."""
+    if os.environ.get("ADRSITE_TEST_POSTGRES") == "1":
+        from django.conf import settings
+
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            raise pytest.UsageError(f"ADRSITE_TEST_POSTGRES=1 but DATABASE_URL is {engine}")
 
 
 @pytest.fixture

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 
 from adrsite.decisions import indexing
 from adrsite.decisions.indexing import repository_index
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision
 from tests.gitrepo import Repo, adr
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"
@@ -279,3 +281,37 @@ def test_a_shallow_clone_is_reported_not_silently_wrong(repo, tmp_path):
     assert Problem.objects.get(code="shallow-clone").message.startswith(
         "history incomplete: shallow clone"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_never_interleave(repo):
+    for number in range(1, 21):
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}"))
+        repo.commit(f"Commit {number}")
+    repository = Repository.objects.create(name="demo", location=str(repo.path))
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            outcomes.append(repository_index(repository=Repository.objects.get(pk=repository.pk)))
+        except indexing.IndexBusy as busy:
+            outcomes.append(busy)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    results = [o for o in outcomes if isinstance(o, indexing.IndexResult)]
+    refused = [o for o in outcomes if isinstance(o, indexing.IndexBusy)]
+    assert len(results) + len(refused) == 2
+    # The second waited for the first and found nothing to do, or was refused clearly.
+    assert sorted(r.new_revisions for r in results) in ([0, 20], [20])
+    assert all("another index run is in progress" in str(r) for r in refused)
+    assert Revision.objects.count() == 20
+    assert Decision.objects.count() == 20

@@ -11,6 +11,8 @@ from adrsite.decisions.models import Decision, Link, LinkKind, Repository, Statu
 from adrsite.records.model import STATUSES
 from adrsite.records.vocabulary import REVERSE_KIND
 
+pytestmark = pytest.mark.postgres
+
 
 def test_every_model_names_its_table_explicitly():
     models = list(apps.get_app_config("decisions").get_models(include_auto_created=False))

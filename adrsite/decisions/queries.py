@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from adrsite.decisions.models import Decision, Link, Repository, Revision
 from adrsite.records.vocabulary import REVERSE_KIND
@@ -34,7 +34,7 @@ def _decisions_for_export(repository: Repository) -> QuerySet[Decision]:
     live_links = Link.objects.select_related("source", "target")
     return (
         Decision.objects.filter(repository=repository, deleted_commit="")
-        .order_by("number", "path")
+        .order_by(F("number").asc(nulls_last=True), "path")  # same order on SQLite and PostgreSQL
         .prefetch_related(
             "tags",
             Prefetch("revisions", queryset=Revision.objects.order_by("authored_at", "id")),
