@@ -315,3 +315,19 @@ def test_two_runs_at_once_never_interleave(repo):
     assert all("another index run is in progress" in str(r) for r in refused)
     assert Revision.objects.count() == 20
     assert Decision.objects.count() == 20
+
+
+def test_a_5_mb_blob_is_a_problem_and_its_history_is_kept(repo):
+    repo.write("adr/0001-huge.md", b"# Huge\n" + b"x" * (5 * 1024 * 1024))
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    repo.commit("Add")
+
+    result = index(repo)
+
+    assert result.decisions == 2
+    huge = current()["adr/0001-huge.md"]
+    assert (huge.title, huge.revisions.count()) == ("Huge", 1)
+    assert huge.revisions.get().content == ""  # the blob id is kept, not 5 MB of text
+    assert [(p.path, p.code) for p in Problem.objects.filter(severity="error")] == [
+        ("adr/0001-huge.md", "too-large")
+    ]

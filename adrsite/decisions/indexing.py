@@ -33,7 +33,7 @@ from adrsite.history.git import DELETED, RENAMED, Commit, FileChange, GitHistory
 from adrsite.records.folder import Resolver, is_decision_file
 from adrsite.records.lint import check
 from adrsite.records.model import Record
-from adrsite.records.parse import parse, parse_file_name
+from adrsite.records.parse import MAX_BYTES, parse, parse_file_name
 from adrsite.records.vocabulary import REVERSE_KIND
 
 _BATCH = 500
@@ -231,7 +231,8 @@ class _State:
                 path=change.path,
                 status=record.status,
                 blob=change.blob,
-                content=data.decode("utf-8", errors="replace"),
+                # Too large to be an ADR: the blob id is kept, the bytes are not.
+                content=data.decode("utf-8", errors="replace") if len(data) <= MAX_BYTES else "",
             )
         )
         if len(self.pending) >= _BATCH:
