@@ -11,12 +11,12 @@ the first (or stops with a clear message), never interleaves.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from adrsite.decisions.models import (
@@ -122,7 +122,7 @@ def _index(
     elif not full and not history.is_ancestor(since):
         full, reason = True, "history rewritten (force-push?)"
     if not full and since == head:
-        return _result(repository, head, full, reason, 0, set(), started)
+        return _result(repository, head, full, reason, 0, 0, started)
 
     if full:
         repository.decisions.all().delete()
@@ -132,9 +132,7 @@ def _index(
         state.apply(commit)
         if progress:
             progress(count)
-    state.flush()
-    state.save_tags()
-    state.reconcile_with_head()
+    state.finish()
     current = state.records_at_head()
     _rebuild_links(repository, current)
     _rebuild_problems(repository, current, shallow=history.shallow)
@@ -142,7 +140,9 @@ def _index(
     repository.indexed_at = timezone.now()
     repository.shallow = history.shallow
     repository.save(update_fields=["last_indexed_commit", "indexed_at", "shallow"])
-    return _result(repository, head, full, reason, state.new_revisions, state.changed, started)
+    return _result(
+        repository, head, full, reason, state.new_revisions, state.changed_count, started
+    )
 
 
 def _result(
@@ -151,7 +151,7 @@ def _result(
     full: bool,
     reason: str,
     new_revisions: int,
-    changed: set[int],
+    changed: int,
     started: float,
 ) -> IndexResult:
     return IndexResult(
@@ -160,7 +160,7 @@ def _result(
         full=full,
         reason=reason,
         new_revisions=new_revisions,
-        changed_decisions=len(changed),
+        changed_decisions=changed,
         decisions=repository.decisions.filter(deleted_commit="").count(),
         problems=repository.problems.count(),
         seconds=time.perf_counter() - started,
@@ -168,17 +168,24 @@ def _result(
 
 
 class _State:
-    """The decisions being indexed, by current path; revisions written in batches."""
+    """The decisions being indexed, by current path.
+
+    Decisions are changed in memory while the history streams past and written
+    in bulk: new ones at each flush (their revisions need an id), every changed
+    one once at the end, in its final state. Memory holds one row per decision
+    and one batch of revisions, whatever the number of commits.
+    """
 
     def __init__(self, repository: Repository, history: GitHistory) -> None:
         self.repository = repository
         self.history = history
         self.by_path = {d.path: d for d in repository.decisions.filter(deleted_commit="")}
         self.pending: list[Revision] = []
+        self.unsaved: list[Decision] = []
+        self.changed: dict[int, Decision] = {}  # by id(): unsaved decisions have no pk yet
         self.tags: dict[int, tuple[Decision, tuple[str, ...]]] = {}
+        self.latest: dict[str, tuple[str, Record]] = {}  # path -> (blob, parsed), for HEAD
         self.new_revisions = 0
-        self.changed: set[int] = set()
-        self.folder = repository.adr_dir.strip("/") + "/"
 
     def apply(self, commit: Commit) -> None:
         for change in commit.changes:
@@ -193,6 +200,7 @@ class _State:
             decision = None
             if change.status == RENAMED:
                 decision = self.by_path.pop(change.old_path, None)
+                self.latest.pop(change.old_path, None)
                 if decision and not _same_decision(change.old_path, change.path):
                     self.delete(decision, commit)  # a new ADR that git paired with an old one
                     decision = None
@@ -210,16 +218,17 @@ class _State:
                 created_commit=commit.sha,
                 created_at=commit.authored_at,
             )
+            self.unsaved.append(decision)
         _copy_record(decision, record)
         decision.path = change.path
         decision.updated_commit = commit.sha
         decision.updated_at = commit.authored_at
         if commit.author not in decision.authors:
             decision.authors = [*decision.authors, commit.author]
-        decision.save()
-        self.tags[decision.pk] = (decision, record.tags)  # set once, at the end of the run
         self.by_path[change.path] = decision
-        self.changed.add(decision.pk)
+        self.latest[change.path] = (change.blob, record)
+        self.changed[id(decision)] = decision
+        self.tags[id(decision)] = (decision, record.tags)
         self.pending.append(
             Revision(
                 decision=decision,
@@ -242,8 +251,8 @@ class _State:
         decision.deleted_commit = commit.sha
         decision.updated_commit = commit.sha
         decision.updated_at = commit.authored_at
-        decision.save(update_fields=["deleted_commit", "updated_commit", "updated_at"])
-        self.changed.add(decision.pk)
+        self.changed[id(decision)] = decision
+        self.latest.pop(decision.path, None)
         self.pending.append(
             Revision(
                 decision=decision,
@@ -258,17 +267,23 @@ class _State:
             )
         )
 
-    def save_tags(self) -> None:
-        for decision, names in self.tags.values():
-            _set_tags(decision, names)
-
     def flush(self) -> None:
+        """Write new decisions (revisions need their ids) and the pending revisions."""
+        Decision.objects.bulk_create(self.unsaved, batch_size=_BATCH)
+        self.unsaved = []
         # A commit may touch one decision twice (a rename git split in two):
         # the last state of the file in that commit is the revision.
-        unique = {(r.decision.pk, r.commit): r for r in self.pending}
-        Revision.objects.bulk_create(unique.values(), ignore_conflicts=True)
+        unique = {(id(r.decision), r.commit): r for r in self.pending}
+        Revision.objects.bulk_create(unique.values(), batch_size=_BATCH, ignore_conflicts=True)
         self.new_revisions += len(unique)
         self.pending = []
+
+    def finish(self) -> None:
+        """Write every changed decision once, in its final state, and its tags."""
+        self.flush()
+        self.reconcile_with_head()
+        _update_decisions(list(self.changed.values()))
+        _set_tags([decision for decision, _ in self.tags.values()], self.tags.values())
 
     def reconcile_with_head(self) -> None:
         """Match the files at HEAD, whatever merges did to the path-by-path story."""
@@ -276,16 +291,53 @@ class _State:
         for path in set(self.by_path) - set(at_head):
             decision = self.by_path.pop(path)
             decision.deleted_commit = self.history.head or ""
-            decision.save(update_fields=["deleted_commit"])
-            self.changed.add(decision.pk)
+            self.changed[id(decision)] = decision
         self.at_head = at_head
 
     def records_at_head(self) -> list[tuple[Decision, Record]]:
-        return [
-            (self.by_path[path], parse(path, self.history.blob(blob)))
-            for path, blob in sorted(self.at_head.items())
-            if path in self.by_path
-        ]
+        """Each current decision with its file at HEAD, parsed once (reused from the stream)."""
+        current = []
+        for path, blob in sorted(self.at_head.items()):
+            if path not in self.by_path:
+                continue
+            latest = self.latest.get(path)
+            record = (
+                latest[1] if latest and latest[0] == blob else parse(path, self.history.blob(blob))
+            )
+            current.append((self.by_path[path], record))
+        return current
+
+    @property
+    def changed_count(self) -> int:
+        return len(self.changed)
+
+
+_DECISION_FIELDS = [
+    "path", "number", "slug", "title", "status", "status_text", "date", "deciders", "authors",
+    "affects", "rule", "body", "updated_commit", "updated_at", "deleted_commit",
+]  # fmt: skip
+
+
+def _update_decisions(decisions: list[Decision]) -> None:
+    """One UPDATE statement run for every row (executemany).
+
+    QuerySet.bulk_update would build a CASE expression per row and field:
+    seconds for a thousand decisions, against milliseconds here. Each field
+    prepares its own value, so JSON and dates adapt to SQLite and PostgreSQL.
+    """
+    fields = [Decision._meta.get_field(name) for name in _DECISION_FIELDS]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(Decision._meta.db_table)} SET "
+        + ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        + f" WHERE {quote(Decision._meta.pk.column)} = %s"
+    )
+    rows = [
+        [field.get_db_prep_save(getattr(d, field.attname), connection) for field in fields] + [d.pk]
+        for d in decisions
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _is_decision_path(path: str) -> bool:
@@ -317,14 +369,28 @@ def _copy_record(decision: Decision, record: Record) -> None:
     decision.deleted_commit = ""
 
 
-def _set_tags(decision: Decision, names: tuple[str, ...]) -> None:
-    wanted = {name.strip().lower() for name in names if name.strip()}
-    current = set(decision.tags.values_list("name", flat=True))
-    if wanted == current:
-        return
-    DecisionTag.objects.filter(decision=decision).delete()
-    tags = [Tag.objects.get_or_create(name=name)[0] for name in sorted(wanted)]
-    DecisionTag.objects.bulk_create([DecisionTag(decision=decision, tag=tag) for tag in tags])
+def _set_tags(
+    decisions: list[Decision], wanted: Iterable[tuple[Decision, tuple[str, ...]]]
+) -> None:
+    """Replace the tags of `decisions`: three queries, whatever their number."""
+    names = {
+        decision.pk: {name.strip().lower() for name in tags if name.strip()}
+        for decision, tags in wanted
+    }
+    all_names = set().union(*names.values()) if names else set()
+    Tag.objects.bulk_create([Tag(name=name) for name in all_names], ignore_conflicts=True)
+    ids = dict(Tag.objects.filter(name__in=all_names).values_list("name", "pk"))
+    ids_to_clear = [decision.pk for decision in decisions]
+    for at in range(0, len(ids_to_clear), _BATCH):  # SQLite limits a query's parameters
+        DecisionTag.objects.filter(decision_id__in=ids_to_clear[at : at + _BATCH]).delete()
+    DecisionTag.objects.bulk_create(
+        [
+            DecisionTag(decision_id=pk, tag_id=ids[name])
+            for pk, tags in names.items()
+            for name in tags
+        ],
+        batch_size=_BATCH,
+    )
 
 
 def _rebuild_links(repository: Repository, current: list[tuple[Decision, Record]]) -> None:
