@@ -141,6 +141,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.links: list[LinkRef] = []
         self.meta_lines: dict[str, int] = {}  # front matter key -> its line
+        self.headings: list[tuple[int, int, str]] = []  # the outline, read once per file
         self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
 
     def problem(self, line: int, severity: str, code: str, message: str) -> None:
@@ -152,6 +153,7 @@ class _Reader:
             return self.record(title=_humanize(self.slug))
         lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
+        self.headings = outline(lines, body_start)
         title, title_line = self.read_title(lines, body_start, meta)
         preamble = self.read_preamble(lines, body_start, title_line)
         status, status_text, status_line, date_value, date_line, style = self.read_status(
@@ -330,7 +332,7 @@ class _Reader:
             status, text = self.status_from_text(value, line)
             return status, text, line, date_value, date_line, STYLE_MADR2
 
-        section = find_section(lines, start, {"status"})
+        section = find_section(lines, start, {"status"}, self.headings)
         if section is not None:
             status, text, line, changelog_date = self.status_from_section(lines, section)
             if changelog_date and date_value is None:
@@ -483,7 +485,7 @@ class _Reader:
 
     def read_link_sections(self, lines: list[str], start: int) -> None:
         """`## Links` sections of MADR 2: bullets like `* Refines [ADR-0005](0005-x.md)`."""
-        section = find_section(lines, start, _LINK_SECTIONS)
+        section = find_section(lines, start, _LINK_SECTIONS, self.headings)
         if section is None:
             return
         for index in range(*section):
@@ -504,22 +506,34 @@ def clean_text_keep_links(text: str) -> str:
     return re.sub(r"(\*\*|__|`)", "", text).strip().lstrip(">").strip()
 
 
-def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, int] | None:
-    """(first, end) line indexes of the body of the first heading named in `names`."""
-    begin, level = -1, 0
-    for index, line in outside_fences(lines, start):
-        heading = HEADING.match(line)
-        if not heading:
-            continue
-        if begin >= 0 and len(heading[1]) <= level:
-            return begin, index
-        if (
-            begin < 0
-            and len(heading[1]) > 1
-            and clean_text(heading[2]).lower().rstrip(":") in names
-        ):
-            begin, level = index + 1, len(heading[1])
-    return (begin, len(lines)) if begin >= 0 else None
+def outline(lines: list[str], start: int) -> list[tuple[int, int, str]]:
+    """(index, level, name) of each heading outside code blocks; names cleaned and lowercased."""
+    return [
+        (index, len(match[1]), clean_text(match[2]).lower().rstrip(":"))
+        for index, line in outside_fences(lines, start)
+        if line.startswith("#") and (match := HEADING.match(line))
+    ]
+
+
+def find_section(
+    lines: list[str],
+    start: int,
+    names: set[str],
+    headings: list[tuple[int, int, str]] | None = None,
+) -> tuple[int, int] | None:
+    """(first, end) line indexes of the body of the first section named in `names`.
+
+    `headings` is the file's outline when the caller already has it (the parser
+    looks up several sections per file; one pass over the lines serves them all).
+    """
+    headings = outline(lines, start) if headings is None else headings
+    for position, (index, level, name) in enumerate(headings):
+        if index >= start and level > 1 and name in names:
+            following = (
+                i for i, other_level, _ in headings[position + 1 :] if other_level <= level
+            )
+            return index + 1, next(following, len(lines))
+    return None
 
 
 def outside_fences(lines: list[str], start: int, end: int | None = None):

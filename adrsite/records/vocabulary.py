@@ -99,10 +99,16 @@ _SPACES = re.compile(r"\s+")
 _STRUCK = re.compile(r"~~.*?~~")
 
 
+_SYMBOLS = frozenset({"So", "Sk", "Cf", "Co", "Cs", "Mn"})  # emoji, joiners, variation selectors
+
+
 def clean_text(text: str) -> str:
     """Strip what decorates a status line: emoji, bold, code, quotes, bullets."""
-    kept = "".join(
-        ch for ch in text if unicodedata.category(ch) not in {"So", "Sk", "Cf", "Co", "Cs", "Mn"}
+    # Most lines are ASCII and carry no emoji: skip the per-character look-up (the hot path).
+    kept = (
+        text
+        if text.isascii()
+        else "".join(ch for ch in text if unicodedata.category(ch) not in _SYMBOLS)
     )
     kept = _DECORATION.sub(" ", kept.replace("\u2018", "'").replace("\u2019", "'"))
     kept = kept.strip().lstrip("-+•").strip()
