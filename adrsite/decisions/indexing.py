@@ -189,6 +189,10 @@ class _State:
         self.new_revisions = 0
 
     def apply(self, commit: Commit) -> None:
+        wanted = [
+            c.blob for c in commit.changes if c.status != DELETED and _is_decision_path(c.path)
+        ]
+        contents = dict(zip(wanted, self.history.blobs(wanted), strict=True))  # one round trip
         for change in commit.changes:
             if not _is_decision_path(change.path):
                 if change.status == RENAMED and change.old_path in self.by_path:
@@ -207,10 +211,11 @@ class _State:
                     decision = None
             else:
                 decision = self.by_path.get(change.path)
-            self.revise(decision, change, commit)
+            self.revise(decision, change, commit, contents[change.blob])
 
-    def revise(self, decision: Decision | None, change: FileChange, commit: Commit) -> None:
-        data = self.history.blob(change.blob)
+    def revise(
+        self, decision: Decision | None, change: FileChange, commit: Commit, data: bytes
+    ) -> None:
         record = parse(change.path, data)
         if decision is None:
             decision = Decision(
@@ -297,16 +302,11 @@ class _State:
 
     def records_at_head(self) -> list[tuple[Decision, Record]]:
         """Each current decision with its file at HEAD, parsed once (reused from the stream)."""
-        current = []
-        for path, blob in sorted(self.at_head.items()):
-            if path not in self.by_path:
-                continue
-            latest = self.latest.get(path)
-            record = (
-                latest[1] if latest and latest[0] == blob else parse(path, self.history.blob(blob))
-            )
-            current.append((self.by_path[path], record))
-        return current
+        paths = [path for path in sorted(self.at_head) if path in self.by_path]
+        unread = [p for p in paths if self.latest.get(p, ("",))[0] != self.at_head[p]]
+        blobs = self.history.blobs([self.at_head[p] for p in unread])  # one round trip
+        read = {path: parse(path, data) for path, data in zip(unread, blobs, strict=True)}
+        return [(self.by_path[p], read[p] if p in read else self.latest[p][1]) for p in paths]
 
     @property
     def changed_count(self) -> int:

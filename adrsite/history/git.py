@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from subprocess import PIPE
 
 import git
 from git.refs.symbolic import SymbolicReference
@@ -32,6 +33,7 @@ _NO_BLOB = "0" * 40
 # `-z` then lists the changed paths NUL-separated.
 _FORMAT = "%x01%H%x02%P%x02%aN%x02%aE%x02%aI%x02%cI%x02%B%x03"
 _CHUNK = 1 << 16
+_REQUESTS_PER_WRITE = 1000  # 41 KB of requests: fits in a pipe (64 KB) while git answers
 
 
 class HistoryError(Exception):
@@ -73,6 +75,7 @@ class GitHistory:
         # Where the folder may have lived before it moved (doc/adr -> docs/adr):
         # history from there belongs to the same decisions when a rename links them.
         self.pathspecs = [self.adr_dir, *(d for d in USUAL_DIRS if d != self.adr_dir)]
+        self._cat_file: git.cmd.Git.AutoInterrupt | None = None  # started on first use
 
     def __enter__(self) -> GitHistory:
         return self
@@ -81,7 +84,11 @@ class GitHistory:
         self.close()
 
     def close(self) -> None:
-        self.repo.close()  # ends the persistent cat-file process
+        if self._cat_file is not None:
+            self._cat_file.proc.stdin.close()
+            self._cat_file.proc.wait()
+            self._cat_file = None
+        self.repo.close()
 
     @property
     def head(self) -> str | None:
@@ -142,8 +149,29 @@ class GitHistory:
 
     def blob(self, sha: str) -> bytes:
         """A blob's bytes, through the one long-lived `git cat-file --batch`."""
-        _, _, _, data = self.repo.git.get_object_data(sha)
-        return data
+        return self.blobs([sha])[0]
+
+    def blobs(self, shas: list[str]) -> list[bytes]:
+        """Several blobs in one round trip: every request written, then every answer read.
+
+        The requests of one call are small enough (41 bytes each, in chunks) to
+        sit in the pipe while git answers, so writing never waits on reading.
+        """
+        if self._cat_file is None:
+            self._cat_file = self.repo.git.cat_file("--batch", as_process=True, istream=PIPE)
+        process = self._cat_file.proc
+        found = []
+        for at in range(0, len(shas), _REQUESTS_PER_WRITE):
+            chunk = shas[at : at + _REQUESTS_PER_WRITE]
+            process.stdin.write("".join(f"{sha}\n" for sha in chunk).encode())
+            process.stdin.flush()
+            for sha in chunk:
+                header = process.stdout.readline().split()
+                if len(header) != 3:
+                    raise HistoryError(f"git cat-file: {sha} is missing from the repository")
+                found.append(process.stdout.read(int(header[2])))
+                process.stdout.read(1)  # the newline after each object
+        return found
 
     def files_at_head(self) -> dict[str, str]:
         """Path -> blob of every file in the ADR folder at HEAD (one `git ls-tree`)."""
