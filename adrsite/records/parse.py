@@ -47,6 +47,7 @@ TITLE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING_OR_FENCE = frozenset("#`~ \t")  # how a heading or a (possibly indented) fence starts
 _FENCE = re.compile(r"^\s*(```|~~~)")
 META_LINE = re.compile(
     r"^\s*(?P<bullet>[-*+]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z _-]{0,30}?)\s*(?:\*\*|__)?"
@@ -508,11 +509,22 @@ def clean_text_keep_links(text: str) -> str:
 
 def outline(lines: list[str], start: int) -> list[tuple[int, int, str]]:
     """(index, level, name) of each heading outside code blocks; names cleaned and lowercased."""
-    return [
-        (index, len(match[1]), clean_text(match[2]).lower().rstrip(":"))
-        for index, line in outside_fences(lines, start)
-        if line.startswith("#") and (match := HEADING.match(line))
-    ]
+    # The same walk as outside_fences, inlined: it runs over every line of
+    # every revision the indexer reads, and most lines are neither.
+    headings, fence = [], ""
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line or line[0] not in _HEADING_OR_FENCE:
+            continue
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker[1] == fence:
+                fence = ""
+        elif marker:
+            fence = marker[1]
+        elif line[0] == "#" and (match := HEADING.match(line)):
+            headings.append((index, len(match[1]), clean_text(match[2]).lower().rstrip(":")))
+    return headings
 
 
 def find_section(
