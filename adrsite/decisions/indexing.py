@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import OperationalError, connection, transaction
 from django.db.models.constants import OnConflict
@@ -236,20 +236,10 @@ class _State:
         self.latest[change.path] = (change.blob, record)
         self.changed[id(decision)] = decision
         self.tags[id(decision)] = (decision, record.tags)
+        # Too large to be an ADR: the blob id is kept, the bytes are not.
+        content = data.decode("utf-8", errors="replace") if len(data) <= MAX_BYTES else ""
         self.pending.append(
-            _RevisionRow(
-                decision=decision,
-                commit=commit.sha,
-                author=commit.author,
-                author_email=commit.author_email,
-                authored_at=commit.authored_at,
-                message=commit.message,
-                path=change.path,
-                status=record.status,
-                blob=change.blob,
-                # Too large to be an ADR: the blob id is kept, the bytes are not.
-                content=data.decode("utf-8", errors="replace") if len(data) <= MAX_BYTES else "",
-            )
+            _RevisionRow.of(decision, commit, record.status, blob=change.blob, content=content)
         )
         if len(self.pending) >= _BATCH:
             self.flush()
@@ -260,19 +250,7 @@ class _State:
         decision.updated_at = commit.authored_at
         self.changed[id(decision)] = decision
         self.latest.pop(decision.path, None)
-        self.pending.append(
-            _RevisionRow(
-                decision=decision,
-                commit=commit.sha,
-                author=commit.author,
-                author_email=commit.author_email,
-                authored_at=commit.authored_at,
-                message=commit.message,
-                path=decision.path,
-                status=decision.status,
-                deleted=True,
-            )
-        )
+        self.pending.append(_RevisionRow.of(decision, commit, decision.status, deleted=True))
 
     def flush(self) -> None:
         """Write new decisions (revisions need their ids) and the pending revisions."""
@@ -334,6 +312,14 @@ class _RevisionRow(NamedTuple):
     blob: str = ""
     content: str = ""
     deleted: bool = False
+
+    @classmethod
+    def of(cls, decision: Decision, commit: Commit, status: str, **file: Any) -> _RevisionRow:
+        """The revision `commit` made of `decision`, at the path the decision has now."""
+        return cls(
+            decision, commit.sha, commit.author, commit.author_email, commit.authored_at,
+            commit.message, decision.path, status, **file,
+        )  # fmt: skip
 
 
 def _insert_revisions(revisions: list[_RevisionRow]) -> None:
