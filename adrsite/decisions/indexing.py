@@ -32,11 +32,10 @@ from adrsite.decisions.models import (
     Tag,
 )
 from adrsite.history.git import DELETED, RENAMED, Commit, FileChange, GitHistory
-from adrsite.records.folder import Resolver, is_decision_file
+from adrsite.records.folder import is_decision_file, resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
 from adrsite.records.parse import MAX_BYTES, parse, parse_file_name
-from adrsite.records.vocabulary import REVERSE_KIND
 
 _BATCH = 500
 
@@ -188,6 +187,7 @@ class _State:
         self.tags: dict[int, tuple[Decision, tuple[str, ...]]] = {}
         self.latest: dict[str, tuple[str, Record]] = {}  # path -> (blob, parsed), for HEAD
         self.new_revisions = 0
+        self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
 
     def apply(self, commit: Commit) -> None:
         wanted = [
@@ -421,30 +421,21 @@ def _set_tags(
 
 def _rebuild_links(repository: Repository, current: list[tuple[Decision, Record]]) -> None:
     """Links as the files at HEAD declare them, stored forwards, whichever side declared them."""
-    records = [record for _, record in current]
     decisions = {record.path: decision for decision, record in current}
-    resolver = Resolver(records)
-    rows: dict[tuple[int, int, str], Link] = {}
-    for decision, record in current:
-        for link in record.links:
-            target = resolver.resolve(link.target, record)
-            if target is None or target.path == record.path:
-                continue
-            other = decisions[target.path]
-            forward = link.kind if link.kind in LinkKind.values else REVERSE_KIND.get(link.kind)
-            if forward not in LinkKind.values:
-                continue  # a kind of adr-tools' own ("Implements"): shown in the text only
-            source, target_ = (decision, other) if forward == link.kind else (other, decision)
-            rows.setdefault(
-                (source.pk, target_.pk, forward),
-                Link(
-                    source=source,
-                    target=target_,
-                    kind=forward,
-                    declared_in=decision,
-                    line=link.line,
-                ),
-            )
+    rows: dict[tuple[str, str, str], Link] = {}
+    for link in resolved_links([record for _, record in current]):
+        if link.kind not in LinkKind.values:
+            continue  # a kind of adr-tools' own ("Implements"): shown in the text only
+        rows.setdefault(
+            (link.source, link.target, link.kind),
+            Link(
+                source=decisions[link.source],
+                target=decisions[link.target],
+                kind=link.kind,
+                declared_in=decisions[link.declared_in],
+                line=link.line,
+            ),
+        )
     Link.objects.filter(source__repository=repository).delete()
     Link.objects.bulk_create(rows.values())
 

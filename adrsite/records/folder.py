@@ -14,6 +14,7 @@ from pathlib import Path
 
 from adrsite.records.model import ERROR, Problem, Record
 from adrsite.records.parse import parse, parse_file_name
+from adrsite.records.vocabulary import FORWARD_KINDS, REVERSE_KIND
 
 # Where a folder of ADRs usually lives, in the order they are tried.
 USUAL_DIRS = (
@@ -173,6 +174,34 @@ class Resolver:
         """The one record `target` means, or None when it names none or several."""
         found = self.candidates(target, source)
         return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    """A link between two decisions of the folder, read forwards, whichever side declared it."""
+
+    source: str  # path of the decision the kind reads from ("B supersedes A": B)
+    kind: str  # forwards ("supersedes", not "superseded-by"); a kind of adr-tools' own as written
+    target: str
+    declared_in: str  # path of the file that states it
+    line: int
+
+
+def resolved_links(records: list[Record]) -> list[ResolvedLink]:
+    """Every link that names one other decision of the folder; the rest is for the linter."""
+    resolver = Resolver(records)
+    found = []
+    for record in records:
+        for link in record.links:
+            target = resolver.resolve(link.target, record)
+            if target is None or target.path == record.path:
+                continue
+            if link.kind in FORWARD_KINDS or link.kind not in REVERSE_KIND:
+                source, kind, other = record.path, link.kind, target.path
+            else:
+                source, kind, other = target.path, REVERSE_KIND[link.kind], record.path
+            found.append(ResolvedLink(source, kind, other, record.path, link.line))
+    return found
 
 
 def glob_match(pattern: str, path: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from adrsite.records.folder import Resolver, is_external
+from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
 from adrsite.records.parse import parse_file_name
 
@@ -24,27 +24,17 @@ def check(records: list[Record]) -> list[Problem]:
     problems += _file_names(records)
     problems += _duplicate_numbers(resolver)
     problems += _links(records, resolver)
-    edges = supersessions(records, resolver)
+    edges = supersessions(records)
     problems += _supersession_consistency(records, edges)
     problems += _supersede_cycles(edges)
     return sorted(problems, key=lambda p: (p.path, p.line, p.code))
 
 
-def supersessions(records: list[Record], resolver: Resolver) -> set[tuple[str, str]]:
+def supersessions(records: list[Record]) -> set[tuple[str, str]]:
     """(successor path, predecessor path) pairs, declared on either side."""
-    edges = set()
-    for record in records:
-        for link in record.links:
-            if is_external(link.target):
-                continue
-            target = resolver.resolve(link.target, record)
-            if target is None or target.path == record.path:
-                continue
-            if link.kind == "supersedes":
-                edges.add((record.path, target.path))
-            elif link.kind == "superseded-by":
-                edges.add((target.path, record.path))
-    return edges
+    return {
+        (link.source, link.target) for link in resolved_links(records) if link.kind == "supersedes"
+    }
 
 
 def numbers_taken_elsewhere(

@@ -89,6 +89,7 @@ REVERSE_KIND: dict[str, str] = {
     "depends-on": "required-by",
     "relates-to": "relates-to",
 }
+FORWARD_KINDS = frozenset(REVERSE_KIND)  # how links are read: "supersedes", never "superseded-by"
 REVERSE_KIND.update({reverse: kind for kind, reverse in list(REVERSE_KIND.items())})
 
 # Quotes and underscores only at a word's edge: "won't do" and "john_doe" keep theirs.
