@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 from datetime import UTC, datetime
 
 import git
@@ -177,7 +178,7 @@ def test_odd_bytes_big_blobs_symlinks_and_odd_names_are_read_as_they_are(repo):
 
 
 def test_any_history_costs_two_git_processes(repo, monkeypatch):
-    for number in range(1, 31):
+    for number in range(1, 41):
         repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}"))
         repo.write(f"adr/{number:04d}-y.md", adr(f"Y {number}")) if number % 2 else None
         repo.commit(f"Commit {number}")
@@ -192,8 +193,57 @@ def test_any_history_costs_two_git_processes(repo, monkeypatch):
     with GitHistory(repo.path, "adr") as history:
         commits = list(history.commits())
         contents = [history.blob(ch.blob) for c in commits for ch in c.changes]
-    assert (len(commits), len(contents)) == (30, 45)
+    assert (len(commits), len(contents)) == (40, 60)
     assert [command[1] for command in started] == ["log", "cat-file"]
+
+    started.clear()
+    with GitHistory(repo.path, "adr") as history:
+        read_ahead = [
+            (commit, [found[ch.blob] for ch in commit.changes])
+            for commit, found in history.commits_with_blobs(wanted=lambda change: True)
+        ]
+    # Read ahead by a thread, several commits per round trip: the same commits, the same bytes.
+    assert [commit for commit, _ in read_ahead] == commits
+    assert [blob for _, blobs in read_ahead for blob in blobs] == contents
+    assert [command[1] for command in started] == ["log", "cat-file"]
+
+
+def test_read_ahead_fetches_only_the_wanted_blobs(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.write("adr/README.md", "# Log\n")
+    repo.commit("Add")
+    with GitHistory(repo.path, "adr") as history:
+        (commit, found), *_ = history.commits_with_blobs(
+            wanted=lambda change: change.path.endswith("-use-x.md")
+        )
+    wanted = next(ch.blob for ch in commit.changes if ch.path == "adr/0001-use-x.md")
+    assert found == {wanted: adr("Use X").encode()}
+
+
+def test_stopping_the_read_ahead_early_ends_its_thread_and_git_log(repo):
+    for number in range(1, 80):
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}"))
+        repo.commit(f"Commit {number}")
+    with GitHistory(repo.path, "adr") as history:
+        stream = history.commits_with_blobs(wanted=lambda change: True)
+        assert next(stream)[0].message == "Commit 1"
+        stream.close()
+        assert not [t for t in threading.enumerate() if t.name.startswith("adrsite-history")]
+        last = list(history.commits_with_blobs(wanted=lambda change: True))[-1]
+        assert last[0].message == "Commit 79"
+
+
+def test_a_failure_while_reading_ahead_is_raised_to_the_caller(repo, monkeypatch):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Add")
+    with GitHistory(repo.path, "adr") as history:
+
+        def broken(shas):
+            raise HistoryError("git cat-file: gone")
+
+        monkeypatch.setattr(history, "blobs", broken)
+        with pytest.raises(HistoryError, match="gone"):
+            list(history.commits_with_blobs(wanted=lambda change: True))
 
 
 def test_stopping_early_ends_the_git_log_process(repo):

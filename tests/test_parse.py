@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from adrsite.records.model import Record
-from adrsite.records.parse import link_targets, normalize_date, parse, parse_file_name
+from adrsite.records.parse import (
+    link_targets,
+    normalize_date,
+    parse,
+    parse_file_name,
+    parse_status,
+)
 from adrsite.records.vocabulary import link_kind, status_word
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -862,3 +868,9 @@ def test_metadata_lines_in_the_body_are_not_metadata():
     )
     record = parse("adr/0001-x.md", text.encode())
     assert (record.deciders, record.tags) == (("Ada",), ())
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_parse_status_reads_what_the_full_parse_reads(name):
+    data = (SAMPLES / name).read_bytes()
+    assert parse_status(f"adr/{name}", data) == parse(f"adr/{name}", data).status != ""

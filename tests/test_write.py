@@ -9,7 +9,7 @@ import pytest
 
 from adrsite.records.export import decisions_json
 from adrsite.records.lint import check
-from adrsite.records.parse import parse
+from adrsite.records.parse import parse, parse_status
 from adrsite.records.write import add_link, replace_number_references, set_status, set_tags
 
 SAMPLES = sorted(Path(__file__).parent.joinpath("samples").rglob("*.md"))
@@ -104,6 +104,7 @@ def test_mangled_files_never_crash_the_core_and_status_edits_round_trip(batch):
     neighbour = parse("adr/0003-x.md", SAMPLES[0].read_bytes())
     for seed in range(batch * 150, (batch + 1) * 150):
         record = parse(f"adr/{seed % 20 + 1:04d}-x.md", mangled(seed))
+        assert parse_status(record.path, mangled(seed)) == record.status, seed  # the indexer's
         check([neighbour, record])
         decisions_json([record], [neighbour, record])
         if any(p.code in UNREADABLE or p.code.startswith("front-matter") for p in record.problems):

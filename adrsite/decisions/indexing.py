@@ -35,7 +35,7 @@ from adrsite.history.git import DELETED, RENAMED, Commit, FileChange, GitHistory
 from adrsite.records.folder import is_decision_file, resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
-from adrsite.records.parse import MAX_BYTES, parse, parse_file_name
+from adrsite.records.parse import MAX_BYTES, parse, parse_file_name, parse_status
 
 _BATCH = 500
 
@@ -129,8 +129,9 @@ def _index(
         repository.decisions.all().delete()
         repository.problems.all().delete()
     state = _State(repository, history)
-    for count, commit in enumerate(history.commits(None if full else since), start=1):
-        state.apply(commit)
+    stream = history.commits_with_blobs(None if full else since, wanted=_is_decision_change)
+    for count, (commit, contents) in enumerate(stream, start=1):
+        state.apply(commit, contents)
         if progress:
             progress(count)
     state.finish()
@@ -173,8 +174,12 @@ class _State:
 
     Decisions are changed in memory while the history streams past and written
     in bulk: new ones at each flush (their revisions need an id), every changed
-    one once at the end, in its final state. Memory holds one row per decision
-    and one batch of revisions, whatever the number of commits.
+    one once at the end, in its final state. Memory holds one row and one file
+    per decision and one batch of revisions, whatever the number of commits.
+
+    A past revision needs only its status (`parse_status`); a decision's whole
+    record is parsed once, from its last revision, when it leaves the stream:
+    deleted, or at the end (`settle`).
     """
 
     def __init__(self, repository: Repository, history: GitHistory) -> None:
@@ -185,15 +190,12 @@ class _State:
         self.unsaved: list[Decision] = []
         self.changed: dict[int, Decision] = {}  # by id(): unsaved decisions have no pk yet
         self.tags: dict[int, tuple[Decision, tuple[str, ...]]] = {}
-        self.latest: dict[str, tuple[str, Record]] = {}  # path -> (blob, parsed), for HEAD
+        self.unsettled: dict[str, tuple[str, bytes]] = {}  # path -> (blob, bytes) last read
+        self.settled: dict[str, tuple[str, Record]] = {}  # path -> (blob, record), for HEAD
         self.new_revisions = 0
         self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
 
-    def apply(self, commit: Commit) -> None:
-        wanted = [
-            c.blob for c in commit.changes if c.status != DELETED and _is_decision_path(c.path)
-        ]
-        contents = dict(zip(wanted, self.history.blobs(wanted), strict=True))  # one round trip
+    def apply(self, commit: Commit, contents: dict[str, bytes]) -> None:
         for change in commit.changes:
             if not _is_decision_path(change.path):
                 if change.status == RENAMED and change.old_path in self.by_path:
@@ -206,10 +208,10 @@ class _State:
             decision = None
             if change.status == RENAMED:
                 decision = self.by_path.pop(change.old_path, None)
-                self.latest.pop(change.old_path, None)
                 if decision and not _same_decision(change.old_path, change.path):
                     self.delete(decision, commit)  # a new ADR that git paired with an old one
                     decision = None
+                self.unsettled.pop(change.old_path, None)  # the new path's bytes follow
             else:
                 decision = self.by_path.get(change.path)
             self.revise(decision, change, commit, contents[change.blob])
@@ -217,7 +219,7 @@ class _State:
     def revise(
         self, decision: Decision | None, change: FileChange, commit: Commit, data: bytes
     ) -> None:
-        record = parse(change.path, data)
+        status = parse_status(change.path, data)
         if decision is None:
             decision = Decision(
                 repository=self.repository,
@@ -226,30 +228,39 @@ class _State:
                 created_at=commit.authored_at,
             )
             self.unsaved.append(decision)
-        _copy_record(decision, record)
         decision.path = change.path
+        decision.status = status
         decision.updated_commit = commit.sha
         decision.updated_at = commit.authored_at
         if commit.author not in decision.authors:
             decision.authors = [*decision.authors, commit.author]
         self.by_path[change.path] = decision
-        self.latest[change.path] = (change.blob, record)
+        self.unsettled[change.path] = (change.blob, data)
         self.changed[id(decision)] = decision
-        self.tags[id(decision)] = (decision, record.tags)
         # Too large to be an ADR: the blob id is kept, the bytes are not.
         content = data.decode("utf-8", errors="replace") if len(data) <= MAX_BYTES else ""
         self.pending.append(
-            _RevisionRow.of(decision, commit, record.status, blob=change.blob, content=content)
+            _RevisionRow.of(decision, commit, status, blob=change.blob, content=content)
         )
         if len(self.pending) >= _BATCH:
             self.flush()
 
+    def settle(self, decision: Decision) -> None:
+        """Copy the whole record of the decision's last revision read, if any, onto it."""
+        if unsettled := self.unsettled.pop(decision.path, None):
+            blob, data = unsettled
+            record = parse(decision.path, data)
+            _copy_record(decision, record)
+            self.tags[id(decision)] = (decision, record.tags)
+            self.settled[decision.path] = (blob, record)
+
     def delete(self, decision: Decision, commit: Commit) -> None:
+        self.settle(decision)
+        self.settled.pop(decision.path, None)
         decision.deleted_commit = commit.sha
         decision.updated_commit = commit.sha
         decision.updated_at = commit.authored_at
         self.changed[id(decision)] = decision
-        self.latest.pop(decision.path, None)
         self.pending.append(_RevisionRow.of(decision, commit, decision.status, deleted=True))
 
     def flush(self) -> None:
@@ -266,6 +277,8 @@ class _State:
     def finish(self) -> None:
         """Write every changed decision once, in its final state, and its tags."""
         self.flush()
+        for decision in list(self.by_path.values()):
+            self.settle(decision)
         self.reconcile_with_head()
         _update_decisions(list(self.changed.values()))
         _set_tags([decision for decision, _ in self.tags.values()], self.tags.values())
@@ -282,10 +295,10 @@ class _State:
     def records_at_head(self) -> list[tuple[Decision, Record]]:
         """Each current decision with its file at HEAD, parsed once (reused from the stream)."""
         paths = [path for path in sorted(self.at_head) if path in self.by_path]
-        unread = [p for p in paths if self.latest.get(p, ("",))[0] != self.at_head[p]]
+        unread = [p for p in paths if self.settled.get(p, ("",))[0] != self.at_head[p]]
         blobs = self.history.blobs([self.at_head[p] for p in unread])  # one round trip
         read = {path: parse(path, data) for path, data in zip(unread, blobs, strict=True)}
-        return [(self.by_path[p], read[p] if p in read else self.latest[p][1]) for p in paths]
+        return [(self.by_path[p], read[p] if p in read else self.settled[p][1]) for p in paths]
 
     @property
     def changed_count(self) -> int:
@@ -364,6 +377,10 @@ def _update_decisions(decisions: list[Decision]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _is_decision_change(change: FileChange) -> bool:
+    return _is_decision_path(change.path)
 
 
 def _is_decision_path(path: str) -> bool:

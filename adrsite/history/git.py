@@ -13,7 +13,10 @@ older one that shares its template.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +37,9 @@ _NO_BLOB = "0" * 40
 _FORMAT = "%x01%H%x02%P%x02%aN%x02%aE%x02%aI%x02%cI%x02%B%x03"
 _CHUNK = 1 << 16
 _REQUESTS_PER_WRITE = 1000  # 41 KB of requests: fits in a pipe (64 KB) while git answers
+_COMMITS_PER_ROUND_TRIP = 32  # their blobs fetched together: a few hundred KB at most
+_READ_AHEAD = 4  # groups of commits (with their blobs) read ahead of the caller
+_END = object()
 
 
 class HistoryError(Exception):
@@ -146,6 +152,62 @@ class GitHistory:
             else:  # the reader stopped early
                 process.proc.kill()
                 process.proc.wait()
+
+    def commits_with_blobs(
+        self, since: str | None = None, *, wanted: Callable[[FileChange], bool]
+    ) -> Iterator[tuple[Commit, dict[str, bytes]]]:
+        """`commits(since)`, each with a blob -> bytes mapping that holds its `wanted` changes.
+
+        A thread reads ahead: it streams the log and fetches blobs while the
+        caller works on earlier commits, so git's answers and the caller's
+        parsing overlap instead of taking turns (waiting on a pipe releases the
+        GIL). It fetches the blobs of several commits in one round trip, and the
+        queue between the two is bounded: memory stays flat, whatever the
+        history's length. While this runs, the thread owns `cat-file`.
+        """
+        ahead: queue.Queue[object] = queue.Queue(maxsize=_READ_AHEAD)
+        stop = threading.Event()
+
+        def put(item: object) -> bool:
+            while not stop.is_set():
+                try:
+                    ahead.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False  # the caller stopped early: nobody will read it
+
+        def read() -> None:
+            stream = self.commits(since)
+            try:
+                for group in itertools.batched(stream, _COMMITS_PER_ROUND_TRIP):
+                    shas = [
+                        change.blob
+                        for commit in group
+                        for change in commit.changes
+                        if change.status != DELETED and wanted(change)
+                    ]
+                    contents = dict(zip(shas, self.blobs(shas), strict=True))
+                    if not put((group, contents)):
+                        return
+                put(_END)
+            except BaseException as error:  # raised again in the caller's thread
+                put(error)
+            finally:
+                stream.close()  # stops `git log` if the caller stopped early
+
+        reader = threading.Thread(target=read, name="adrsite-history-read-ahead", daemon=True)
+        reader.start()
+        try:
+            while (item := ahead.get()) is not _END:
+                if isinstance(item, BaseException):
+                    raise item
+                group, contents = item  # type: ignore[misc]
+                for commit in group:
+                    yield commit, contents
+        finally:
+            stop.set()
+            reader.join()
 
     def blob(self, sha: str) -> bytes:
         """A blob's bytes, through the one long-lived `git cat-file --batch`."""

@@ -15,7 +15,9 @@ Problem with a line number, and the decision is still returned.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -84,6 +86,23 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _read_yaml(raw: str) -> Any:
+    # libyaml is fast but cannot refuse aliases; anchors are the only way to
+    # define one, so files with "&" take the careful loader.
+    loader = _NoAliasLoader if "&" in raw else _YAML_LOADER
+    return yaml.load(raw, Loader=loader)  # both are safe loaders
+
+
+# A file's history repeats its front matter in most revisions (edits are to the
+# body): the indexer reads each distinct one once. Callers read what it returns
+# and never change it, as it is shared. Small ones only: memory stays bounded.
+_remembered_yaml = functools.lru_cache(maxsize=1024)(_read_yaml)
+
+
+def _load_yaml(raw: str) -> Any:
+    return _remembered_yaml(raw) if len(raw) <= 4096 else _read_yaml(raw)
+
+
 def changelog_entry(line: str) -> re.Match[str] | None:
     """A dated line of a status changelog ("2020-09-09 accepted"), however decorated."""
     return _CHANGELOG.match(clean_text(_LIST_MARK.sub("", line.strip())))
@@ -133,6 +152,15 @@ def parse(path: str, data: bytes) -> Record:
     return _Reader(path, data).read()
 
 
+def parse_status(path: str, data: bytes) -> str:
+    """`parse(path, data).status`, for less: the same reading, stopped once the status is known.
+
+    The indexer needs only the status of each past revision of a file (its
+    status history); only the latest revision needs the whole record.
+    """
+    return _Reader(path, data).read_status_only()
+
+
 class _Reader:
     """Reads one file; collects problems instead of raising."""
 
@@ -142,7 +170,6 @@ class _Reader:
         self.problems: list[Problem] = []
         self.links: list[LinkRef] = []
         self.meta_lines: dict[str, int] = {}  # front matter key -> its line
-        self.headings: list[tuple[int, int, str]] = []  # the outline, read once per file
         self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
 
     def problem(self, line: int, severity: str, code: str, message: str) -> None:
@@ -154,7 +181,6 @@ class _Reader:
             return self.record(title=_humanize(self.slug))
         lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
-        self.headings = outline(lines, body_start)
         title, title_line = self.read_title(lines, body_start, meta)
         preamble = self.read_preamble(lines, body_start, title_line)
         status, status_text, status_line, date_value, date_line, style = self.read_status(
@@ -174,6 +200,19 @@ class _Reader:
             body="\n".join(lines[body_start:]).strip("\n") + "\n",
             **fields,
         )
+
+    def read_status_only(self) -> str:
+        """What `read` finds for the status, skipping what comes after it."""
+        text = self.decode()
+        if text is None:
+            return ""
+        lines = text.split("\n")
+        meta, body_start = self.read_front_matter(text, lines)
+        if meta.get("status") is not None:  # read_status's first source: it needs no more
+            return self.read_status(lines, body_start, 0, meta, {})[0]
+        _, title_line = self.read_title(lines, body_start, meta)
+        preamble = self.read_preamble(lines, body_start, title_line)
+        return self.read_status(lines, body_start, title_line, meta, preamble)[0]
 
     def record(self, **fields: Any) -> Record:
         defaults: dict[str, Any] = {
@@ -243,8 +282,7 @@ class _Reader:
         try:
             # libyaml is fast but cannot refuse aliases; anchors are the only way
             # to define one, so files with "&" take the careful loader.
-            loader = _NoAliasLoader if "&" in raw else _YAML_LOADER
-            loaded = yaml.load(raw, Loader=loader)  # both are safe loaders
+            loaded = _load_yaml(raw)
         except (ValueError, TypeError, RecursionError) as error:
             # Valid syntax, impossible value: "date: 2026-02-30".
             message = f"front matter has a value YAML cannot read: {error}"
@@ -333,7 +371,7 @@ class _Reader:
             status, text = self.status_from_text(value, line)
             return status, text, line, date_value, date_line, STYLE_MADR2
 
-        section = find_section(lines, start, {"status"}, self.headings)
+        section = find_section(lines, start, {"status"})
         if section is not None:
             status, text, line, changelog_date = self.status_from_section(lines, section)
             if changelog_date and date_value is None:
@@ -486,7 +524,7 @@ class _Reader:
 
     def read_link_sections(self, lines: list[str], start: int) -> None:
         """`## Links` sections of MADR 2: bullets like `* Refines [ADR-0005](0005-x.md)`."""
-        section = find_section(lines, start, _LINK_SECTIONS, self.headings)
+        section = find_section(lines, start, _LINK_SECTIONS)
         if section is None:
             return
         for index in range(*section):
@@ -507,11 +545,11 @@ def clean_text_keep_links(text: str) -> str:
     return re.sub(r"(\*\*|__|`)", "", text).strip().lstrip(">").strip()
 
 
-def outline(lines: list[str], start: int) -> list[tuple[int, int, str]]:
+def headings(lines: list[str], start: int) -> Iterator[tuple[int, int, str]]:
     """(index, level, name) of each heading outside code blocks; names cleaned and lowercased."""
-    # The same walk as outside_fences, inlined: it runs over every line of
-    # every revision the indexer reads, and most lines are neither.
-    headings, fence = [], ""
+    # The same walk as outside_fences, inlined: it runs over the lines of every
+    # revision the indexer reads, and most lines are neither.
+    fence = ""
     for index in range(start, len(lines)):
         line = lines[index]
         if not line or line[0] not in _HEADING_OR_FENCE:
@@ -523,28 +561,20 @@ def outline(lines: list[str], start: int) -> list[tuple[int, int, str]]:
         elif marker:
             fence = marker[1]
         elif line[0] == "#" and (match := HEADING.match(line)):
-            headings.append((index, len(match[1]), clean_text(match[2]).lower().rstrip(":")))
-    return headings
+            yield index, len(match[1]), clean_text(match[2]).lower().rstrip(":")
 
 
-def find_section(
-    lines: list[str],
-    start: int,
-    names: set[str],
-    headings: list[tuple[int, int, str]] | None = None,
-) -> tuple[int, int] | None:
+def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, int] | None:
     """(first, end) line indexes of the body of the first section named in `names`.
 
-    `headings` is the file's outline when the caller already has it (the parser
-    looks up several sections per file; one pass over the lines serves them all).
+    The walk stops where the section ends: a Status section, near the top, is
+    found without reading the rest of the file.
     """
-    headings = outline(lines, start) if headings is None else headings
-    for position, (index, level, name) in enumerate(headings):
-        if index >= start and level > 1 and name in names:
-            following = (
-                i for i, other_level, _ in headings[position + 1 :] if other_level <= level
-            )
-            return index + 1, next(following, len(lines))
+    walk = headings(lines, start)
+    for index, level, name in walk:
+        if level > 1 and name in names:
+            end = next((i for i, other_level, _ in walk if other_level <= level), len(lines))
+            return index + 1, end
     return None
 
 

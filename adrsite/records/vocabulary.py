@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -116,6 +117,7 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", kept)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few status lines, revision after revision
 def status_word(text: str) -> tuple[str, str]:
     """Map status text onto a status; return (status or "", the rest after the word).
 
@@ -134,6 +136,7 @@ def status_word(text: str) -> tuple[str, str]:
     return "", cleaned
 
 
+@functools.lru_cache(maxsize=4096)  # a handful of verbs, met on most lines of a preamble
 def link_kind(verb: str) -> str:
     """Normalise a link verb ("Amended by", "relates-to") to a kind ("amended-by")."""
     words = clean_text(verb).lower().replace("-", " ").replace("_", " ").strip(" :")
