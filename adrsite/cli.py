@@ -389,7 +389,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     root = find_repository_root(start)
     adr_dir = args.adr_dir or _adr_dir_of(root)
     _django(require_migrated=True)
-    print(_index(root, adr_dir, name=args.name or _slugify(root.name), full=args.full))
+    name = args.name or _slugify(root.name)
+    print(_index(root, adr_dir, name=name, full=args.full, web_url=args.web_url))
     return 0
 
 
@@ -430,12 +431,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _index(root: Path, adr_dir: str, *, name: str, full: bool) -> str:
+def _index(root: Path, adr_dir: str, *, name: str, full: bool, web_url: str | None = None) -> str:
     """Index one repository; the summary line. Shows progress on a terminal."""
     from adrsite.decisions.indexing import IndexBusy, repository_index, repository_register
     from adrsite.history.git import HistoryError
 
-    repository = repository_register(name=name, location=str(root), adr_dir=adr_dir)
+    if web_url is not None and web_url and "{commit}" not in web_url:
+        raise UserError(f"--web-url {web_url!r} has no {{commit}} to fill in")
+    repository = repository_register(
+        name=name, location=str(root), adr_dir=adr_dir, web_url=web_url
+    )
     progress = _progress(name) if sys.stderr.isatty() else None
     try:
         result = repository_index(repository=repository, full=full, progress=progress)
@@ -764,6 +769,11 @@ def _parser() -> argparse.ArgumentParser:
     indexing.add_argument("--name", help="its name in the database (default: its folder's)")
     indexing.add_argument("--adr-dir", help="the ADR folder in it (default: found)")
     indexing.add_argument("--full", action="store_true", help="re-index from the first commit")
+    indexing.add_argument(
+        "--web-url",
+        help="link commits and files to the git host: a template with {commit} and {path}, "
+        "e.g. https://github.com/org/repo/blob/{commit}/{path}",
+    )
     indexing.set_defaults(command=cmd_index)
 
     export = commands.add_parser("export", help="print the index as JSON")

@@ -63,9 +63,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # ADR 6: writers take the lock when they begin, not half-way through (no
     # "database is locked" mid-index), and readers never wait for a writer (WAL).
     # Tests use a file too: in-memory SQLite locks differently, and the indexer's
-    # concurrency test must see the real thing.
+    # concurrency test must see the real thing. One file per test run, so that
+    # two runs at once (two checkouts, two terminals) never share it.
     DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / "adrsite-test.sqlite3")
+        "NAME": str(Path(tempfile.gettempdir()) / f"adrsite-test-{os.getpid()}.sqlite3")
     }
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

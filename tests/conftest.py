@@ -22,6 +22,18 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"ADRSITE_TEST_POSTGRES=1 but DATABASE_URL is {engine}")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests about PostgreSQL itself are left out of the SQLite run (deselected, not skipped)."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    kept = [item for item in items if not item.get_closest_marker("postgres_only")]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     """An empty git repository on branch main (see tests/gitrepo.py)."""

@@ -129,3 +129,18 @@ def test_index_before_migrate_says_to_migrate(repo, tmp_path):
         1,
         "adr: the database schema is not up to date: run 'adr migrate'\n",
     )
+
+
+def test_index_web_url_links_the_site_to_the_git_host_and_is_kept(repo, capsys):
+    from adrsite.decisions.models import Repository
+
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Propose X")
+    template = "https://git.example.com/demo/blob/{commit}/{path}"
+    assert run(capsys, "index", str(repo.path), "--name", "demo", "--web-url", template)[0] == 0
+    assert run(capsys, "index", str(repo.path), "--name", "demo")[0] == 0  # not given: kept
+    assert Repository.objects.get(name="demo").source_url("abc", "adr/x.md") == (
+        "https://git.example.com/demo/blob/abc/adr/x.md"
+    )
+    code, _, err = run(capsys, "index", str(repo.path), "--web-url", "https://x.example/")
+    assert (code, err) == (1, "adr: --web-url 'https://x.example/' has no {commit} to fill in\n")

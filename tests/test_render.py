@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adrsite.records.render import render_markdown
+from adrsite.records.render import render_markdown, without_title
 
 
 def test_table_renders_as_an_html_table():
@@ -95,3 +95,17 @@ def test_ordinary_links_are_kept():
 
 def test_strikethrough_renders():
     assert render_markdown("~~proposed~~ accepted") == "<p><s>proposed</s> accepted</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Use X\n\nWhy.\n", "\nWhy.\n"),
+        ("\n\n# Use X\nWhy.\n", "Why.\n"),
+        ("Use X\n=====\n\nWhy.\n", "\nWhy.\n"),
+        ("## Context\n\nWhy.\n", "## Context\n\nWhy.\n"),  # no title: kept whole
+        ("Why.\n", "Why.\n"),
+    ],
+)
+def test_without_title_drops_only_a_leading_title_heading(body, expected):
+    assert without_title(body) == expected

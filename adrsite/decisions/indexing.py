@@ -74,14 +74,22 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
-def repository_register(*, name: str, location: str, adr_dir: str) -> Repository:
-    """The repository called `name`, created or pointed at `location` and `adr_dir`."""
-    repository, created = Repository.objects.get_or_create(
-        name=name, defaults={"location": location, "adr_dir": adr_dir}
-    )
-    if not created and (repository.location, repository.adr_dir) != (location, adr_dir):
-        repository.location, repository.adr_dir = location, adr_dir
-        repository.save(update_fields=["location", "adr_dir"])
+def repository_register(
+    *, name: str, location: str, adr_dir: str, web_url: str | None = None
+) -> Repository:
+    """The repository called `name`, created or pointed at `location` and `adr_dir`.
+
+    `web_url` (a template with `{commit}` and `{path}`) is changed only when given.
+    """
+    wanted = {"location": location, "adr_dir": adr_dir}
+    if web_url is not None:
+        wanted["web_url"] = web_url
+    repository, created = Repository.objects.get_or_create(name=name, defaults=wanted)
+    changed = [field for field, value in wanted.items() if getattr(repository, field) != value]
+    if not created and changed:
+        for field in changed:
+            setattr(repository, field, wanted[field])
+        repository.save(update_fields=changed)
     return repository
 
 

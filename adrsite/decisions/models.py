@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class Status(models.TextChoices):
@@ -53,6 +54,12 @@ class Repository(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def source_url(self, commit: str, path: str = "") -> str:
+        """`web_url` filled in: a file at a commit, or (no path) the tree at that commit."""
+        if not self.web_url or not commit:
+            return ""
+        return self.web_url.replace("{commit}", commit).replace("{path}", path)
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -66,6 +73,10 @@ class Tag(models.Model):
 
 
 class Decision(models.Model):
+    # Search (migration 0002) reads title and body: on SQLite through an FTS5 table
+    # and triggers, which a migration that rebuilds this table drops (it must run
+    # 0002's SQLite statements again); on PostgreSQL through a generated column,
+    # which must be dropped before either column's type changes and added after.
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="decisions")
     path = models.CharField(max_length=1000, help_text="at HEAD; the last path it had, if deleted")
     number = models.PositiveIntegerField(null=True, blank=True)  # None: date-named files
@@ -99,10 +110,36 @@ class Decision(models.Model):
                 condition=Q(status__in=Status.values), name="adr_decision_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["repository", "status"], name="adr_decision_status_idx")]
+        indexes = [
+            models.Index(fields=["repository", "status"], name="adr_decision_status_idx"),
+            # The decision log: counts per status of current decisions, from the index
+            # alone; and its default order, read in order and stopped after a page
+            # (10,000 decisions: 30 ms -> 2 ms, and 25 ms -> 0.1 ms, on SQLite).
+            models.Index(
+                fields=["deleted_commit", "repository", "status"], name="adr_decision_current_idx"
+            ),
+            models.Index(
+                fields=["deleted_commit", "number", "created_at"], name="adr_decision_order_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}" if self.number is not None else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "decisions:detail", kwargs={"repository": self.repository.name, "ref": self.stem}
+        )
+
+    @property
+    def stem(self) -> str:
+        """The file name without `.md`: unique in a folder, so the decision's address."""
+        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
+
+    @property
+    def label(self) -> str:
+        """How the site names it in lists: "ADR 12" or, for date-named files, the file's stem."""
+        return f"ADR {self.number}" if self.number is not None else self.stem
 
 
 class DecisionTag(models.Model):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from operator import or_
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import Lag, Lower
 
-from adrsite.decisions.models import Decision, Link, Repository, Revision
+from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status, Tag
+from adrsite.decisions.search import decisions_matching
 from adrsite.records.vocabulary import REVERSE_KIND
 
 
@@ -31,17 +39,24 @@ def decision_export(*, repository: Repository) -> dict[str, Any]:
 
 
 def _decisions_for_export(repository: Repository) -> QuerySet[Decision]:
-    live_links = Link.objects.select_related("source", "target")
-    return (
-        Decision.objects.filter(repository=repository, deleted_commit="")
-        .order_by(F("number").asc(nulls_last=True), "path")  # same order on SQLite and PostgreSQL
-        .prefetch_related(
-            "tags",
-            Prefetch("revisions", queryset=Revision.objects.order_by("authored_at", "id")),
-            Prefetch("links_out", queryset=live_links),
-            Prefetch("links_in", queryset=live_links),
-            "problems",
+    return _with_export_relations(
+        Decision.objects.filter(repository=repository, deleted_commit="").order_by(
+            F("number").asc(nulls_last=True),
+            "path",  # same order on SQLite and PostgreSQL
         )
+    )
+
+
+def _with_export_relations(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    live_links = Link.objects.select_related("source", "target")
+    return decisions.prefetch_related(
+        "tags",
+        Prefetch(
+            "revisions", queryset=Revision.objects.defer("content").order_by("authored_at", "id")
+        ),
+        Prefetch("links_out", queryset=live_links),
+        Prefetch("links_in", queryset=live_links),
+        "problems",
     )
 
 
@@ -87,3 +102,382 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
             f"{p.path}:{p.line}: {p.severity}: {p.message}" for p in decision.problems.all()
         ],
     }
+
+
+# --- the decision log --------------------------------------------------------
+
+PAGE_SIZE = 50
+UNKNOWN = "unknown"  # how the log's `status` parameter names decisions with no known status
+
+# sort parameter -> (label, ordering); nulls placed explicitly: one order on SQLite and PostgreSQL.
+SORTS: dict[str, tuple[str, list[Any]]] = {
+    "-number": ("newest first", [F("number").desc(nulls_last=True), "-created_at", "path"]),
+    "number": ("oldest first", [F("number").asc(nulls_last=True), "created_at", "path"]),
+    "title": ("title", [Lower("title"), "path"]),
+    "-updated": ("recently changed", ["-updated_at", "path"]),
+}
+RELEVANCE = "relevance"  # the default when searching
+
+
+@dataclass(frozen=True, slots=True)
+class LogFilters:
+    """What the decision log shows: its query parameters, checked."""
+
+    repository: str = ""
+    status: str = ""  # a Status value, UNKNOWN, or "" for all
+    tag: str = ""
+    text: str = ""
+    sort: str = ""  # a SORTS key, RELEVANCE, or "" for the default
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> LogFilters:
+        """Filters from request parameters; a value the log does not know is dropped."""
+        status = query.get("status", "").strip().lower()
+        sort = query.get("sort", "").strip()
+        page = query.get("page", "1").strip()
+        return cls(
+            repository=query.get("repository", "").strip()[:100],
+            status=status if status in Status.values or status == UNKNOWN else "",
+            tag=query.get("tag", "").strip().lower()[:100],
+            text=" ".join(query.get("q", "").split())[:200],
+            sort=sort if sort in SORTS or sort == RELEVANCE else "",
+            page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
+        )
+
+    @property
+    def ordering(self) -> str:
+        if self.sort == RELEVANCE and not self.text:
+            return "-number"
+        return self.sort or (RELEVANCE if self.text else "-number")
+
+    def query(self, **changes: Any) -> str:
+        """The query string of these filters with `changes`; a filter change goes back to page 1."""
+        if "page" not in changes:
+            changes["page"] = 1
+        values = {
+            "q": self.text,
+            "status": self.status,
+            "tag": self.tag,
+            "repository": self.repository,
+            "sort": self.sort,
+            "page": self.page,
+        }
+        values.update({("q" if key == "text" else key): value for key, value in changes.items()})
+        if values["page"] == 1:
+            del values["page"]
+        return "?" + urlencode({key: value for key, value in values.items() if value})
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCount:
+    status: str  # a Status value, or UNKNOWN
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLog:
+    filters: LogFilters
+    decisions: list[Decision]  # this page; with search_snippet when searching
+    total: int  # matching every filter
+    counts: list[StatusCount]  # per status, matching every filter but the status
+    everything: int  # current decisions in the chosen repositories, before any filter
+    tags: list[str]  # of current decisions, for the tag filter
+    repositories: list[str]
+    page: int
+    pages: int
+
+    @property
+    def all_count(self) -> int:
+        """Matching every filter but the status."""
+        return sum(count.count for count in self.counts)
+
+
+def decision_log(*, filters: LogFilters) -> DecisionLog:
+    """One page of the decision log: five queries, six when searching, whatever the corpus size."""
+    repositories = list(Repository.objects.values_list("name", flat=True))  # 1
+    current = Decision.objects.filter(deleted_commit="")
+    if filters.repository:
+        current = current.filter(repository__name=filters.repository)
+    matching = current
+    if filters.tag:
+        matching = matching.filter(tags__name=filters.tag)
+    if filters.text:
+        matching = decisions_matching(matching, filters.text)
+
+    by_status = dict(  # 2
+        matching.order_by().values_list("status").annotate(count=Count("id"))
+    )
+    counts = [
+        StatusCount(UNKNOWN if status == "" else status, by_status[status])
+        for status in Status.values
+        if by_status.get(status)
+    ]
+    total = (
+        by_status.get("" if filters.status == UNKNOWN else filters.status, 0)
+        if filters.status
+        else sum(by_status.values())
+    )
+    if filters.status:
+        matching = matching.filter(status="" if filters.status == UNKNOWN else filters.status)
+
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(filters.page, pages)
+    ordering = (
+        ["-search_rank", *SORTS["-number"][1]]
+        if filters.ordering == RELEVANCE
+        else SORTS[filters.ordering][1]
+    )
+    start = (page - 1) * PAGE_SIZE
+    decisions = list(  # 3, and 4 for the tags
+        matching.select_related("repository")
+        .prefetch_related("tags")
+        .order_by(*ordering)
+        .defer("body", "rule", "deciders", "affects", "authors")[start : start + PAGE_SIZE]
+    )
+    everything = current.count()  # 5
+    tags = list(  # 6: the tag filter offers the tags in use
+        Tag.objects.filter(decisions__in=current).distinct().values_list("name", flat=True)
+    )
+    return DecisionLog(
+        filters=filters,
+        decisions=decisions,
+        total=total,
+        counts=counts,
+        everything=everything,
+        tags=tags,
+        repositories=repositories,
+        page=page,
+        pages=pages,
+    )
+
+
+# --- one decision ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A revision that changed the status (the first one states it): who, when, which commit."""
+
+    status: str
+    author: str
+    at: datetime
+    commit: str
+    message: str
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedDecision:
+    kind: str  # as this decision reads it: "supersedes", "superseded-by", "amended-by", ...
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionEntry:
+    revision: Revision
+    previous: str  # the commit of the revision before it, "" for the first
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionPage:
+    decision: Decision
+    tags: list[str]
+    superseded_by: list[Decision]
+    supersedes: list[Decision]
+    links: list[LinkedDecision]  # every other kind, both ways
+    changes: list[StatusChange]  # oldest first
+    revisions: list[RevisionEntry]  # newest first, without their text
+    problems: list[Problem]
+
+
+def decision_get(*, repository: str, ref: str) -> Decision | None:
+    """The decision a URL names: by file stem, or by number when exactly one has it.
+
+    A current decision wins over a deleted one at the same path; among deleted
+    ones, the last to go. One query.
+    """
+    found = Decision.objects.filter(repository__name=repository).select_related("repository")
+    if ref.isdigit():
+        found = found.filter(number=int(ref))
+    else:
+        found = found.filter(Q(path__endswith=f"/{ref}.md") | Q(path=f"{ref}.md"))
+    candidates = list(found.order_by("deleted_commit", "-updated_at")[:3])
+    current = [d for d in candidates if not d.deleted_commit]
+    if len(current) > 1:
+        return None  # two files share the number (parallel branches): no single answer
+    return current[0] if current else (candidates[0] if candidates else None)
+
+
+def decision_page(*, decision: Decision) -> DecisionPage:
+    """Everything the decision page shows. Five queries."""
+    tags = list(decision.tags.values_list("name", flat=True))
+    outgoing = list(
+        decision.links_out.select_related("target__repository").order_by("kind", "target__number")
+    )
+    incoming = list(
+        decision.links_in.select_related("source__repository").order_by("kind", "source__number")
+    )
+    revisions = list(decision.revisions.defer("content").order_by("authored_at", "id"))
+    problems = list(decision.problems.all())
+    links = [
+        LinkedDecision(link.kind, link.target) for link in outgoing if link.kind != "supersedes"
+    ] + [
+        LinkedDecision(REVERSE_KIND[link.kind], link.source)
+        for link in incoming
+        if link.kind != "supersedes"
+    ]
+    return DecisionPage(
+        decision=decision,
+        tags=tags,
+        superseded_by=[link.source for link in incoming if link.kind == "supersedes"],
+        supersedes=[link.target for link in outgoing if link.kind == "supersedes"],
+        links=links,
+        changes=status_changes(revisions),
+        revisions=[
+            RevisionEntry(revision, revisions[index - 1].commit if index else "")
+            for index, revision in reversed(list(enumerate(revisions)))
+        ],
+        problems=problems,
+    )
+
+
+def status_changes(revisions: list[Revision]) -> list[StatusChange]:
+    """The revisions (oldest first) that set a status other than the one before, and a deletion."""
+    changes: list[StatusChange] = []
+    previous: str | None = None
+    for revision in revisions:
+        if revision.deleted or revision.status != previous:
+            changes.append(
+                StatusChange(
+                    status=revision.status,
+                    author=revision.author,
+                    at=revision.authored_at,
+                    commit=revision.commit,
+                    message=revision.message,
+                    deleted=revision.deleted,
+                )
+            )
+        previous = revision.status
+    return changes
+
+
+def revision_get(*, decision: Decision, commit: str) -> Revision | None:
+    """One revision of a decision, with its text, by commit (a prefix of 7 or more)."""
+    if len(commit) < 7 or not all(c in "0123456789abcdef" for c in commit):
+        return None
+    found = list(decision.revisions.filter(commit__startswith=commit)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def revision_pair(
+    *, decision: Decision, old: str, new: str
+) -> tuple[Revision | None, Revision | None]:
+    """Two revisions to diff, fetched together (one query)."""
+    wanted = [sha for sha in (old, new) if len(sha) >= 7]
+    rows = list(
+        decision.revisions.filter(
+            reduce(or_, (Q(commit__startswith=sha) for sha in wanted), Q(pk__in=[]))
+        )
+    )
+
+    def pick(sha: str) -> Revision | None:
+        found = [r for r in rows if len(sha) >= 7 and r.commit.startswith(sha)]
+        return found[0] if len(found) == 1 else None
+
+    return pick(old), pick(new)
+
+
+# --- the whole log: timeline, graph, rules, problems, feed --------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    decision: Decision
+    change: StatusChange
+    first: bool  # the decision's first revision: it was proposed (or written) then
+
+
+def timeline(*, repository: str = "", limit: int = 500) -> list[TimelineEvent]:
+    """The newest `limit` status changes of every decision, newest first. Two queries."""
+    previous = Window(
+        Lag("status"), partition_by=[F("decision_id")], order_by=[F("authored_at"), F("id")]
+    )
+    revisions = Revision.objects.annotate(previous_status=previous)
+    if repository:
+        revisions = revisions.filter(decision__repository__name=repository)
+    changed = (
+        revisions.filter(
+            Q(previous_status__isnull=True) | ~Q(status=F("previous_status")) | Q(deleted=True)
+        )
+        .select_related("decision__repository")
+        .defer("content", "decision__body")
+        .order_by("-authored_at", "-id")[:limit]
+    )
+    return [
+        TimelineEvent(
+            decision=revision.decision,
+            change=StatusChange(
+                status=revision.status,
+                author=revision.author,
+                at=revision.authored_at,
+                commit=revision.commit,
+                message=revision.message,
+                deleted=revision.deleted,
+            ),
+            first=revision.previous_status is None,
+        )
+        for revision in changed
+    ]
+
+
+def graph(*, repository: str = "") -> tuple[list[Decision], list[Link]]:
+    """Current decisions that link or are linked, in number order, and their links. Two queries."""
+    links = Link.objects.filter(source__deleted_commit="", target__deleted_commit="")
+    if repository:
+        links = links.filter(source__repository__name=repository)
+    link_rows = list(links.order_by("source__number", "target__number", "kind"))
+    ids = {link.source_id for link in link_rows} | {link.target_id for link in link_rows}
+    decisions = list(
+        Decision.objects.filter(pk__in=ids)
+        .select_related("repository")
+        .only("repository__name", "number", "path", "title", "status")
+        .order_by("repository__name", F("number").asc(nulls_last=True), "path")
+    )
+    return decisions, link_rows
+
+
+def rules(*, repository: str = "") -> list[Decision]:
+    """Accepted current decisions that state a standing rule, in number order. One query."""
+    found = Decision.objects.filter(deleted_commit="", status=Status.ACCEPTED).exclude(rule="")
+    if repository:
+        found = found.filter(repository__name=repository)
+    return list(
+        found.select_related("repository")
+        .defer("body")
+        .order_by("repository__name", F("number").asc(nulls_last=True), "path")
+    )
+
+
+def problems(*, repository: str = "") -> list[Problem]:
+    """What the indexer and the linter found, errors first. One query."""
+    found = Problem.objects.select_related("repository", "decision__repository").defer(
+        "decision__body"
+    )
+    if repository:
+        found = found.filter(repository__name=repository)
+    return list(found.order_by("repository__name", "-severity", "path", "line")[:1000])
+
+
+def recent_revisions(*, limit: int = 50) -> list[Revision]:
+    """The newest revisions of every decision, for the Atom feed. One query."""
+    return list(
+        Revision.objects.select_related("decision__repository")
+        .defer("decision__body")
+        .order_by("-authored_at", "-id")[:limit]
+    )
+
+
+def decision_json(*, decision: Decision) -> dict[str, Any]:
+    """One decision as the export contract writes it. Six queries."""
+    return _decision_json(_with_export_relations(Decision.objects.filter(pk=decision.pk)).get())

@@ -1,43 +1,160 @@
-"""Views of the decisions app: parse the request, call one function, render.
+"""Views of the decisions app: parse the request, call one query, render.
 
-Until the git indexer lands, the site reads the configured ADR folder through
-the pure core on each request; the views then switch to `queries.py`.
+The decision log answers htmx with the fragment it swaps (same URL, `Vary:
+HX-Request`); every other page is a plain page. Reads go through `queries.py`.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from adrsite.records.folder import Folder, FolderError, find_folder, find_records, read_folder
-from adrsite.records.model import Record
-from adrsite.records.render import render_markdown
-
-
-def _folder_records() -> tuple[Folder | None, list[Record]]:
-    try:
-        folder = find_folder(settings.ADRSITE_REPOSITORY, settings.ADRSITE_ADR_DIR or None)
-    except FolderError:
-        return None, []
-    return folder, read_folder(folder)
+from adrsite.decisions import queries
+from adrsite.decisions.graph import Node, arc_layout
+from adrsite.decisions.models import Decision, Repository
+from adrsite.records.diff import line_diff
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def decision_log(request: HttpRequest) -> HttpResponse:
-    folder, records = _folder_records()
-    return render(request, "decisions/log.html", {"folder": folder, "records": records})
+    log = queries.decision_log(filters=queries.LogFilters.from_query(request.GET))
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "decisions/log.html#results" if fragment else "decisions/log.html"
+    # The fragment also carries the hidden status and sort fields, swapped out of band,
+    # so the search form goes on from the filter a link chose.
+    return render(request, template, {"log": log, "oob_state": fragment})
+
+
+def _decision_or_404(repository: str, ref: str) -> Decision:
+    decision = queries.decision_get(repository=repository, ref=ref)
+    if decision is None:
+        raise Http404(f"No single decision {ref!r} in {repository!r}")
+    return decision
 
 
 @require_GET
-def decision_detail(request: HttpRequest, ref: str) -> HttpResponse:
-    _, records = _folder_records()
-    found = find_records(records, ref)
-    if len(found) != 1:  # none, or a number two files share after a merge
-        raise Http404(f"No single decision {ref}")
-    record = found[0]
-    # render_markdown drops raw HTML and script URLs, so its output is safe to mark safe.
-    body = mark_safe(render_markdown(record.body))
-    return render(request, "decisions/detail.html", {"record": record, "body": body})
+def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResponse:
+    page = queries.decision_page(decision=_decision_or_404(repository, ref))
+    return render(request, "decisions/detail.html", {"page": page, "decision": page.decision})
+
+
+@require_GET
+def revision_detail(request: HttpRequest, repository: str, ref: str, commit: str) -> HttpResponse:
+    decision = _decision_or_404(repository, ref)
+    revision = queries.revision_get(decision=decision, commit=commit)
+    if revision is None:
+        raise Http404(f"No revision {commit!r} of {ref!r}")
+    return render(request, "decisions/revision.html", {"decision": decision, "revision": revision})
+
+
+@require_GET
+def revision_diff(request: HttpRequest, repository: str, ref: str) -> HttpResponse:
+    decision = _decision_or_404(repository, ref)
+    old_sha, new_sha = request.GET.get("from", ""), request.GET.get("to", "")
+    old, new = queries.revision_pair(decision=decision, old=old_sha, new=new_sha)
+    if old is None or new is None:
+        raise Http404("Choose two revisions of this decision to compare")
+    context = {
+        "decision": decision,
+        "old": old,
+        "new": new,
+        "hunks": line_diff(old.content, new.content),
+    }
+    return render(request, "decisions/diff.html", context)
+
+
+@require_GET
+def timeline(request: HttpRequest) -> HttpResponse:
+    repository = request.GET.get("repository", "")
+    events = queries.timeline(repository=repository)
+    return render(request, "decisions/timeline.html", {"events": events})
+
+
+@require_GET
+def graph(request: HttpRequest) -> HttpResponse:
+    decisions, links = queries.graph(repository=request.GET.get("repository", ""))
+    nodes = [
+        Node(d.pk, str(d.number) if d.number is not None else d.stem, d.title,
+             d.get_absolute_url(), d.status or "unknown")
+        for d in decisions
+    ]  # fmt: skip
+    layout = arc_layout(nodes, [(link.source_id, link.target_id, link.kind) for link in links])
+    by_id = {d.pk: d for d in decisions}
+    described = [(by_id[link.source_id], link.kind, by_id[link.target_id]) for link in links]
+    return render(request, "decisions/graph.html", {"layout": layout, "links": described})
+
+
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    found = queries.rules(repository=request.GET.get("repository", ""))
+    return render(request, "decisions/rules.html", {"rules": found})
+
+
+@require_GET
+def problems(request: HttpRequest) -> HttpResponse:
+    found = queries.problems(repository=request.GET.get("repository", ""))
+    return render(request, "decisions/problems.html", {"problems": found})
+
+
+@require_GET
+def api_decisions(request: HttpRequest) -> JsonResponse:
+    """The export contract (DESIGN.md) of one repository: named, or the only one indexed."""
+    try:
+        repository = queries.repository_get(name=request.GET.get("repository") or None)
+    except Repository.DoesNotExist:
+        names = list(Repository.objects.values_list("name", flat=True))
+        message = (
+            "no such repository"
+            if request.GET.get("repository")
+            else (
+                "name the repository with ?repository=" if names else "no repository is indexed yet"
+            )
+        )
+        return JsonResponse({"error": message, "repositories": names}, status=404)
+    return JsonResponse(queries.decision_export(repository=repository))
+
+
+@require_GET
+def api_decision(request: HttpRequest, repository: str, ref: str) -> JsonResponse:
+    decision = queries.decision_get(repository=repository, ref=ref)
+    if decision is None:
+        return JsonResponse({"error": f"no single decision {ref!r} in {repository!r}"}, status=404)
+    data = queries.decision_json(decision=decision)
+    data["url"] = request.build_absolute_uri(reverse("decisions:detail", args=[repository, ref]))
+    return JsonResponse(data)
+
+
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    """An Atom feed of the newest revisions: a decision written, changed, or deleted."""
+    atom = Atom1Feed(
+        title="Architecture decisions",
+        link=request.build_absolute_uri(reverse("decisions:log")),
+        description="Changes to the decision log",
+        feed_url=request.build_absolute_uri(),
+        language="en",
+    )
+    for revision in queries.recent_revisions():
+        decision = revision.decision
+        link = request.build_absolute_uri(
+            reverse("decisions:revision", args=[decision.repository.name, decision.stem,
+                                                revision.commit[:12]])
+        )  # fmt: skip
+        verb = "deleted" if revision.deleted else (revision.status or "changed")
+        atom.add_item(
+            title=f"{decision.label}: {decision.title} ({verb})",
+            link=link,
+            description=revision.message,
+            author_name=revision.author,
+            pubdate=revision.authored_at,
+            unique_id=link,
+            categories=[revision.status] if revision.status else None,
+        )
+    return HttpResponse(
+        atom.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
+    )

@@ -25,3 +25,13 @@ def _markdown() -> MarkdownIt:
 def render_markdown(text: str) -> str:
     """HTML for an ADR body. Safe to mark safe: no raw HTML or script URLs survive."""
     return _markdown().render(text)
+
+
+def without_title(body: str) -> str:
+    """The body without its leading `# Title` (or setext) heading: pages show the title already."""
+    lines = body.lstrip("\n").split("\n")
+    if lines and lines[0].startswith("# "):
+        return "\n".join(lines[1:])
+    if len(lines) > 1 and lines[0].strip() and lines[1].strip() and set(lines[1].strip()) == {"="}:
+        return "\n".join(lines[2:])
+    return body

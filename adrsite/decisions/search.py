@@ -1,0 +1,225 @@
+"""Full-text search over decisions' titles and bodies, ranked, with marked snippets (queries layer).
+
+One contract on both databases (ADR 6), on structures migration 0002 keeps in
+step with every write to `adr_decision`, so the indexer writes decisions as it
+always has: on SQLite an FTS5 table maintained by triggers, on PostgreSQL a
+stored, generated and GIN-indexed tsvector column. Both stem English words
+(FTS5's porter tokenizer, PostgreSQL's 'english' configuration), ignore case,
+and rank a match in the title above a match in the body only.
+
+Text typed into a search box is never query syntax: it is cut into words
+(letters and digits), every word must match, and the last one matches as a
+prefix, so results follow the typing ("postg" finds PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from adrsite.decisions.models import Decision
+
+# Control characters: never in Markdown a person writes, kept by both databases'
+# tokenizers as separators, and left alone by HTML escaping.
+MARK_START, MARK_END = "\x02", "\x03"
+
+# Enough words to find the sentence a match sits in; both databases count words.
+SNIPPET_WORDS = 24
+# Bounds the work one request can ask of the database; nobody types more.
+MAX_WORDS = 16
+
+# Letters and digits only: the characters both tokenizers keep inside a word.
+# Underscores, apostrophes and hyphens split words there too, so "depends-on" is
+# two words here as it is in the index.
+_WORD = re.compile(r"[^\W_]+")
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+
+# SQLite: the FTS5 table of migration 0002.
+FTS_TABLE = "adr_decision_fts"
+# bm25 weights, in the FTS5 table's column order (title, body): a title match counts ten times.
+_BM25 = f"bm25({FTS_TABLE}, 10.0, 1.0)"
+
+# PostgreSQL: the generated column of migration 0002 (title weighted A, body B, 'english'),
+# and the configuration that queries and headlines must share with it.
+PG_VECTOR_COLUMN = "search_vector"
+PG_CONFIG = "english"
+
+
+def decisions_matching(queryset: QuerySet[Decision], text: str) -> QuerySet[Decision]:
+    """`queryset` narrowed to decisions whose title or body match `text`, annotated.
+
+    `search_rank` is a float, higher for a better match, so `order_by("-search_rank")`
+    puts the best first (no order is applied here). `search_snippet` is plain,
+    unescaped text: about SNIPPET_WORDS words of the body around the match, or the
+    title when only the title matches, with each matched word between MARK_START
+    and MARK_END; render it with `snippet_html`.
+
+    Every word of `text` must match (AND), the last as a prefix. Text with no word
+    in it (empty, blank, only punctuation) is no search: the queryset comes back
+    unfiltered, with `search_rank` 0.0 and `search_snippet` "" on every row.
+    The result is one query however it is filtered, counted, ordered or sliced.
+    """
+    words = search_words(text)
+    if not words:
+        return queryset.annotate(
+            search_rank=Value(0.0, output_field=FloatField()),
+            search_snippet=Value("", output_field=TextField()),
+        )
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql":
+        return _postgresql_matching(queryset, words)
+    if connection.vendor == "sqlite":
+        return _sqlite_matching(queryset, words)
+    raise NotImplementedError(
+        f"full-text search on {connection.vendor} (ADR 6: SQLite, PostgreSQL)"
+    )
+
+
+def snippet_html(snippet: str) -> SafeString:
+    """The snippet escaped for HTML, with the markers turned into <mark>…</mark>.
+
+    Only a start marker followed by its end marker becomes an element, and any
+    stray marker is dropped, so the HTML is balanced whatever the text holds.
+    """
+    marked = _MARKED.sub(r"<mark>\1</mark>", escape(snippet))
+    return mark_safe(marked.replace(MARK_START, "").replace(MARK_END, ""))
+
+
+def search_words(text: str) -> list[str]:
+    """The words of what a user typed, lower-cased, in order: at most MAX_WORDS."""
+    return [word.lower() for word in _WORD.findall(text)][:MAX_WORDS]
+
+
+# SQLite: FTS5
+
+
+def _sqlite_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet[Decision]:
+    # FTS5's auxiliary functions (bm25, snippet, highlight) only run on the row
+    # the FTS5 table's own cursor is on, so the table must be in the query's FROM:
+    # `extra(tables=...)` is the ORM's one way to join a table without a model. A
+    # correlated subquery per decision instead redoes the MATCH for each row
+    # (bm25's word counts, every prefix's merged index): seconds, not
+    # milliseconds, for 10,000 matches. Everything else goes through expressions,
+    # so filters, counts and nesting in a subquery relabel the decision side
+    # correctly; the FTS5 table keeps its name even in a subquery (so one search
+    # per SQL statement). SQLite makes snippets after sorting, for the rows that
+    # reach the page's end (and a few the sort passed over), not every match.
+    body = f"snippet({FTS_TABLE}, 1, %s, %s, %s, %s)"
+    body_params = [MARK_START, MARK_END, "…", SNIPPET_WORDS]
+    title = f"highlight({FTS_TABLE}, 0, %s, %s)"
+    return (
+        queryset.extra(tables=[FTS_TABLE])
+        .filter(pk=RawSQL(f"{FTS_TABLE}.rowid", []))
+        .filter(RawSQL(f"{FTS_TABLE} MATCH %s", [_fts5_query(words)], BooleanField()))
+        .annotate(
+            # bm25 is lower for a better match; negated, it sorts like ts_rank.
+            search_rank=RawSQL(f"-{_BM25}", [], FloatField()),
+            # The body's excerpt when the body matches (it has a marker), else the title.
+            search_snippet=RawSQL(
+                f"CASE WHEN instr({body}, %s) > 0 THEN {body} ELSE {title} END",
+                [*body_params, MARK_START, *body_params, MARK_START, MARK_END],
+                TextField(),
+            ),
+        )
+    )
+
+
+def _fts5_query(words: list[str]) -> str:
+    """An FTS5 query: each word a quoted string, so nothing in it is syntax; the last a prefix.
+
+    Words hold letters and digits only, so a double quote (the one character that
+    would need escaping inside an FTS5 string) cannot occur.
+    """
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+# PostgreSQL: full-text search
+
+
+class _DecisionColumn(Expression):
+    """A column of adr_decision that the model does not declare, on the queryset's own alias.
+
+    Written against the decision's id expression rather than the table's name, so it
+    follows the queryset when Django relabels it (in a subquery, say).
+    """
+
+    def __init__(self, column: str, output_field: Any) -> None:
+        super().__init__(output_field=output_field)
+        self.column = column
+        self.decision_id: Any = F("pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.decision_id]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.decision_id,) = exprs
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        alias = self.decision_id.alias  # as Col.as_sql: no alias where columns stand alone
+        return ".".join(
+            map(compiler.quote_name, (alias, self.column) if alias else (self.column,))
+        ), ()
+
+
+def _postgresql_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet[Decision]:
+    # Imported here: django.contrib.postgres needs psycopg, which SQLite installs lack.
+    from django.contrib.postgres.search import (
+        Lexeme,
+        SearchHeadline,
+        SearchQuery,
+        SearchRank,
+        SearchVectorExact,
+        SearchVectorField,
+    )
+
+    # Lexemes are quoted by Django, so nothing a user types is tsquery syntax.
+    lexemes = [Lexeme(word) for word in words[:-1]] + [Lexeme(words[-1], prefix=True)]
+    combined = lexemes[0]
+    for lexeme in lexemes[1:]:
+        combined &= lexeme
+    query = SearchQuery(combined, config=PG_CONFIG, search_type="raw")
+    # Migration 0002's stored, indexed tsvector: ts_rank reads it instead of parsing
+    # every matching body again (seconds for 10,000 matches).
+    vector = _DecisionColumn(PG_VECTOR_COLUMN, SearchVectorField())
+
+    def headline(field: str, **options: Any) -> SearchHeadline:
+        return SearchHeadline(
+            field, query, config=PG_CONFIG, start_sel=MARK_START, stop_sel=MARK_END, **options
+        )
+
+    body = headline("body", max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2)
+    return queryset.filter(SearchVectorExact(vector, query)).annotate(
+        search_rank=SearchRank(vector, query),
+        # As on SQLite: the body's excerpt when the body matches (it has a marker), else
+        # the title. PostgreSQL puts off costly target expressions until after the sort,
+        # so headlines are made for the rows up to the page's end, not every match.
+        search_snippet=Case(
+            When(GreaterThan(StrIndex(body, Value(MARK_START)), 0), then=body),
+            default=headline("title", highlight_all=True),
+            output_field=TextField(),
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Browser tests: the site in Debian's Chromium, driven by Playwright."""
