@@ -436,8 +436,12 @@ def _index(root: Path, adr_dir: str, *, name: str, full: bool, web_url: str | No
     from adrsite.decisions.indexing import IndexBusy, repository_index, repository_register
     from adrsite.history.git import HistoryError
 
-    if web_url is not None and web_url and "{commit}" not in web_url:
+    if web_url and not re.match(r"https?://", web_url):
+        raise UserError(f"--web-url {web_url!r} must start with https:// or http://")
+    if web_url and "{commit}" not in web_url:
         raise UserError(f"--web-url {web_url!r} has no {{commit}} to fill in")
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
+        raise UserError(f"--name {name!r}: use letters, digits, - and _ (it is part of URLs)")
     repository = repository_register(
         name=name, location=str(root), adr_dir=adr_dir, web_url=web_url
     )

@@ -144,3 +144,20 @@ def test_index_web_url_links_the_site_to_the_git_host_and_is_kept(repo, capsys):
     )
     code, _, err = run(capsys, "index", str(repo.path), "--web-url", "https://x.example/")
     assert (code, err) == (1, "adr: --web-url 'https://x.example/' has no {commit} to fill in\n")
+
+
+def test_index_refuses_a_name_that_cannot_be_part_of_a_url_and_a_web_url_that_is_not_http(
+    repo, capsys
+):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Propose X")
+    code, _, err = run(capsys, "index", str(repo.path), "--name", "team.adr")
+    assert (code, err) == (
+        1,
+        "adr: --name 'team.adr': use letters, digits, - and _ (it is part of URLs)\n",
+    )
+    code, _, err = run(capsys, "index", str(repo.path), "--web-url", "javascript:{commit}")
+    assert (code, err) == (
+        1,
+        "adr: --web-url 'javascript:{commit}' must start with https:// or http://\n",
+    )

@@ -482,3 +482,77 @@ def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
         output, _ = server.communicate(timeout=10)
     assert "Record architecture decisions" in html, output
     assert f"database: {tmp_path / 'data' / 'adrsite' / 'adrsite.sqlite3'}" in output
+
+
+# --- odd input, found in review --------------------------------------------------
+
+
+def test_odd_numbers_in_urls_are_not_found_never_a_crash(client, story):
+    index(story)
+    assert client.get("/?page=²").status_code == 200  # "²".isdigit() is true; int() refuses it
+    assert client.get("/decisions/demo/²/").status_code == 404
+    assert client.get("/api/decisions/demo/%C2%B2").status_code == 404
+
+
+def test_a_repository_name_must_fit_in_a_url(repo):
+    with pytest.raises(ValueError, match="letters, digits, - and _ only"):
+        repository_register(name="team.adr", location=str(repo.path), adr_dir="adr")
+
+
+def test_commit_messages_reach_the_atom_feed_as_text_not_markup(client, repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit('Add <img src=x onerror="alert(1)">')
+    index(repo)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = next(ET.fromstring(client.get("/feed.atom").content).iter(f"{atom}entry"))
+    summary = entry.find(f"{atom}summary")
+    assert summary is not None
+    assert summary.get("type") == "html"
+    # HTML that, rendered by a feed reader, shows the message as it was typed
+    assert summary.text == "Add &lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+
+
+def test_a_markdown_file_and_an_upper_case_one_each_have_a_page(client, repo):
+    repo.write("adr/0001-use-x.markdown", adr("Use X"))
+    repo.write("adr/0002-use-y.MD", adr("Use Y"))
+    repo.commit("Two extensions")
+    index(repo)
+    log = html_of(client, "/")
+    assert 'href="/decisions/demo/0001-use-x/"' in log
+    assert 'href="/decisions/demo/0002-use-y/"' in log
+    assert "Use Y" in html_of(client, "/decisions/demo/0002-use-y/")
+
+
+def test_a_deleted_and_rewritten_file_keeps_both_decisions_revisions_reachable(client, repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    first = repo.commit("Add X")
+    repo.git("rm", "-q", "adr/0001-use-x.md")
+    repo.commit("Remove X")
+    repo.write("adr/0001-use-x.md", adr("Use X again"))
+    again = repo.commit("Add X again")
+    index(repo)
+    assert "Use X again" in html_of(client, "/decisions/demo/0001-use-x/")
+    assert "Add X" in html_of(client, f"/decisions/demo/0001-use-x/revisions/{first}/")
+    diff = html_of(client, f"/decisions/demo/0001-use-x/diff/?from={first}&to={again}")
+    assert "Use X again" in diff
+    timeline = html_of(client, "/timeline/")
+    for href in re.findall(r'href="(/decisions/demo/[^"]+/revisions/[^"]+/)"', timeline):
+        assert client.get(href).status_code == 200, href
+
+
+def test_relative_links_in_a_decision_lead_to_pages_and_tables_keep_no_inline_style(client, repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.write(
+        "adr/0002-use-y.md",
+        "---\nstatus: accepted\n---\n# Use Y\n\nSee [X](0001-use-x.md#context), "
+        "[the code](../src/app.py) and [mail](mailto:a@example.com).\n\n"
+        "| Option | Cost |\n|:---|---:|\n| X | 3 |\n",
+    )
+    repo.commit("Two")
+    index(repo, web_url="https://git.example.com/demo/blob/{commit}/{path}")
+    html = html_of(client, "/decisions/demo/2/")
+    assert '<a href="/decisions/demo/0001-use-x/#context">X</a>' in html
+    assert re.search(r'<a href="https://git.example.com/demo/blob/\w+/src/app.py">', html)
+    assert '<a href="mailto:a@example.com">' in html
+    assert '<td class="align-right">3</td>' in html
+    assert "style=" not in html

@@ -10,6 +10,7 @@ the first (or stops with a clear message), never interleaves.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -81,6 +82,8 @@ def repository_register(
 
     `web_url` (a template with `{commit}` and `{path}`) is changed only when given.
     """
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
+        raise ValueError(f"repository name {name!r}: letters, digits, - and _ only (URLs use it)")
     wanted = {"location": location, "adr_dir": adr_dir}
     if web_url is not None:
         wanted["web_url"] = web_url

@@ -7,6 +7,8 @@ and constraints only: writes go through `indexing.py`, reads through `queries.py
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -58,7 +60,7 @@ class Repository(models.Model):
         """`web_url` filled in: a file at a commit, or (no path) the tree at that commit."""
         if not self.web_url or not commit:
             return ""
-        return self.web_url.replace("{commit}", commit).replace("{path}", path)
+        return self.web_url.replace("{commit}", commit).replace("{path}", quote(path))
 
 
 class Tag(models.Model):
@@ -134,7 +136,7 @@ class Decision(models.Model):
     @property
     def stem(self) -> str:
         """The file name without `.md`: unique in a folder, so the decision's address."""
-        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
+        return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]  # .md, .markdown, .MD
 
     @property
     def label(self) -> str:

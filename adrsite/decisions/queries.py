@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,6 +108,7 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
 # --- the decision log --------------------------------------------------------
 
 PAGE_SIZE = 50
+_DIGITS = re.compile(r"[0-9]+")  # not str.isdigit(): it takes "²", which int() refuses
 UNKNOWN = "unknown"  # how the log's `status` parameter names decisions with no known status
 
 # sort parameter -> (label, ordering); nulls placed explicitly: one order on SQLite and PostgreSQL.
@@ -142,7 +144,7 @@ class LogFilters:
             tag=query.get("tag", "").strip().lower()[:100],
             text=" ".join(query.get("q", "").split())[:200],
             sort=sort if sort in SORTS or sort == RELEVANCE else "",
-            page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
+            page=int(page) if _DIGITS.fullmatch(page) and 0 < int(page) < 100_000 else 1,
         )
 
     @property
@@ -275,6 +277,13 @@ class StatusChange:
     message: str
     deleted: bool = False
 
+    @classmethod
+    def of(cls, revision: Revision) -> StatusChange:
+        return cls(
+            revision.status, revision.author, revision.authored_at, revision.commit,
+            revision.message, revision.deleted,
+        )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class LinkedDecision:
@@ -301,21 +310,25 @@ class DecisionPage:
 
 
 def decision_get(*, repository: str, ref: str) -> Decision | None:
-    """The decision a URL names: by file stem, or by number when exactly one has it.
+    """The decision a URL names: by file stem, else by number when exactly one has it.
 
     A current decision wins over a deleted one at the same path; among deleted
     ones, the last to go. One query.
     """
     found = Decision.objects.filter(repository__name=repository).select_related("repository")
-    if ref.isdigit():
-        found = found.filter(number=int(ref))
+    by_stem = Q(path__contains=f"/{ref}.") | Q(path__startswith=f"{ref}.")
+    if _DIGITS.fullmatch(ref):
+        found = found.filter(by_stem | Q(number=int(ref)))
     else:
-        found = found.filter(Q(path__endswith=f"/{ref}.md") | Q(path=f"{ref}.md"))
-    candidates = list(found.order_by("deleted_commit", "-updated_at")[:3])
-    current = [d for d in candidates if not d.deleted_commit]
+        found = found.filter(by_stem)
+    candidates = list(found.order_by("deleted_commit", "-updated_at")[:20])
+    named = [d for d in candidates if d.stem == ref] or [
+        d for d in candidates if d.number is not None and str(d.number) == ref.lstrip("0")
+    ]
+    current = [d for d in named if not d.deleted_commit]
     if len(current) > 1:
         return None  # two files share the number (parallel branches): no single answer
-    return current[0] if current else (candidates[0] if candidates else None)
+    return current[0] if current else (named[0] if named else None)
 
 
 def decision_page(*, decision: Decision) -> DecisionPage:
@@ -357,16 +370,7 @@ def status_changes(revisions: list[Revision]) -> list[StatusChange]:
     previous: str | None = None
     for revision in revisions:
         if revision.deleted or revision.status != previous:
-            changes.append(
-                StatusChange(
-                    status=revision.status,
-                    author=revision.author,
-                    at=revision.authored_at,
-                    commit=revision.commit,
-                    message=revision.message,
-                    deleted=revision.deleted,
-                )
-            )
+            changes.append(StatusChange.of(revision))
         previous = revision.status
     return changes
 
@@ -375,8 +379,16 @@ def revision_get(*, decision: Decision, commit: str) -> Revision | None:
     """One revision of a decision, with its text, by commit (a prefix of 7 or more)."""
     if len(commit) < 7 or not all(c in "0123456789abcdef" for c in commit):
         return None
-    found = list(decision.revisions.filter(commit__startswith=commit)[:2])
+    found = list(_revisions_at_path(decision).filter(commit__startswith=commit)[:2])
     return found[0] if len(found) == 1 else None
+
+
+def _revisions_at_path(decision: Decision) -> QuerySet[Revision]:
+    """Revisions of every decision that ended at this path: a file deleted and written
+    again is two decisions, and links to the older one's revisions name the same path."""
+    return Revision.objects.filter(
+        decision__repository_id=decision.repository_id, decision__path=decision.path
+    )
 
 
 def revision_pair(
@@ -385,7 +397,7 @@ def revision_pair(
     """Two revisions to diff, fetched together (one query)."""
     wanted = [sha for sha in (old, new) if len(sha) >= 7]
     rows = list(
-        decision.revisions.filter(
+        _revisions_at_path(decision).filter(
             reduce(or_, (Q(commit__startswith=sha) for sha in wanted), Q(pk__in=[]))
         )
     )
@@ -426,14 +438,7 @@ def timeline(*, repository: str = "", limit: int = 500) -> list[TimelineEvent]:
     return [
         TimelineEvent(
             decision=revision.decision,
-            change=StatusChange(
-                status=revision.status,
-                author=revision.author,
-                at=revision.authored_at,
-                commit=revision.commit,
-                message=revision.message,
-                deleted=revision.deleted,
-            ),
+            change=StatusChange.of(revision),
             first=revision.previous_status is None,
         )
         for revision in changed

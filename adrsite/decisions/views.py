@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -149,7 +150,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         atom.add_item(
             title=f"{decision.label}: {decision.title} ({verb})",
             link=link,
-            description=revision.message,
+            description=escape(revision.message),  # Atom's summary is HTML: a message is text
             author_name=revision.author,
             pubdate=revision.authored_at,
             unique_id=link,

@@ -7,6 +7,7 @@ Headings get ids and a permalink so sections of a decision can be linked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -22,9 +23,26 @@ def _markdown() -> MarkdownIt:
     )
 
 
-def render_markdown(text: str) -> str:
-    """HTML for an ADR body. Safe to mark safe: no raw HTML or script URLs survive."""
-    return _markdown().render(text)
+def render_markdown(text: str, *, link: Callable[[str], str | None] | None = None) -> str:
+    """HTML for an ADR body. Safe to mark safe: no raw HTML or script URLs survive.
+
+    Table alignment becomes a class (`align-right`), not a style attribute, so a
+    Content-Security-Policy without inline styles shows it. `link`, when given,
+    may rewrite each link's target (the site maps `0002-x.md` to its page).
+    """
+    md = _markdown()
+    tokens = md.parse(text)
+    for token in tokens:
+        style = token.attrs.get("style") if token.type in ("th_open", "td_open") else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            del token.attrs["style"]
+            token.attrSet("class", f"align-{style.removeprefix('text-align:')}")
+        if link and token.type == "inline":
+            for child in token.children or ():
+                href = child.attrs.get("href") if child.type == "link_open" else None
+                if isinstance(href, str) and (target := link(href)) is not None:
+                    child.attrSet("href", target)
+    return md.renderer.render(tokens, md.options, {})
 
 
 def without_title(body: str) -> str:

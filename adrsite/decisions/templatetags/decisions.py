@@ -2,29 +2,53 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
+
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from adrsite.decisions.models import Repository
+from adrsite.decisions.models import Decision, Repository
 from adrsite.decisions.queries import LogFilters
 from adrsite.decisions.search import snippet_html
+from adrsite.records.folder import is_decision_file, is_external
 from adrsite.records.parse import parse
 from adrsite.records.render import render_markdown, without_title
 
 register = template.Library()
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 @register.filter
-def markdown(body: str) -> SafeString:
-    """A decision's body as HTML, without the title heading the page shows already."""
+def markdown(body: str, decision: Decision) -> SafeString:
+    """A decision's body as HTML, without the title heading the page shows already.
+
+    A relative link to another decision's file (`0002-x.md`, the usual cross-link)
+    goes to that decision's page; other relative links to the file on the git host.
+    """
+
+    def link(href: str) -> str | None:
+        if is_external(href) or _SCHEME.match(href) or href.startswith(("/", "#")):
+            return None  # elsewhere (https:, mailto:), or already a path of this site
+        target, _, anchor = href.partition("#")
+        name = target.rsplit("/", 1)[-1]
+        if is_decision_file(name):
+            stem = name.rsplit(".", 1)[0]
+            page = reverse("decisions:detail", args=[decision.repository.name, stem])
+            return page + (f"#{anchor}" if anchor else "")
+        folder = decision.path.rsplit("/", 1)[0] if "/" in decision.path else ""
+        path = posixpath.normpath(posixpath.join(folder, target))
+        return decision.repository.source_url(decision.updated_commit, path) or None
+
     # render_markdown drops raw HTML and script URLs: its output is safe to mark safe.
-    return mark_safe(render_markdown(without_title(body)))
+    return mark_safe(render_markdown(without_title(body), link=link))
 
 
 @register.filter
-def file_markdown(content: str, path: str) -> SafeString:
+def file_markdown(content: str, decision: Decision) -> SafeString:
     """A whole file as committed (front matter and all), shown as its body is."""
-    return markdown(parse(path, content.encode()).body)
+    return markdown(parse(decision.path, content.encode()).body, decision)
 
 
 @register.filter
