@@ -11,7 +11,6 @@ memory the index adds (target: flat in the number of commits).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import resource
 import subprocess
@@ -21,6 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from database import migrated_database
 from history_corpus import write_history
 
 _NEW_BLOB = re.compile(rb":\d{6} \d{6} [0-9a-f]{40} ([0-9a-f]{40}) [AMRT]")
@@ -61,15 +61,7 @@ def main() -> int:
             f"(built in {time.perf_counter() - started:.1f} s)"
         )
 
-        os.environ["DATABASE_URL"] = os.environ.get(
-            "BENCH_DATABASE_URL", f"sqlite:///{directory}/bench.sqlite3"
-        )
-        os.environ["DJANGO_SETTINGS_MODULE"] = "adrsite.settings"
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        migrated_database(directory)
         from adrsite.decisions.indexing import repository_index, repository_register
 
         floor, blobs = floor_seconds(repo)

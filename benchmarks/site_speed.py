@@ -12,7 +12,6 @@ several runs. Targets: the decision log under 100 ms, a decision page under
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from database import migrated_database
 from history_corpus import write_history
 
 RUNS = 15
@@ -36,15 +36,7 @@ def main() -> int:
         repo = Path(directory) / "repo"
         started = time.perf_counter()
         write_history(repo, args.decisions, args.commits)
-        os.environ["DATABASE_URL"] = os.environ.get(
-            "BENCH_DATABASE_URL", f"sqlite:///{directory}/bench.sqlite3"
-        )
-        os.environ["DJANGO_SETTINGS_MODULE"] = "adrsite.settings"
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        migrated_database(directory)
         from django.db import connection
         from django.test import Client
         from django.test.utils import setup_test_environment

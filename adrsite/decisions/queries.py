@@ -109,14 +109,15 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
 
 PAGE_SIZE = 50
 _DIGITS = re.compile(r"[0-9]+")  # not str.isdigit(): it takes "²", which int() refuses
+_COMMIT_PREFIX = re.compile(r"[0-9a-f]{7,40}")
 UNKNOWN = "unknown"  # how the log's `status` parameter names decisions with no known status
 
-# sort parameter -> (label, ordering); nulls placed explicitly: one order on SQLite and PostgreSQL.
-SORTS: dict[str, tuple[str, list[Any]]] = {
-    "-number": ("newest first", [F("number").desc(nulls_last=True), "-created_at", "path"]),
-    "number": ("oldest first", [F("number").asc(nulls_last=True), "created_at", "path"]),
-    "title": ("title", [Lower("title"), "path"]),
-    "-updated": ("recently changed", ["-updated_at", "path"]),
+# sort parameter -> ordering; nulls placed explicitly: one order on SQLite and PostgreSQL.
+SORTS: dict[str, list[Any]] = {
+    "-number": [F("number").desc(nulls_last=True), "-created_at", "path"],
+    "number": [F("number").asc(nulls_last=True), "created_at", "path"],
+    "title": [Lower("title"), "path"],
+    "-updated": ["-updated_at", "path"],
 }
 RELEVANCE = "relevance"  # the default when searching
 
@@ -226,9 +227,9 @@ def decision_log(*, filters: LogFilters) -> DecisionLog:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
     ordering = (
-        ["-search_rank", *SORTS["-number"][1]]
+        ["-search_rank", *SORTS["-number"]]
         if filters.ordering == RELEVANCE
-        else SORTS[filters.ordering][1]
+        else SORTS[filters.ordering]
     )
     start = (page - 1) * PAGE_SIZE
     shown = matching
@@ -377,10 +378,7 @@ def status_changes(revisions: list[Revision]) -> list[StatusChange]:
 
 def revision_get(*, decision: Decision, commit: str) -> Revision | None:
     """One revision of a decision, with its text, by commit (a prefix of 7 or more)."""
-    if len(commit) < 7 or not all(c in "0123456789abcdef" for c in commit):
-        return None
-    found = list(_revisions_at_path(decision).filter(commit__startswith=commit)[:2])
-    return found[0] if len(found) == 1 else None
+    return _revisions_by_commit(decision, [commit])[0]
 
 
 def _revisions_at_path(decision: Decision) -> QuerySet[Revision]:
@@ -395,18 +393,23 @@ def revision_pair(
     *, decision: Decision, old: str, new: str
 ) -> tuple[Revision | None, Revision | None]:
     """Two revisions to diff, fetched together (one query)."""
-    wanted = [sha for sha in (old, new) if len(sha) >= 7]
-    rows = list(
-        _revisions_at_path(decision).filter(
-            reduce(or_, (Q(commit__startswith=sha) for sha in wanted), Q(pk__in=[]))
-        )
-    )
+    found_old, found_new = _revisions_by_commit(decision, [old, new])
+    return found_old, found_new
 
-    def pick(sha: str) -> Revision | None:
-        found = [r for r in rows if len(sha) >= 7 and r.commit.startswith(sha)]
+
+def _revisions_by_commit(decision: Decision, prefixes: list[str]) -> list[Revision | None]:
+    """For each commit prefix (7 hex digits or more), the one revision it names, else None."""
+    valid = [prefix for prefix in prefixes if _COMMIT_PREFIX.fullmatch(prefix)]
+    if not valid:
+        return [None for _ in prefixes]
+    named = reduce(or_, (Q(commit__startswith=prefix) for prefix in valid))
+    rows = list(_revisions_at_path(decision).filter(named))
+
+    def one(prefix: str) -> Revision | None:
+        found = [r for r in rows if prefix in valid and r.commit.startswith(prefix)]
         return found[0] if len(found) == 1 else None
 
-    return pick(old), pick(new)
+    return [one(prefix) for prefix in prefixes]
 
 
 # --- the whole log: timeline, graph, rules, problems, feed --------------------------
