@@ -81,6 +81,7 @@ def test_history_follows_the_folder_when_it_moved(repo):
     repo.commit("Move the folder")
 
     with GitHistory(repo.path, "docs/adr") as history:
+        assert history.locations() == ["docs/adr", "doc/adr"]
         assert changes(history) == [
             ("Add X", [(ADDED, "doc/adr/0001-use-x.md", "")]),
             ("Move the folder", [(RENAMED, "docs/adr/0001-use-x.md", "doc/adr/0001-use-x.md")]),

@@ -373,9 +373,11 @@ def test_postgresql_uses_the_index_for_the_search_query(corpus):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_reverses_and_rebuilds_from_existing_rows(corpus):
     call_command("migrate", "decisions", "0001", verbosity=0)
-    corpus.write(MARKDOWN, adr("Write decisions in AsciiDoc", "accepted", "Reviewers read it."))
-    corpus.commit("Changed while search was away")
-    index(corpus)
+    # Changed while search was away. Written straight to the table: the indexer of
+    # today needs the repository columns of later migrations, gone with them.
+    Decision.objects.filter(path=MARKDOWN).update(
+        title="Write decisions in AsciiDoc", body="# Write decisions in AsciiDoc\n"
+    )
     call_command("migrate", "decisions", verbosity=0)
 
     assert found("asciidoc") == [MARKDOWN]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,13 +34,26 @@ from adrsite.decisions.models import (
     Revision,
     Tag,
 )
-from adrsite.history.git import DELETED, RENAMED, Commit, FileChange, GitHistory
-from adrsite.records.folder import is_decision_file, resolved_links
+from adrsite.history.git import ADDED, DELETED, RENAMED, Commit, FileChange, GitHistory
+from adrsite.records.folder import could_be_decision_file, is_decision_file, resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
-from adrsite.records.parse import MAX_BYTES, parse, parse_file_name, parse_status
+from adrsite.records.parse import MAX_BYTES, date_in_name, parse, parse_file_name, parse_status
 
 _BATCH = 500
+
+# What an index holds, and how it is read from git. Raise it whenever the indexer
+# would now read an existing history differently: the next run of every
+# repository indexed with an older format re-indexes fully, so wrong lineages,
+# phantom copies or forged revisions from the older reader do not survive.
+# 2: byte-safe log reading; the folder followed through any move; lineages kept
+#    across renames from placeholder names, moves out and back, copy-then-delete.
+INDEX_FORMAT = 2
+_SIMILAR = 0.9  # a copy at least this similar to its deleted source was a move
+
+
+class _FullIndexNeeded(Exception):
+    """An incremental run met history it cannot place without the whole of it."""
 
 
 class IndexBusy(Exception):
@@ -131,31 +146,62 @@ def _index(
     reason = "requested" if full else ""
     if not since:
         full, reason = True, "first run"
+    elif not full and repository.index_format != INDEX_FORMAT:
+        full, reason = (
+            True,
+            f"the indexer changed (index format {repository.index_format} -> {INDEX_FORMAT})",
+        )
     elif not full and not history.is_ancestor(since):
         full, reason = True, "history rewritten (force-push?)"
     if not full and since == head:
         return _result(repository, head, full, reason, 0, 0, started)
 
+    if not full:
+        known = repository.locations or [repository.adr_dir]
+        new_places = [p for p in history.locations(since, known=known) if p not in known]
+        if new_places:
+            full, reason = True, f"the ADR folder also lived at {', '.join(new_places)}"
+        else:
+            try:
+                with transaction.atomic():  # a savepoint: a run that must go full leaves nothing
+                    state = _read_history(repository, history, since, progress)
+            except _FullIndexNeeded as needed:
+                full, reason = True, str(needed)
     if full:
+        history.locations()
         repository.decisions.all().delete()
         repository.problems.all().delete()
-    state = _State(repository, history)
-    stream = history.commits_with_blobs(None if full else since, wanted=_is_decision_change)
-    for count, (commit, contents) in enumerate(stream, start=1):
-        state.apply(commit, contents)
-        if progress:
-            progress(count)
-    state.finish()
+        state = _read_history(repository, history, None, progress)
     current = state.records_at_head()
     _rebuild_links(repository, current)
     _rebuild_problems(repository, current, shallow=history.shallow)
     repository.last_indexed_commit = head or ""
     repository.indexed_at = timezone.now()
     repository.shallow = history.shallow
-    repository.save(update_fields=["last_indexed_commit", "indexed_at", "shallow"])
+    repository.index_format = INDEX_FORMAT
+    repository.locations = list(history.pathspecs)
+    repository.save(
+        update_fields=["last_indexed_commit", "indexed_at", "shallow", "index_format", "locations"]
+    )
     return _result(
         repository, head, full, reason, state.new_revisions, state.changed_count, started
     )
+
+
+def _read_history(
+    repository: Repository,
+    history: GitHistory,
+    since: str | None,
+    progress: Callable[[int], None] | None,
+) -> _State:
+    state = _State(repository, history, incremental=since is not None)
+    with closing(history.commits_with_blobs(since, wanted=_is_lineage_change)) as stream:
+        for count, (commit, contents) in enumerate(stream, start=1):
+            state.apply(commit, contents)
+            if progress:
+                progress(count)
+    state.finish()
+    return state
 
 
 def _result(
@@ -181,55 +227,113 @@ def _result(
 
 
 class _State:
-    """The decisions being indexed, by current path.
+    """Every lineage being indexed, by the path it has now.
+
+    A lineage is one file followed through every rename git records, into and
+    out of the folder and every place it has lived. Most are decisions. Some
+    carry a name that is not one yet (`ADRXXX-use-vite.md`, a name without
+    `.md`): their revisions wait in memory, and are written only if a rename
+    gives them a decision's name; otherwise they are dropped at the end.
 
     Decisions are changed in memory while the history streams past and written
     in bulk: new ones at each flush (their revisions need an id), every changed
     one once at the end, in its final state. Memory holds one row and one file
-    per decision and one batch of revisions, whatever the number of commits.
+    per lineage and one batch of revisions, whatever the number of commits.
 
     A past revision needs only its status (`parse_status`); a decision's whole
     record is parsed once, from its last revision, when it leaves the stream:
     deleted, or at the end (`settle`).
     """
 
-    def __init__(self, repository: Repository, history: GitHistory) -> None:
+    def __init__(self, repository: Repository, history: GitHistory, *, incremental: bool) -> None:
         self.repository = repository
         self.history = history
-        self.by_path = {d.path: d for d in repository.decisions.filter(deleted_commit="")}
+        self.incremental = incremental
+        self.by_path: dict[str, Decision] = {}
+        if incremental:
+            # Decisions that left the folder by a move may come back by one.
+            self.by_path = {d.path: d for d in _moved_out(repository)}
+            self.by_path |= {d.path: d for d in repository.decisions.filter(deleted_commit="")}
         self.pending: list[_RevisionRow] = []
         self.unsaved: list[Decision] = []
+        self.waiting: dict[int, list[_RevisionRow]] = {}  # by id(): lineages not yet decisions
         self.changed: dict[int, Decision] = {}  # by id(): unsaved decisions have no pk yet
         self.tags: dict[int, tuple[Decision, tuple[str, ...]]] = {}
         self.unsettled: dict[str, tuple[str, bytes]] = {}  # path -> (blob, bytes) last read
         self.settled: dict[str, tuple[str, Record]] = {}  # path -> (blob, record), for HEAD
+        self.blobs: dict[str, str] = {}  # path -> the blob each lineage has now
+        self.paths_of_blob: dict[str, set[str]] = {}
+        self.paths_named: dict[str, set[str]] = {}
+        self.renamed_from: dict[str, Decision] = {}  # old path -> the lineage a rename took
+        # path -> (the decision deleted there, its blob, its bytes): a file added back
+        # as it was restores it (see `restored`).
+        self.deleted_at: dict[str, tuple[Decision, str, bytes] | None] = {}
+        # path of a file copied elsewhere -> (its blob then, the copy's lineage):
+        # when it is deleted unedited, the copy was a move (see `delete`).
+        self.copies: dict[str, tuple[str, Decision]] = {}
         self.new_revisions = 0
         self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
 
     def apply(self, commit: Commit, contents: dict[str, bytes]) -> None:
         for change in commit.changes:
-            if not _is_decision_path(change.path):
-                if change.status == RENAMED and change.old_path in self.by_path:
-                    self.delete(self.by_path.pop(change.old_path), commit)  # moved out of the log
+            if not _is_lineage_path(change.path):
+                # Renamed to a name no decision has (README.md, x.txt): it left the log.
+                if change.status == RENAMED and (gone := self.by_path.pop(change.old_path, None)):
+                    self.delete(gone, commit, change.old_blob)
                 continue
             if change.status == DELETED:
                 if decision := self.by_path.pop(change.path, None):
-                    self.delete(decision, commit)
+                    self.delete(decision, commit, change.blob)
                 continue
-            decision = None
+            decision, elsewhere = None, False
             if change.status == RENAMED:
                 decision = self.by_path.pop(change.old_path, None)
+                if decision is None and self.incremental and _is_lineage_path(change.old_path):
+                    # Its earlier commits were never stored (a name that was not
+                    # a decision's then): only a full run can join them.
+                    raise _FullIndexNeeded(f"{change.path} was renamed from {change.old_path}")
                 if decision and not _same_decision(change.old_path, change.path):
-                    self.delete(decision, commit)  # a new ADR that git paired with an old one
+                    self.delete(decision, commit, change.old_blob)  # git paired two ADRs
                     decision = None
+                if decision:
+                    self.renamed_from[change.old_path] = decision
                 self.unsettled.pop(change.old_path, None)  # the new path's bytes follow
+                self.copies.pop(change.old_path, None)
+                self.drop_blob(change.old_path)
             else:
                 decision = self.by_path.get(change.path)
-            self.revise(decision, change, commit, contents[change.blob])
+                if decision is None and change.status == ADDED:
+                    decision = self.restored(change, contents[change.blob])
+                if decision is None and change.status != ADDED:
+                    # Changed on a branch where it still had its old name, after
+                    # another branch renamed it: the same decision, in a merge's past.
+                    moved = self.renamed_from.get(change.path)
+                    if moved is not None and not moved.deleted_commit:
+                        decision, elsewhere = moved, True
+                self.copies.pop(change.path, None)  # edited: no longer an unedited copy
+            if elsewhere:
+                self.revise_elsewhere(decision, change, commit, contents[change.blob])
+                continue
+            decision = self.revise(decision, change, commit, contents[change.blob])
+            if change.status == ADDED:
+                self.note_copy(decision, change)
+
+    def restored(self, change: FileChange, data: bytes) -> Decision | None:
+        """The decision deleted at this path, when the file comes back as it was (a revert)."""
+        if self.incremental and change.path not in self.deleted_at:
+            self.deleted_at[change.path] = _deleted_at(self.repository, change.path)
+        gone = self.deleted_at.pop(change.path, None)
+        if gone is None or gone[0].deleted_commit == "":
+            return None
+        decision, blob, last = gone
+        if blob != change.blob and not _alike(last, data):
+            return None
+        decision.deleted_commit = ""
+        return decision
 
     def revise(
         self, decision: Decision | None, change: FileChange, commit: Commit, data: bytes
-    ) -> None:
+    ) -> Decision:
         status = parse_status(change.path, data)
         if decision is None:
             decision = Decision(
@@ -238,7 +342,14 @@ class _State:
                 created_commit=commit.sha,
                 created_at=commit.authored_at,
             )
+            if _is_decision_path(change.path):
+                self.unsaved.append(decision)
+            else:
+                self.waiting[id(decision)] = []
+        elif id(decision) in self.waiting and _is_decision_path(change.path):
+            # A placeholder name became a decision's: its history comes along.
             self.unsaved.append(decision)
+            self.pending.extend(self.waiting.pop(id(decision)))
         decision.path = change.path
         decision.status = status
         decision.updated_commit = commit.sha
@@ -247,14 +358,61 @@ class _State:
             decision.authors = [*decision.authors, commit.author]
         self.by_path[change.path] = decision
         self.unsettled[change.path] = (change.blob, data)
+        self.set_blob(change.path, change.blob)
         self.changed[id(decision)] = decision
-        # Too large to be an ADR: the blob id is kept, the bytes are not.
-        content = data.decode("utf-8", errors="replace") if len(data) <= MAX_BYTES else ""
-        self.pending.append(
-            _RevisionRow.of(decision, commit, status, blob=change.blob, content=content)
+        self.add_revision(
+            _RevisionRow.of(decision, commit, status, blob=change.blob, content=_content(data))
         )
+        return decision
+
+    def revise_elsewhere(
+        self, decision: Decision, change: FileChange, commit: Commit, data: bytes
+    ) -> None:
+        """A revision made under another path, on a branch merged later: history, not HEAD."""
+        status = parse_status(change.path, data)
+        if commit.author not in decision.authors:
+            decision.authors = [*decision.authors, commit.author]
+        self.changed[id(decision)] = decision
+        row = _RevisionRow.of(decision, commit, status, blob=change.blob, content=_content(data))
+        self.add_revision(row._replace(path=change.path))
+
+    def add_revision(self, row: _RevisionRow) -> None:
+        if (held := self.waiting.get(id(row.decision))) is not None:
+            held.append(row)
+            return
+        self.pending.append(row)
         if len(self.pending) >= _BATCH:
             self.flush()
+
+    def note_copy(self, copy: Decision, change: FileChange) -> None:
+        """Remember the file `change` copied, if any: the same blob, or one ≥ 90 % alike by name."""
+        if self.incremental:
+            return  # a copy made and deleted in one run is rare; `delete` asks the database
+        same = [p for p in self.paths_of_blob.get(change.blob, ()) if p != change.path]
+        if not same:
+            name = change.path.rsplit("/", 1)[-1]
+            data = self.unsettled[change.path][1]
+            same = [
+                path
+                for path in self.paths_named.get(name, ())
+                if path != change.path
+                and (unsettled := self.unsettled.get(path))
+                and _alike(unsettled[1], data)
+            ]
+        for path in sorted(same)[:1]:
+            self.copies[path] = (self.blobs[path], copy)
+
+    def set_blob(self, path: str, blob: str) -> None:
+        """Record the blob at `path`, indexed by blob and by file name for `note_copy`."""
+        self.drop_blob(path)
+        self.blobs[path] = blob
+        self.paths_of_blob.setdefault(blob, set()).add(path)
+        self.paths_named.setdefault(path.rsplit("/", 1)[-1], set()).add(path)
+
+    def drop_blob(self, path: str) -> None:
+        if (blob := self.blobs.pop(path, None)) is not None:
+            self.paths_of_blob[blob].discard(path)
+            self.paths_named[path.rsplit("/", 1)[-1]].discard(path)
 
     def settle(self, decision: Decision) -> None:
         """Copy the whole record of the decision's last revision read, if any, onto it."""
@@ -265,14 +423,44 @@ class _State:
             self.tags[id(decision)] = (decision, record.tags)
             self.settled[decision.path] = (blob, record)
 
-    def delete(self, decision: Decision, commit: Commit) -> None:
+    def delete(self, decision: Decision, commit: Commit, blob: str) -> None:
+        self.drop_blob(decision.path)
+        if id(decision) in self.waiting:  # never a decision: nothing to keep
+            del self.waiting[id(decision)]
+            self.unsettled.pop(decision.path, None)
+            return
+        copied = self.copies.pop(decision.path, None)
+        if copied and copied[0] == blob and not copied[1].deleted_commit:
+            self.merge_into(copied[1], decision)
+            return
+        if self.incremental and _copied_before(self.repository, decision, blob):
+            raise _FullIndexNeeded(f"{decision.path} was copied, then deleted: a move")
+        last = self.unsettled.get(decision.path, ("", b""))[1]
+        self.deleted_at[decision.path] = (decision, blob, last)
         self.settle(decision)
         self.settled.pop(decision.path, None)
         decision.deleted_commit = commit.sha
         decision.updated_commit = commit.sha
         decision.updated_at = commit.authored_at
+        if commit.author not in decision.authors:  # deleting it is a part in its story too
+            decision.authors = [*decision.authors, commit.author]
         self.changed[id(decision)] = decision
-        self.pending.append(_RevisionRow.of(decision, commit, decision.status, deleted=True))
+        self.add_revision(_RevisionRow.of(decision, commit, decision.status, deleted=True))
+
+    def merge_into(self, copy: Decision, source: Decision) -> None:
+        """A copy whose source was deleted unedited: one decision, since the source began."""
+        self.unsettled.pop(source.path, None)
+        self.flush()  # both have ids and every revision is written
+        Revision.objects.filter(decision=source).update(decision=copy)
+        self.changed.pop(id(source), None)
+        self.tags.pop(id(source), None)
+        for path, lineage in list(self.renamed_from.items()):
+            if lineage is source:
+                self.renamed_from[path] = copy
+        source.delete()
+        copy.created_commit, copy.created_at = source.created_commit, source.created_at
+        copy.authors = list(dict.fromkeys([*source.authors, *copy.authors]))
+        self.changed[id(copy)] = copy
 
     def flush(self) -> None:
         """Write new decisions (revisions need their ids) and the pending revisions."""
@@ -287,6 +475,11 @@ class _State:
 
     def finish(self) -> None:
         """Write every changed decision once, in its final state, and its tags."""
+        for path, decision in list(self.by_path.items()):
+            if id(decision) in self.waiting:  # a placeholder name to the end: not a decision
+                del self.by_path[path]
+                del self.waiting[id(decision)]
+                self.changed.pop(id(decision), None)
         self.flush()
         for decision in list(self.by_path.values()):
             self.settle(decision)
@@ -295,30 +488,103 @@ class _State:
         _set_tags([decision for decision, _ in self.tags.values()], self.tags.values())
 
     def reconcile_with_head(self) -> None:
-        """Match the files at HEAD, whatever merges did to the path-by-path story."""
+        """Match the files at HEAD, whatever merges and moves did to the path-by-path story.
+
+        A decision not at HEAD is gone: since its move, if it moved out of the
+        folder; else as of HEAD (a merge made the difference). A file at HEAD
+        that no commit of the stream left as it is (a merge combined two
+        branches' edits) is what the decision says now.
+        """
         at_head = {p: b for p, b in self.history.files_at_head().items() if _is_decision_path(p)}
         for path in set(self.by_path) - set(at_head):
             decision = self.by_path.pop(path)
-            decision.deleted_commit = self.history.head or ""
+            inside = _place_of(path, [self.history.adr_dir]) is not None
+            gone_at = self.history.head if inside else decision.updated_commit
+            decision.deleted_commit = gone_at or ""
             self.changed[id(decision)] = decision
+        paths = [path for path in sorted(at_head) if path in self.by_path]
+        unread = [p for p in paths if self.settled.get(p, ("",))[0] != at_head[p]]
+        blobs = self.history.blobs([at_head[p] for p in unread])  # one round trip
+        for path, data in zip(unread, blobs, strict=True):
+            record = parse(path, data)
+            self.settled[path] = (at_head[path], record)
+            decision = self.by_path[path]
+            if _differs(decision, record):
+                _copy_record(decision, record)
+                self.tags[id(decision)] = (decision, record.tags)
+                self.changed[id(decision)] = decision
         self.at_head = at_head
 
     def records_at_head(self) -> list[tuple[Decision, Record]]:
-        """Each current decision with its file at HEAD, parsed once (reused from the stream)."""
+        """Each current decision with its file at HEAD, parsed once."""
         paths = [path for path in sorted(self.at_head) if path in self.by_path]
-        unread = [p for p in paths if self.settled.get(p, ("",))[0] != self.at_head[p]]
-        blobs = self.history.blobs([self.at_head[p] for p in unread])  # one round trip
-        read = {path: parse(path, data) for path, data in zip(unread, blobs, strict=True)}
-        return [(self.by_path[p], read[p] if p in read else self.settled[p][1]) for p in paths]
+        return [(self.by_path[p], self.settled[p][1]) for p in paths]
 
     @property
     def changed_count(self) -> int:
         return len(self.changed)
 
 
+def _moved_out(repository: Repository) -> Iterable[Decision]:
+    """Decisions that left the folder by a move, not a delete: their last revision is no delete."""
+    return (
+        repository.decisions.exclude(deleted_commit="")
+        .exclude(revisions__deleted=True)
+        .order_by("updated_at", "pk")
+    )
+
+
+def _deleted_at(repository: Repository, path: str) -> tuple[Decision, str, bytes] | None:
+    """The decision last deleted at `path`, with the blob and text it had (one query)."""
+    revision = (
+        Revision.objects.filter(decision__repository=repository, decision__path=path)
+        .exclude(decision__deleted_commit="")
+        .filter(deleted=False)
+        .select_related("decision")
+        .order_by("-authored_at", "-id")
+        .first()
+    )
+    if revision is None:
+        return None
+    return revision.decision, revision.blob, revision.content.encode()
+
+
+def _copied_before(repository: Repository, decision: Decision, blob: str) -> bool:
+    """Whether a current decision elsewhere began as a copy of `blob`: copy-then-delete."""
+    return (
+        bool(blob)
+        and Revision.objects.filter(decision__repository=repository, blob=blob)
+        .filter(decision__deleted_commit="")
+        .exclude(decision=decision)
+        .exists()
+    )
+
+
+def _content(data: bytes) -> str:
+    # Too large to be an ADR: the blob id is kept, the bytes are not.
+    return data.decode("utf-8", errors="replace") if len(data) <= MAX_BYTES else ""
+
+
+def _alike(old: bytes, new: bytes) -> bool:
+    """At least 90 % of the lines in common, counted as multisets: linear in the files' size."""
+    if not old or not new or max(len(old), len(new)) > MAX_BYTES:
+        return False
+    old_lines, new_lines = Counter(old.splitlines()), Counter(new.splitlines())
+    common = sum((old_lines & new_lines).values())
+    return 2 * common >= _SIMILAR * (old_lines.total() + new_lines.total())
+
+
+def _place_of(path: str, places: list[str]) -> str | None:
+    for place in places:
+        if path == place or path.startswith(place + "/"):
+            return place
+    return None
+
+
 _DECISION_FIELDS = [
     "path", "number", "slug", "title", "status", "status_text", "date", "deciders", "authors",
-    "affects", "rule", "body", "updated_commit", "updated_at", "deleted_commit",
+    "affects", "rule", "body", "created_commit", "created_at", "updated_commit", "updated_at",
+    "deleted_commit",
 ]  # fmt: skip
 
 
@@ -390,23 +656,47 @@ def _update_decisions(decisions: list[Decision]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _is_decision_change(change: FileChange) -> bool:
-    return _is_decision_path(change.path)
+def _is_lineage_change(change: FileChange) -> bool:
+    return _is_lineage_path(change.path)
 
 
 def _is_decision_path(path: str) -> bool:
     return is_decision_file(path.rsplit("/", 1)[-1])
 
 
+def _is_lineage_path(path: str) -> bool:
+    """A decision, or a file a rename may yet make one (`ADRXXX-x.md`, `ADR003-x` with no .md)."""
+    return could_be_decision_file(path.rsplit("/", 1)[-1])
+
+
 def _same_decision(old_path: str, new_path: str) -> bool:
     """A rename keeps a decision when it keeps its number (retitled) or its slug (renumbered).
 
     Git pairs a deleted file with an added one when their text is similar, and
-    ADRs share a template: both number and slug changing is a new decision.
+    ADRs share a template: both number and slug changing is a new decision. A
+    name that held no number yet (`ADR00TBD-x.md`, `ADRXXX-x.md`, a draft's
+    name) is given one by the rename: the same decision.
     """
-    old_number, old_slug = parse_file_name(old_path.rsplit("/", 1)[-1])
-    new_number, new_slug = parse_file_name(new_path.rsplit("/", 1)[-1])
+    old_name, new_name = old_path.rsplit("/", 1)[-1], new_path.rsplit("/", 1)[-1]
+    old_number, old_slug = parse_file_name(old_name)
+    new_number, new_slug = parse_file_name(new_name)
+    if not is_decision_file(old_name) or (old_number is None and not date_in_name(old_name)):
+        return True
     return (old_number is not None and old_number == new_number) or old_slug == new_slug
+
+
+# What `_copy_record` sets from a file.
+_RECORD_FIELDS = [
+    "number", "slug", "title", "status", "status_text", "date", "deciders", "affects", "rule",
+    "body",
+]  # fmt: skip
+
+
+def _differs(decision: Decision, record: Record) -> bool:
+    """Whether `record` says something `decision` does not (tags aside: they cost a query)."""
+    copied = Decision()
+    _copy_record(copied, record)
+    return any(getattr(copied, field) != getattr(decision, field) for field in _RECORD_FIELDS)
 
 
 def _copy_record(decision: Decision, record: Record) -> None:

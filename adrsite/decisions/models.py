@@ -48,6 +48,12 @@ class Repository(models.Model):
     last_indexed_commit = models.CharField(max_length=40, blank=True)
     indexed_at = models.DateTimeField(null=True, blank=True)
     shallow = models.BooleanField(default=False, help_text="history incomplete: shallow clone")
+    index_format = models.PositiveSmallIntegerField(
+        default=0, help_text="the indexer's format it was indexed with; a newer one re-indexes"
+    )
+    locations = models.JSONField(
+        default=list, blank=True, help_text="every place the ADR folder's files have lived"
+    )
 
     class Meta:
         db_table = "adr_repository"

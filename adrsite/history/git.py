@@ -1,22 +1,37 @@
-"""History layer: stream ADR commits from one `git log`, read blobs through one `cat-file`.
+"""History layer: an ADR folder's whole history, from a fixed number of git processes.
 
-Whatever the number of files or commits, reading a history costs two git
-processes: `git log --raw -z -M` over the ADR folder (and the usual places it
-may have lived before it moved), streamed oldest first, and one long-lived
-`git cat-file --batch` that GitPython keeps open for blob contents. Never a
-process per file or per commit (log4brains runs one per file, and again per link).
+Reading a history costs a handful of git processes, whatever the number of
+files or commits (log4brains runs one per file, and again per link):
 
-Authors are read through `.mailmap` (`%aN`, `%aE`). Renames are git's own
-detection within a commit (`-M`), never `--follow`, which links a new ADR to an
-older one that shares its template.
+1. **Where the folder has lived** (`locations`). A path-limited log sees a
+   move into the folder only as an add; the source shows when the commits that
+   add files to the folder are diffed without a pathspec. So: one `git log` for
+   the commits that add files, one `git diff-tree --stdin -M` over just those
+   commits (and, for commits that add several files whose source still
+   exists, a folder copied, one more with copy detection). Each newly found
+   place takes the same two or three processes: the count grows with the moves
+   found, never with files or commits.
+2. **What changed** (`commits`): one `git log --raw -z -M` over every place at
+   once, oldest first. It prints only hashes and dates, never a message or a
+   name: a commit message may hold any byte, so no byte of it may frame the
+   stream.
+3. **Who, why and the text**: commit objects and blobs from one long-lived
+   `git cat-file --batch`, each answer framed by its size; author names go
+   through `.mailmap` in one long-lived `git check-mailmap --stdin`.
+
+Renames are git's own detection within a commit (`-M`), never `--follow`, and
+never git's copy detection when deciding what a decision is: it pairs a new ADR
+with the template it was written from (see the indexer for the copy-then-delete rule).
 """
 
 from __future__ import annotations
 
+import codecs
 import itertools
+import os
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,19 +40,17 @@ from subprocess import PIPE
 import git
 from git.refs.symbolic import SymbolicReference
 
-from adrsite.records.folder import USUAL_DIRS
-
 ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
 _STATUS = {"A": ADDED, "M": MODIFIED, "T": MODIFIED, "R": RENAMED, "D": DELETED}
 _REGULAR_FILES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
 _NO_BLOB = "0" * 40
 
-# One record per commit: \x01 then header fields split by \x02, ended by \x03;
-# `-z` then lists the changed paths NUL-separated.
-_FORMAT = "%x01%H%x02%P%x02%aN%x02%aE%x02%aI%x02%cI%x02%B%x03"
+# Only fields that cannot carry a committer's bytes: hashes and ISO dates.
+# With -z, each commit's header and each path end with a NUL.
+_FORMAT = "%H %aI %cI %P"
 _CHUNK = 1 << 16
 _REQUESTS_PER_WRITE = 1000  # 41 KB of requests: fits in a pipe (64 KB) while git answers
-_COMMITS_PER_ROUND_TRIP = 32  # their blobs fetched together: a few hundred KB at most
+_COMMITS_PER_ROUND_TRIP = 32  # their objects fetched together: a few hundred KB at most
 _READ_AHEAD = 4  # groups of commits (with their blobs) read ahead of the caller
 _END = object()
 
@@ -48,13 +61,14 @@ class HistoryError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class FileChange:
-    """One ADR file changed by one commit."""
+    """One file changed by one commit."""
 
     status: str  # ADDED, MODIFIED, RENAMED or DELETED
     path: str  # after the commit; for DELETED, the path it had
     old_path: str  # before a rename, else ""
     blob: str  # the content after the commit; for DELETED, the content before it
     similarity: int = 100  # git's rename similarity, in percent
+    old_blob: str = ""  # the content before the commit ("" for an add)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +83,35 @@ class Commit:
     changes: tuple[FileChange, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _LoggedCommit:
+    """What the log says of a commit; its author and message come from its object."""
+
+    sha: str
+    parents: tuple[str, ...]
+    authored_at: datetime
+    committed_at: datetime
+    changes: tuple[FileChange, ...]
+
+
 class GitHistory:
-    """An ADR folder's history in one repository. Close it (or use `with`) to end `cat-file`."""
+    """An ADR folder's history in one repository. Close it (or use `with`) to end git's helpers."""
 
     def __init__(self, path: Path, adr_dir: str) -> None:
         try:
             self.repo = git.Repo(path)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise HistoryError(f"{path}: not a git repository") from None
+        # Paths are names, never patterns: a file called "*.md" means itself.
+        self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         self.adr_dir = adr_dir.strip("/")
-        # Where the folder may have lived before it moved (doc/adr -> docs/adr):
-        # history from there belongs to the same decisions when a rename links them.
-        self.pathspecs = [self.adr_dir, *(d for d in USUAL_DIRS if d != self.adr_dir)]
+        # Every place the folder's files have lived (`locations()` finds them);
+        # `commits()` reads them all in one pass.
+        self.pathspecs = [self.adr_dir]
         self._cat_file: git.cmd.Git.AutoInterrupt | None = None  # started on first use
+        self._mailmap: git.cmd.Git.AutoInterrupt | None = None
+        self._mailmap_wanted: bool | None = None
+        self._identities: dict[bytes, tuple[str, str]] = {}
 
     def __enter__(self) -> GitHistory:
         return self
@@ -90,17 +120,18 @@ class GitHistory:
         self.close()
 
     def close(self) -> None:
-        if self._cat_file is not None:
-            self._cat_file.proc.stdin.close()
-            self._cat_file.proc.wait()
-            self._cat_file = None
+        for process in (self._cat_file, self._mailmap):
+            if process is not None:
+                process.proc.stdin.close()
+                process.proc.wait()
+        self._cat_file = self._mailmap = None
         self.repo.close()
 
     @property
     def head(self) -> str | None:
         """The commit HEAD points at, or None in a repository with no commits."""
         try:
-            # Read from the ref files: `repo.head.commit` would start a third git
+            # Read from the ref files: `repo.head.commit` would start another git
             # process (`cat-file --batch-check`) only to check the object's type.
             return SymbolicReference.dereference_recursive(self.repo, "HEAD")
         except ValueError:
@@ -119,8 +150,107 @@ class GitHistory:
             return False
         return True
 
+    # --- where the folder has lived ---------------------------------------
+
+    def locations(self, since: str | None = None, known: Iterable[str] = ()) -> list[str]:
+        """The ADR folder and every place its files were moved in from, through any number of moves.
+
+        A place is a folder (`doc/adr`), or a single file where the file came
+        from a folder that also holds other things (the repository's root, or
+        `docs` for `docs/adr`). With `since`, only moves after that commit are
+        looked for, from the `known` places as well. Also sets `pathspecs`.
+        """
+        found = list(dict.fromkeys([self.adr_dir, *known]))
+        frontier = list(found)
+        while frontier and self.head is not None:
+            adding = self._commits_adding(frontier, since)
+            sources = self._moved_in_from(adding, found)
+            frontier = []
+            for source in sources:
+                if not _covered(source, found):
+                    found.append(source)
+                    frontier.append(source)
+        self.pathspecs = found
+        return found
+
+    def _commits_adding(self, places: list[str], since: str | None) -> list[str]:
+        """Commits that add a file under `places` (a move in from elsewhere shows as an add)."""
+        revisions = [f"{since}..HEAD"] if since else ["HEAD"]
+        output = self.repo.git.log(
+            "--no-renames", "--diff-filter=A", "--format=%H", *revisions, "--", *places
+        )
+        return output.split()
+
+    def _moved_in_from(self, commits: list[str], places: list[str]) -> list[str]:
+        """The places outside `places` that `commits` moved (or copied whole) files in from."""
+        if not commits:
+            return []
+        found: list[str] = []
+        copied_folders = []  # commits that add several files whose sources still exist
+        for sha, changes in self._diff_tree(commits, "-M"):
+            plain_adds = 0
+            for change in changes:
+                into = _place_of(change.path, places)
+                if into is None:
+                    continue
+                if change.status == RENAMED and _place_of(change.old_path, places) is None:
+                    found.append(_origin(change.old_path, change.path, into, [*places, *found]))
+                elif change.status == ADDED:
+                    plain_adds += 1
+            if plain_adds > 1:
+                copied_folders.append(sha)
+        # A folder copied to its new place, the old one deleted in a later
+        # commit: git pairs the copies with their sources only with copy
+        # detection. Asked of these commits alone (it reads their whole
+        # trees); whether a copy is a move is the indexer's call, when the
+        # source is deleted unedited.
+        for _, changes in self._diff_tree(copied_folders, "-C", "--find-copies-harder"):
+            for change in changes:
+                into = _place_of(change.path, places)
+                if (
+                    into is not None
+                    and change.status == "copied"
+                    and change.similarity >= 90
+                    and _place_of(change.old_path, places) is None
+                ):
+                    found.append(_origin(change.old_path, change.path, into, [*places, *found]))
+        return list(dict.fromkeys(found))
+
+    def _diff_tree(self, commits: list[str], *options: str) -> Iterator[tuple[str, list]]:
+        """(commit, changes) for each of `commits`, from one `git diff-tree --stdin`."""
+        if not commits:
+            return
+        output = self.repo.git.diff_tree(
+            "--stdin",
+            "-r",
+            "-z",
+            "--no-abbrev",
+            *options,
+            istream=PIPE,
+            as_process=True,
+        )
+        data, _ = output.proc.communicate("".join(f"{sha}\n" for sha in commits).encode())
+        if output.proc.returncode:
+            raise HistoryError(f"git diff-tree failed (exit {output.proc.returncode})")
+        fields = data.split(b"\0")
+        index = 0
+        while index < len(fields):
+            sha = fields[index].strip(b"\n").decode()
+            index += 1
+            if not sha:
+                continue
+            changes, index = _read_changes(fields, index, keep_copies=True)
+            yield sha, changes
+
+    # --- what changed -----------------------------------------------------
+
     def commits(self, since: str | None = None) -> Iterator[Commit]:
-        """Every commit that changed the ADR folder, oldest first; after `since` when given."""
+        """Every commit that changed a `pathspecs` place, oldest first; after `since` when given."""
+        for group in itertools.batched(self._logged(since), _COMMITS_PER_ROUND_TRIP):
+            yield from self._with_authors(group, self.blobs([c.sha for c in group]))
+
+    def _logged(self, since: str | None) -> Iterator[_LoggedCommit]:
+        """The log's records: hashes, dates and changed paths, framed by NULs only."""
         if self.head is None:
             return
         revisions = [f"{since}..HEAD"] if since else ["HEAD"]
@@ -131,20 +261,20 @@ class GitHistory:
             "-M",
             "--no-abbrev",
             "--no-color",
+            "--no-show-signature",
             f"--format={_FORMAT}",
             *revisions,
             "--",
             *self.pathspecs,
             as_process=True,
         )
-        buffer, finished = b"", False
+        reader, buffer, finished = _LogReader(), b"", False
         try:
             while chunk := process.proc.stdout.read(_CHUNK):
-                buffer += chunk
-                *complete, buffer = buffer.split(b"\x01")
-                yield from (_commit(record) for record in complete if record)
-            if buffer:
-                yield _commit(buffer)
+                *fields, buffer = (buffer + chunk).split(b"\0")
+                yield from reader.feed(fields)
+            yield from reader.feed([buffer] if buffer else [])
+            yield from reader.finish()
             finished = True
         finally:
             if finished:
@@ -153,17 +283,37 @@ class GitHistory:
                 process.proc.kill()
                 process.proc.wait()
 
+    def _with_authors(self, group: Iterable[_LoggedCommit], objects: list[bytes]) -> list[Commit]:
+        commits = []
+        for logged, data in zip(group, objects, strict=True):
+            ident, message = _commit_object(data)
+            name, email = self._mapped(ident)
+            commits.append(
+                Commit(
+                    sha=logged.sha,
+                    parents=logged.parents,
+                    author=name,
+                    author_email=email,
+                    authored_at=logged.authored_at,
+                    committed_at=logged.committed_at,
+                    message=message,
+                    changes=logged.changes,
+                )
+            )
+        return commits
+
     def commits_with_blobs(
         self, since: str | None = None, *, wanted: Callable[[FileChange], bool]
     ) -> Iterator[tuple[Commit, dict[str, bytes]]]:
         """`commits(since)`, each with a blob -> bytes mapping that holds its `wanted` changes.
 
-        A thread reads ahead: it streams the log and fetches blobs while the
-        caller works on earlier commits, so git's answers and the caller's
-        parsing overlap instead of taking turns (waiting on a pipe releases the
-        GIL). It fetches the blobs of several commits in one round trip, and the
-        queue between the two is bounded: memory stays flat, whatever the
-        history's length. While this runs, the thread owns `cat-file`.
+        A thread reads ahead: it streams the log and fetches commit objects and
+        blobs while the caller works on earlier commits, so git's answers and the
+        caller's parsing overlap instead of taking turns (waiting on a pipe
+        releases the GIL). It fetches the objects of several commits in one
+        round trip, and the queue between the two is bounded: memory stays
+        flat, whatever the history's length. While this runs, the thread owns
+        `cat-file` and `check-mailmap`.
         """
         ahead: queue.Queue[object] = queue.Queue(maxsize=_READ_AHEAD)
         stop = threading.Event()
@@ -178,7 +328,7 @@ class GitHistory:
             return False  # the caller stopped early: nobody will read it
 
         def read() -> None:
-            stream = self.commits(since)
+            stream = self._logged(since)
             try:
                 for group in itertools.batched(stream, _COMMITS_PER_ROUND_TRIP):
                     shas = [
@@ -187,8 +337,9 @@ class GitHistory:
                         for change in commit.changes
                         if change.status != DELETED and wanted(change)
                     ]
-                    contents = dict(zip(shas, self.blobs(shas), strict=True))
-                    if not put((group, contents)):
+                    found = self.blobs([*(commit.sha for commit in group), *shas])
+                    commits = self._with_authors(group, found[: len(group)])
+                    if not put((commits, dict(zip(shas, found[len(group) :], strict=True)))):
                         return
                 put(_END)
             except BaseException as error:  # raised again in the caller's thread
@@ -202,22 +353,25 @@ class GitHistory:
             while (item := ahead.get()) is not _END:
                 if isinstance(item, BaseException):
                     raise item
-                group, contents = item  # type: ignore[misc]
-                for commit in group:
+                commits, contents = item  # type: ignore[misc]
+                for commit in commits:
                     yield commit, contents
         finally:
             stop.set()
             reader.join()
 
+    # --- objects ----------------------------------------------------------
+
     def blob(self, sha: str) -> bytes:
-        """A blob's bytes, through the one long-lived `git cat-file --batch`."""
+        """An object's bytes, through the one long-lived `git cat-file --batch`."""
         return self.blobs([sha])[0]
 
     def blobs(self, shas: list[str]) -> list[bytes]:
-        """Several blobs in one round trip: every request written, then every answer read.
+        """Several objects in one round trip: every request written, then every answer read.
 
         The requests of one call are small enough (41 bytes each, in chunks) to
         sit in the pipe while git answers, so writing never waits on reading.
+        Each answer is framed by the size git states, never by its content.
         """
         if self._cat_file is None:
             self._cat_file = self.repo.git.cat_file("--batch", as_process=True, istream=PIPE)
@@ -239,50 +393,211 @@ class GitHistory:
         """Path -> blob of every file in the ADR folder at HEAD (one `git ls-tree`)."""
         if self.head is None:
             return {}
-        listing = self.repo.git.ls_tree("-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir)
+        process = self.repo.git.ls_tree(
+            "-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir, as_process=True
+        )
+        listing, _ = process.proc.communicate()
         files = {}
-        for entry in listing.split("\0"):
+        for entry in listing.split(b"\0"):
             if entry:
-                meta, path = entry.split("\t", 1)
-                mode, _, sha = meta.split(" ")
+                meta, path = entry.split(b"\t", 1)
+                mode, _, sha = meta.decode().split(" ")
                 if mode in _REGULAR_FILES:
-                    files[path] = sha
+                    files[_path(path)] = sha
         return files
 
+    # --- authors through .mailmap -----------------------------------------
 
-def _commit(record: bytes) -> Commit:
-    header, _, raw = record.partition(b"\x03")
-    sha, parents, author, email, authored, committed, message = header.decode(
-        "utf-8", errors="replace"
-    ).split("\x02", 6)
-    return Commit(
+    def _mapped(self, ident: bytes) -> tuple[str, str]:
+        """(name, email) of an author line's identity, through `.mailmap` when there is one."""
+        if ident not in self._identities:
+            self._identities[ident] = self._map(ident)
+        return self._identities[ident]
+
+    def _map(self, ident: bytes) -> tuple[str, str]:
+        name, email = _split_ident(ident)
+        # check-mailmap reads a line per identity and dies on one it cannot parse:
+        # only plain identities are asked; others keep their name as written.
+        plain = all(32 <= byte != 127 and byte not in b"<>" for byte in name + email)
+        if not plain or not self._has_mailmap():
+            return _text(name), _text(email)
+        if self._mailmap is None:
+            self._mailmap = self.repo.git.check_mailmap("--stdin", as_process=True, istream=PIPE)
+        process = self._mailmap.proc
+        try:
+            process.stdin.write(name + b" <" + email + b">\n")
+            process.stdin.flush()
+            answer = process.stdout.readline().rstrip(b"\n")
+        except (BrokenPipeError, OSError):
+            answer = b""
+        if not answer.endswith(b">") or b"<" not in answer:
+            return _text(name), _text(email)
+        mapped_name, mapped_email = _split_ident(answer + b" 0 +0000")
+        return _text(mapped_name), _text(mapped_email)
+
+    def _has_mailmap(self) -> bool:
+        """Whether a mailmap applies: a `.mailmap` file, or git configuration naming one."""
+        if self._mailmap_wanted is None:
+            tree = self.repo.working_tree_dir
+            configured = self.repo.config_reader()
+            self._mailmap_wanted = (
+                (tree is not None and os.path.isfile(os.path.join(tree, ".mailmap")))
+                or tree is None  # a bare mirror reads HEAD:.mailmap
+                or configured.has_option("mailmap", "file")
+                or configured.has_option("mailmap", "blob")
+            )
+        return self._mailmap_wanted
+
+
+class _LogReader:
+    """Turns `git log --raw -z` fields into commits, across reads that cut fields anywhere.
+
+    A commit is its header field, then its raw entries: each a ":modes shas
+    STATUS" field and its path (two for a rename or copy). Which field is which
+    follows from position alone, so no byte of a path can pass for framing.
+    """
+
+    def __init__(self) -> None:
+        self.header: bytes | None = None
+        self.changes: list[FileChange] = []
+        self.entry = b""
+        self.paths: list[bytes] = []
+        self.paths_wanted = 0
+
+    def feed(self, fields: list[bytes]) -> list[_LoggedCommit]:
+        done = []
+        for field in fields:
+            if self.paths_wanted:
+                self.paths.append(field)
+                self.paths_wanted -= 1
+                if not self.paths_wanted and (change := _change(self.entry, self.paths)):
+                    self.changes.append(change)
+                continue
+            field = field.lstrip(b"\n")
+            if field.startswith(b":"):
+                self.entry, self.paths = field, []
+                self.paths_wanted = 2 if field.rsplit(b" ", 1)[-1][:1] in b"RC" else 1
+            elif field:
+                done.extend(self.finish())
+                self.header = field
+        return done
+
+    def finish(self) -> list[_LoggedCommit]:
+        """The commit being read, now that the next one has begun (or the log has ended)."""
+        if self.header is None:
+            return []
+        commit = _logged_commit(self.header, self.changes)
+        self.header, self.changes = None, []
+        return [commit]
+
+
+def _logged_commit(header: bytes, changes: list[FileChange]) -> _LoggedCommit:
+    sha, authored, committed, *parents = header.decode("ascii").split(" ")
+    return _LoggedCommit(
         sha=sha,
-        parents=tuple(parents.split()),
-        author=author,
-        author_email=email,
+        parents=tuple(parent for parent in parents if parent),
         authored_at=datetime.fromisoformat(authored),
         committed_at=datetime.fromisoformat(committed),
-        message=message.strip(),
-        changes=tuple(_changes(raw)),
+        changes=tuple(changes),
     )
 
 
-def _changes(raw: bytes) -> Iterator[FileChange]:
-    """Parse `--raw -z` entries: ":old_mode new_mode old_sha new_sha STATUS\\0path\\0[path\\0]"."""
-    fields = raw.lstrip(b"\0\n").split(b"\0")
-    index = 0
-    while index < len(fields) and fields[index].startswith(b":"):
-        old_mode, new_mode, old_sha, new_sha, status = fields[index][1:].decode().split(" ")
-        paths = fields[index + 1 : index + (3 if status[0] in "RC" else 2)]
-        index += 1 + len(paths)
-        names = [path.decode("utf-8", errors="surrogateescape") for path in paths]
-        kind = _STATUS.get(status[0])
-        mode = old_mode if kind == DELETED else new_mode
-        if kind is None or mode not in _REGULAR_FILES:
-            continue
-        if kind == RENAMED:
-            yield FileChange(RENAMED, names[1], names[0], new_sha, int(status[1:] or 100))
-        elif kind == DELETED:
-            yield FileChange(DELETED, names[0], "", old_sha)
-        else:
-            yield FileChange(kind, names[0], "", new_sha if new_sha != _NO_BLOB else old_sha)
+def _read_changes(
+    fields: list[bytes], index: int, *, keep_copies: bool = False
+) -> tuple[list[FileChange], int]:
+    """The raw entries from `fields[index]` on, up to the next field that is not one."""
+    changes = []
+    while index < len(fields) and fields[index].lstrip(b"\n").startswith(b":"):
+        field = fields[index].lstrip(b"\n")
+        count = 3 if field.split(b" ")[-1][:1] in b"RC" else 2
+        change = _change(field, fields[index + 1 : index + count], keep_copies=keep_copies)
+        if change is not None:
+            changes.append(change)
+        index += count
+    return changes, index
+
+
+def _change(raw: bytes, paths: list[bytes], *, keep_copies: bool = False) -> FileChange | None:
+    """One `--raw -z` entry: ":old_mode new_mode old_sha new_sha STATUS" and its paths."""
+    old_mode, new_mode, old_sha, new_sha, status = raw[1:].decode("ascii").split(" ")
+    names = [_path(path) for path in paths]
+    if status[0] == "C" and keep_copies:
+        return FileChange("copied", names[1], names[0], new_sha, int(status[1:] or 100), old_sha)
+    kind = _STATUS.get(status[0])
+    mode = old_mode if kind == DELETED else new_mode
+    if kind is None or mode not in _REGULAR_FILES or len(names) < (2 if kind == RENAMED else 1):
+        return None
+    if kind == RENAMED:
+        return FileChange(RENAMED, names[1], names[0], new_sha, int(status[1:] or 100), old_sha)
+    if kind == DELETED:
+        return FileChange(DELETED, names[0], "", old_sha, old_blob=old_sha)
+    old = old_sha if old_sha != _NO_BLOB else ""
+    return FileChange(kind, names[0], "", new_sha if new_sha != _NO_BLOB else old_sha, 100, old)
+
+
+def _path(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="surrogateescape")
+
+
+def _commit_object(data: bytes) -> tuple[bytes, str]:
+    """(author identity, message) of a raw commit object, decoded as its `encoding` header says."""
+    header, _, message = data.partition(b"\n\n")
+    ident, encoding = b"", "utf-8"
+    for line in header.split(b"\n"):
+        if line.startswith(b"author "):
+            ident = line[len(b"author ") :]
+        elif line.startswith(b"encoding "):
+            try:
+                encoding = codecs.lookup(line[len(b"encoding ") :].decode("ascii")).name
+            except (LookupError, UnicodeDecodeError):
+                encoding = "utf-8"
+    if encoding != "utf-8":  # a legacy encoding: names and message are in it
+        try:
+            ident = ident.decode(encoding).encode("utf-8", errors="replace")
+            message = message.decode(encoding).encode("utf-8", errors="replace")
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return ident, _text(message).strip()
+
+
+def _split_ident(ident: bytes) -> tuple[bytes, bytes]:
+    """(name, email) of "Name <email> 1700000000 +0000", as git reads it: the first '<' on."""
+    opening = ident.find(b"<")
+    closing = ident.rfind(b">")
+    if opening < 0 or closing < opening:
+        return ident.rsplit(b" ", 2)[0].strip(), b""
+    return ident[:opening].strip(), ident[opening + 1 : closing].strip()
+
+
+def _text(raw: bytes) -> str:
+    """Bytes a committer wrote, as text: invalid UTF-8 replaced, NUL (no database keeps it) too."""
+    return raw.decode("utf-8", errors="replace").replace("\0", "\ufffd")
+
+
+def _place_of(path: str, places: list[str]) -> str | None:
+    """The place (folder or file) of `places` that holds `path`, if any."""
+    for place in places:
+        if path == place or path.startswith(place + "/"):
+            return place
+    return None
+
+
+def _covered(place: str, places: list[str]) -> bool:
+    return place in places or _place_of(place, places) is not None
+
+
+def _origin(source: str, target: str, into: str, places: list[str]) -> str:
+    """Where a file moved in from, as a place: its old folder, or itself.
+
+    `target` sits at `relative` in the place `into`; the source's folder is what
+    remains of `source` once as many trailing parts are dropped. When that is
+    the root, or a folder that holds a known place (`docs` for `docs/adr`),
+    following all of it would read everything else there too: the file alone is followed.
+    """
+    relative = target[len(into) + 1 :] if target != into else target.rsplit("/", 1)[-1]
+    depth = relative.count("/") + 1
+    parts = source.split("/")
+    folder = "/".join(parts[:-depth]) if len(parts) > depth else ""
+    if not folder or any(place.startswith(folder + "/") for place in places):
+        return source
+    return folder

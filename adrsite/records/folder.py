@@ -89,6 +89,25 @@ def is_decision_file(name: str) -> bool:
     return lowered not in _NOT_DECISIONS and not _TEMPLATE.match(stem)
 
 
+# A draft's or a placeholder's name without an extension: "ADR003-use-signon", "0004-x".
+_EXTENSIONLESS_ADR = re.compile(r"^(?:m?adr[-_ ]?)?[0-9x]", re.IGNORECASE)
+
+
+def could_be_decision_file(name: str) -> bool:
+    """A decision, or a file a rename may yet make one: how the indexer keeps a lineage whole.
+
+    `ADRXXX-use-vite.md` (a template's name) and `ADR003-use-signon` (no
+    extension) are not decisions, but git may record their rename to one, and
+    their history then belongs to it.
+    """
+    lowered = name.lower()
+    if not lowered or lowered[0] in "._" or lowered in _NOT_DECISIONS:
+        return False
+    if lowered.endswith((".md", ".markdown")):
+        return True
+    return "." not in lowered and _EXTENSIONLESS_ADR.match(lowered) is not None
+
+
 def is_external(target: str) -> bool:
     """A URL (`https://...`) names a page elsewhere, not a decision in this folder."""
     return _URL.match(target.strip()) is not None

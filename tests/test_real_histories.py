@@ -1,0 +1,558 @@
+"""Histories the way real repositories grew: folders that moved, files renamed from odd names,
+hostile bytes in commits, renames inside merges (issue 8).
+
+Each test builds a small git history, indexes it, and asserts the facts exactly:
+the created commit, the authors, every revision (commit, author, status, path)
+and the problems. Where git itself can tell (`git log --follow`), the export is
+also compared with what git says.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import git
+import pytest
+
+from adrsite.decisions.indexing import INDEX_FORMAT, repository_index
+from adrsite.decisions.models import Decision, Repository, Revision
+from adrsite.decisions.queries import decision_export
+from adrsite.history.git import GitHistory
+from tests.gitrepo import Repo, adr
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+ADA = "Ada Lovelace <ada@example.com>"
+GRACE = "Grace Hopper <grace@example.com>"
+LINUS = "Linus Mover <linus@example.com>"
+KEN = "Ken Mover <ken@example.com>"
+
+
+def body(topic: str) -> str:
+    """A body of its own: `git log --follow` finds copies too, and would pair look-alikes."""
+    return f"We weigh {topic} against the alternatives, for reasons of {topic}. " * 8
+
+
+def index(repo: Repo, adr_dir: str, **options):
+    repository, _ = Repository.objects.get_or_create(
+        name="demo", defaults={"location": str(repo.path), "adr_dir": adr_dir}
+    )
+    return repository_index(repository=repository, **options)
+
+
+def current() -> dict[str, Decision]:
+    return {d.path: d for d in Decision.objects.filter(deleted_commit="")}
+
+
+def history(decision: Decision) -> list[tuple[str, str, str, str]]:
+    """(commit, author, status, path) of each revision, oldest first; deletions marked."""
+    return [
+        (r.commit, r.author, r.status, r.path + (" (deleted)" if r.deleted else ""))
+        for r in decision.revisions.order_by("authored_at", "id")
+    ]
+
+
+def git_follow(repo: Repo, path: str, at: str = "HEAD") -> tuple[set[str], set[str]]:
+    """What git says of the file at `path` (at commit `at`): its lineage's commits and authors."""
+    lines = repo.git("log", "--follow", "-M", "--format=%H %aN", at, "--", path).splitlines()
+    return {line.split(" ", 1)[0] for line in lines}, {line.split(" ", 1)[1] for line in lines}
+
+
+def exported(path: str) -> dict:
+    export = decision_export(repository=Repository.objects.get(name="demo"))
+    return next(d for d in export["decisions"] if d["path"] == path)
+
+
+def assert_export_matches_git(repo: Repo, path: str, *, also: set[str] = frozenset()) -> None:
+    """The export's lineage is git's: the same commits, the first as created, the same authors."""
+    commits, authors = git_follow(repo, path)
+    commits |= also
+    decision = exported(path)
+    assert {entry["commit"] for entry in decision["history"]} == commits
+    assert set(decision["authors"]) == authors
+    first = min(decision["history"], key=lambda entry: entry["date"])
+    assert decision["created"]["commit"] == first["commit"]
+
+
+# --- 1. the folder moved, through any number of moves, from anywhere -------
+
+
+def test_the_folder_is_followed_back_through_every_move_to_any_earlier_place(repo):
+    repo.write("architecture-decision-log/0001-use-x.md", adr("Use X", body=body("Use X")))
+    added_x = repo.commit("Propose X", author=ADA)
+    repo.write(
+        "architecture-decision-log/0001-use-x.md", adr("Use X", "accepted", body=body("Use X"))
+    )
+    accepted_x = repo.commit("Accept X", author=GRACE)
+    repo.write("architecture-decision-log/0002-use-y.md", adr("Use Y", body=body("Use Y")))
+    added_y = repo.commit("Propose Y", author=GRACE)
+    repo.git("mv", "architecture-decision-log", "architecture-decision-record")
+    first_move = repo.commit("Rename the log", author=LINUS)
+    (repo.path / "doc" / "architecture").mkdir(parents=True)
+    repo.git("mv", "architecture-decision-record", "doc/architecture/decisions")
+    second_move = repo.commit("Move under doc/", author=KEN)
+    repo.write(
+        "doc/architecture/decisions/0002-use-y.md", adr("Use Y", "accepted", body=body("Use Y"))
+    )
+    accepted_y = repo.commit("Accept Y", author=ADA)
+    repo.git("mv", "doc", "docs")
+    third_move = repo.commit("doc/ -> docs/", author=LINUS)
+
+    result = index(repo, "docs/architecture/decisions")
+
+    where = "docs/architecture/decisions"
+    x, y = current()[f"{where}/0001-use-x.md"], current()[f"{where}/0002-use-y.md"]
+    assert (x.created_commit, y.created_commit) == (added_x, added_y)
+    assert x.authors == ["Ada Lovelace", "Grace Hopper", "Linus Mover", "Ken Mover"]
+    assert history(x) == [
+        (added_x, "Ada Lovelace", "proposed", "architecture-decision-log/0001-use-x.md"),
+        (accepted_x, "Grace Hopper", "accepted", "architecture-decision-log/0001-use-x.md"),
+        (first_move, "Linus Mover", "accepted", "architecture-decision-record/0001-use-x.md"),
+        (second_move, "Ken Mover", "accepted", "doc/architecture/decisions/0001-use-x.md"),
+        (third_move, "Linus Mover", "accepted", f"{where}/0001-use-x.md"),
+    ]
+    assert [commit for commit, *_ in history(y)] == [
+        added_y,
+        first_move,
+        second_move,
+        accepted_y,
+        third_move,
+    ]
+    assert (result.decisions, Decision.objects.count()) == (2, 2)  # nothing deleted, no copies
+    assert Repository.objects.get().locations == [
+        where,
+        "doc/architecture/decisions",
+        "architecture-decision-record",
+        "architecture-decision-log",
+    ]
+    for path in current():
+        assert_export_matches_git(repo, path)
+
+
+def test_finding_the_folder_costs_git_processes_per_move_never_per_file_or_commit(
+    repo, monkeypatch
+):
+    def build(files: int) -> None:
+        for number in range(1, files + 1):
+            repo.write(f"decisions/{number:04d}-x.md", adr(f"X {number}", body=body(f"X {number}")))
+            repo.commit(f"Add {number}")
+            repo.write(
+                f"decisions/{number:04d}-x.md",
+                adr(f"X {number}", "accepted", body=body(f"X {number}")),
+            )
+            repo.commit(f"Accept {number}")
+
+    started: list[str] = []
+    real_popen = git.cmd.safer_popen
+
+    def counting_popen(command, *args, **kwargs):
+        started.append(next(part for part in command[1:] if not part.startswith("-")))
+        return real_popen(command, *args, **kwargs)
+
+    build(2)
+    repo.git("mv", "decisions", "adr")
+    repo.commit("Move")
+    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
+    with GitHistory(repo.path, "adr") as reader:
+        assert reader.locations() == ["adr", "decisions"]
+        list(reader.commits_with_blobs(wanted=lambda change: True))
+    few = list(started)
+    # Per place: the commits that add files, then those commits diffed. Then one
+    # log for everything and one cat-file for every object.
+    assert few == ["log", "diff-tree", "log", "diff-tree", "log", "cat-file"]
+
+    started.clear()
+    build(12)  # six times the files and commits, in the folder's new place
+    with GitHistory(repo.path, "adr") as reader:
+        reader.locations()
+        assert len(list(reader.commits_with_blobs(wanted=lambda change: True))) == 29
+    assert started == few
+
+
+def test_a_move_found_after_the_last_index_reindexes_fully_and_says_why(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    repo.commit("Add X", author=ADA)
+    repo.write("elsewhere/0002-use-y.md", adr("Use Y", body=body("Use Y")))
+    added_y = repo.commit("Y, in the wrong place", author=GRACE)
+    index(repo, "adr")
+    repo.git("mv", "elsewhere/0002-use-y.md", "adr/0002-use-y.md")
+    moved = repo.commit("Move Y in", author=LINUS)
+
+    result = index(repo, "adr")
+
+    assert (result.full, result.reason) == (True, "the ADR folder also lived at elsewhere")
+    y = current()["adr/0002-use-y.md"]
+    assert (y.created_commit, y.authors) == (added_y, ["Grace Hopper", "Linus Mover"])
+    assert [c for c, *_ in history(y)] == [added_y, moved]
+
+
+# --- 2. the folder left and came back; a copy, then a delete ----------------
+
+
+def test_decisions_that_leave_by_a_move_and_return_by_a_move_keep_one_history(repo):
+    old = "old/decisions"
+    repo.write(f"{old}/0001-use-x.md", adr("Use X", body=body("Use X")))
+    repo.write(f"{old}/0002-use-y.md", adr("Use Y", body=body("Use Y") + "Y."))
+    repo.write(f"{old}/team/0003-use-z.md", adr("Use Z", body=body("Use Z") + "Z."))
+    first = repo.commit("Start a log", author=ADA)
+    repo.write(f"{old}/0001-use-x.md", adr("Use X", "accepted", body=body("Use X")))
+    accepted = repo.commit("Accept X", author=GRACE)
+    # Copied whole to its new place; the old one deleted in a later commit.
+    for name in ("0001-use-x.md", "0002-use-y.md", "team/0003-use-z.md"):
+        repo.write(f"adr/{name}", (repo.path / old / name).read_bytes())
+    copied = repo.commit("Copy the log to adr/", author=LINUS)
+    repo.git("rm", "-q", "-r", "old")
+    removed = repo.commit("Remove the old log", author=KEN)
+    # A sub-folder moved out, another decision deleted; both come back later.
+    (repo.path / "archive").mkdir()
+    repo.git("mv", "adr/team", "archive/team")
+    repo.git("rm", "-q", "adr/0002-use-y.md")
+    moved_out = repo.commit("Archive the team's decisions", author=GRACE)
+    repo.git("mv", "archive/team", "adr/team")
+    repo.write("adr/0002-use-y.md", adr("Use Y", body=body("Use Y") + "Y."))
+    moved_back = repo.commit("Bring them back", author=ADA)
+
+    result = index(repo, "adr")
+
+    x, y, z = (
+        current()[f"adr/{name}"]
+        for name in ("0001-use-x.md", "0002-use-y.md", "team/0003-use-z.md")
+    )
+    assert x.created_commit == first
+    assert x.authors == ["Ada Lovelace", "Grace Hopper", "Linus Mover"]
+    assert history(x) == [
+        (first, "Ada Lovelace", "proposed", f"{old}/0001-use-x.md"),
+        (accepted, "Grace Hopper", "accepted", f"{old}/0001-use-x.md"),
+        (copied, "Linus Mover", "accepted", "adr/0001-use-x.md"),
+    ]
+    assert history(z) == [
+        (first, "Ada Lovelace", "proposed", f"{old}/team/0003-use-z.md"),
+        (copied, "Linus Mover", "proposed", "adr/team/0003-use-z.md"),
+        (moved_out, "Grace Hopper", "proposed", "archive/team/0003-use-z.md"),
+        (moved_back, "Ada Lovelace", "proposed", "adr/team/0003-use-z.md"),
+    ]
+    # Deleted, then added back as it was: the same decision, its gap in its history.
+    assert history(y) == [
+        (first, "Ada Lovelace", "proposed", f"{old}/0002-use-y.md"),
+        (copied, "Linus Mover", "proposed", "adr/0002-use-y.md"),
+        (moved_out, "Grace Hopper", "proposed", "adr/0002-use-y.md (deleted)"),
+        (moved_back, "Ada Lovelace", "proposed", "adr/0002-use-y.md"),
+    ]
+    # Three decisions, no hidden copies, and the delete of the old folder is no
+    # revision of theirs: the files it deleted live on as the copies.
+    assert (result.decisions, Decision.objects.count()) == (3, 3)
+    assert not Revision.objects.filter(commit=removed).exists()
+    # What git says: each file's lineage, and before the copy, its source's.
+    for path in current():
+        commits, authors = git_follow(repo, path)
+        source_commits, source_authors = git_follow(repo, path.replace("adr/", f"{old}/"), copied)
+        decision = exported(path)
+        assert {entry["commit"] for entry in decision["history"]} == commits | source_commits
+        assert set(decision["authors"]) == authors | source_authors
+        assert decision["created"]["commit"] == first
+
+
+def test_a_copy_is_two_decisions_until_its_source_is_deleted_unedited(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    repo.commit("Add X", author=ADA)
+    repo.write("adr/0002-use-x-again.md", adr("Use X", body=body("Use X")))
+    repo.commit("Copy X", author=GRACE)
+    index(repo, "adr")
+    assert sorted(current()) == ["adr/0001-use-x.md", "adr/0002-use-x-again.md"]
+
+    repo.write("adr/0001-use-x.md", adr("Use X", "rejected", body=body("Use X")))
+    repo.commit("Reject X", author=ADA)
+    repo.git("rm", "-q", "adr/0001-use-x.md")
+    repo.commit("Drop X", author=ADA)
+    index(repo, "adr", full=True)
+
+    # Edited after the copy, then deleted: a decision of its own, deleted.
+    assert sorted(current()) == ["adr/0002-use-x-again.md"]
+    assert current()["adr/0002-use-x-again.md"].authors == ["Grace Hopper"]
+    assert Decision.objects.exclude(deleted_commit="").get().path == "adr/0001-use-x.md"
+
+
+def test_a_copy_deleted_unedited_after_the_last_index_reindexes_fully(repo):
+    repo.write("log/0001-use-x.md", adr("Use X", body=body("Use X")))
+    first = repo.commit("Add X", author=ADA)
+    repo.write("log/0002-use-y.md", adr("Use Y", body=body("Use Y") + "Y"))
+    repo.commit("Add Y", author=ADA)
+    for name in ("0001-use-x.md", "0002-use-y.md"):
+        repo.write(f"adr/{name}", (repo.path / "log" / name).read_bytes())
+    copied = repo.commit("Copy", author=GRACE)
+    index(repo, "adr")
+    assert current()["adr/0001-use-x.md"].created_commit == copied  # two decisions, for now
+
+    repo.git("rm", "-q", "-r", "log")
+    repo.commit("Remove the old log", author=KEN)
+    result = index(repo, "adr")
+
+    assert (result.full, result.reason) == (
+        True,
+        "log/0001-use-x.md was copied, then deleted: a move",
+    )
+    assert current()["adr/0001-use-x.md"].created_commit == first
+    assert Decision.objects.count() == 2
+
+
+# --- 3. renames from names that are not decisions' --------------------------
+
+
+def test_a_rename_from_a_placeholder_name_keeps_the_lineage(repo):
+    repo.write(
+        "adr/ADR00TBD-use-rust-for-api.md",
+        adr("Use Rust for the API", body=body("Use Rust for the API")),
+    )
+    drafted = repo.commit("Draft", author=ADA)
+    repo.write(
+        "adr/ADR00TBD-use-rust-for-api.md",
+        adr("Use Rust for the API", body=body("Use Rust for the API") + "More."),
+    )
+    edited = repo.commit("Edit the draft", author=GRACE)
+    repo.git("mv", "adr/ADR00TBD-use-rust-for-api.md", "adr/ADR006-use-rust-for-api.md")
+    numbered = repo.commit("Number it", author=ADA)
+
+    repo.write("adr/ADRXXX-use-vite.md", adr("Use Vite", body=body("Use Vite") + "Vite."))
+    vite = repo.commit("Draft Vite from the template's name", author=GRACE)
+    repo.git("mv", "adr/ADRXXX-use-vite.md", "adr/ADR016-use-vite.md")
+    repo.write(
+        "adr/ADR016-use-vite.md", adr("Use Vite", "accepted", body=body("Use Vite") + "Vite.")
+    )
+    vite_numbered = repo.commit("Number and accept Vite", author=LINUS)
+
+    repo.write("adr/ADR003-use-signon", adr("Use sign-on", body=body("Use sign-on") + "SSO."))
+    signon = repo.commit("Forgot the extension", author=KEN)
+    repo.git("mv", "adr/ADR003-use-signon", "adr/ADR003-use-signon.md")
+    signon_md = repo.commit("Add the extension", author=ADA)
+
+    result = index(repo, "adr")
+
+    rust = current()["adr/ADR006-use-rust-for-api.md"]
+    assert (rust.number, rust.created_commit, rust.authors) == (
+        6,
+        drafted,
+        ["Ada Lovelace", "Grace Hopper"],
+    )
+    assert history(rust) == [
+        (drafted, "Ada Lovelace", "proposed", "adr/ADR00TBD-use-rust-for-api.md"),
+        (edited, "Grace Hopper", "proposed", "adr/ADR00TBD-use-rust-for-api.md"),
+        (numbered, "Ada Lovelace", "proposed", "adr/ADR006-use-rust-for-api.md"),
+    ]
+    assert history(current()["adr/ADR016-use-vite.md"]) == [
+        (vite, "Grace Hopper", "proposed", "adr/ADRXXX-use-vite.md"),
+        (vite_numbered, "Linus Mover", "accepted", "adr/ADR016-use-vite.md"),
+    ]
+    assert history(current()["adr/ADR003-use-signon.md"]) == [
+        (signon, "Ken Mover", "proposed", "adr/ADR003-use-signon"),
+        (signon_md, "Ada Lovelace", "proposed", "adr/ADR003-use-signon.md"),
+    ]
+    assert (result.decisions, Decision.objects.count()) == (3, 3)
+    for path in current():
+        assert_export_matches_git(repo, path)
+
+
+def test_a_placeholder_renamed_after_the_last_index_reindexes_fully(repo):
+    repo.write("adr/ADRXXX-use-vite.md", adr("Use Vite", body=body("Use Vite")))
+    drafted = repo.commit("Draft", author=GRACE)
+    index(repo, "adr")
+    assert current() == {}  # a template's name: not a decision (yet)
+    repo.git("mv", "adr/ADRXXX-use-vite.md", "adr/ADR016-use-vite.md")
+    repo.commit("Number it", author=ADA)
+
+    result = index(repo, "adr")
+
+    assert result.full
+    assert result.reason == "adr/ADR016-use-vite.md was renamed from adr/ADRXXX-use-vite.md"
+    assert current()["adr/ADR016-use-vite.md"].created_commit == drafted
+
+
+def test_a_rename_to_another_number_and_slug_is_still_a_new_decision(repo):
+    repo.write("adr/ADR004-use-a.md", adr("Use A", body=body("Use A")))
+    repo.commit("A")
+    repo.git("mv", "adr/ADR004-use-a.md", "adr/ADR005-use-b.md")
+    replaced = repo.commit("B replaces A")
+
+    index(repo, "adr")
+
+    assert current()["adr/ADR005-use-b.md"].created_commit == replaced
+    assert Decision.objects.exclude(deleted_commit="").get().path == "adr/ADR004-use-a.md"
+
+
+# --- 4. bytes from git are data, never framing -----------------------------
+
+CONTROL = bytes([*range(1, 32), 127])
+
+
+def _commit_with_message(repo: Repo, message: bytes, author: str = ADA) -> str:
+    message_file = repo.path.parent / "message"
+    message_file.write_bytes(message)
+    repo.day += 1
+    repo.git("add", "-A")
+    repo.git(
+        "commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", str(message_file),
+        author=author,
+    )  # fmt: skip
+    return repo.git("rev-parse", "HEAD")
+
+
+def test_messages_names_and_file_names_with_any_control_byte_are_read_as_data(repo):
+    odd_name = "adr/0002-odd" + "".join(chr(b) for b in CONTROL if b not in (9, 10)) + ".md"
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    repo.write(odd_name, adr("Odd name", body=body("Odd name")))
+    every_byte = b"accept one" + CONTROL + b" trailing\n\nbody\x01\x02\x03 end\n"
+    proposed = _commit_with_message(repo, every_byte)
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted", body=body("Use X")))
+    # The old reader framed records with \x01 \x02 \x03: each of these broke it.
+    crashed = _commit_with_message(repo, b"accept one\x01oops")
+    repo.write("adr/0001-use-x.md", adr("Use X", "rejected", body=body("Use X")))
+    dropped = _commit_with_message(repo, b"reject one\x03 trailing")
+    forged_record = (
+        b"innocent\x01" + b"de" * 20 + b"\x02\x02The CTO\x02cto@example.com"
+        b"\x022020-01-01T00:00:00+00:00\x022020-01-01T00:00:00+00:00\x02forged"
+    )
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted", body=body("Use X")))
+    accepted = _commit_with_message(repo, forged_record)
+    name = "Odd" + "".join(chr(b) for b in CONTROL if b != 10) + "Name"
+    repo.write(odd_name, adr("Odd name", "accepted", body=body("Odd name")))
+    odd_author = _commit_with_message(repo, b"by an odd name", author=f"{name} <odd@example.com>")
+
+    index(repo, "adr")
+
+    x = current()["adr/0001-use-x.md"]
+    assert history(x) == [
+        (proposed, "Ada Lovelace", "proposed", "adr/0001-use-x.md"),
+        (crashed, "Ada Lovelace", "accepted", "adr/0001-use-x.md"),
+        (dropped, "Ada Lovelace", "rejected", "adr/0001-use-x.md"),
+        (accepted, "Ada Lovelace", "accepted", "adr/0001-use-x.md"),
+    ]
+    assert x.status == "accepted"
+    assert not Revision.objects.filter(commit="de" * 20).exists()
+    assert not Revision.objects.filter(author="The CTO").exists()
+    messages = dict(Revision.objects.filter(decision=x).values_list("commit", "message"))
+    assert messages[proposed] == every_byte.decode().strip()
+    assert messages[accepted] == forged_record.decode()
+    odd = current()[odd_name]
+    kept = ["git", "log", "-1", "--format=%an", odd_author]  # what git kept of the name, as bytes
+    stored_name = subprocess.run(kept, cwd=repo.path, capture_output=True, check=True).stdout
+    stored_name = stored_name.decode().removesuffix("\n")
+    assert history(odd) == [
+        (proposed, "Ada Lovelace", "proposed", odd_name),
+        (odd_author, stored_name, "accepted", odd_name),
+    ]
+    assert stored_name.startswith("Odd\x01")
+
+
+def test_a_nul_in_a_commit_message_is_stored_without_it(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Add")
+    tree = repo.git("write-tree")
+    raw = (
+        f"tree {tree}\nauthor Ada <ada@example.com> 1767261600 +0000\n"
+        f"committer Ada <ada@example.com> 1767261600 +0000\n\nnul\0here\n"
+    ).encode()
+    sha = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        cwd=repo.path, input=raw, capture_output=True, check=True,
+    ).stdout.decode().strip()  # fmt: skip
+    repo.git("reset", "-q", "--soft", sha)
+
+    index(repo, "adr")
+
+    (revision,) = Revision.objects.all()
+    assert (revision.commit, revision.author, revision.message) == (sha, "Ada", "nul\ufffdhere")
+
+
+def test_renames_are_found_whatever_diff_renames_says(repo):
+    repo.git("config", "diff.renames", "false")
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    added = repo.commit("Add", author=ADA)
+    repo.git("mv", "adr/0001-use-x.md", "adr/0001-use-x-everywhere.md")
+    renamed = repo.commit("Retitle", author=GRACE)
+
+    index(repo, "adr")
+
+    (decision,) = Decision.objects.all()
+    assert [c for c, *_ in history(decision)] == [added, renamed]
+
+
+def test_authors_go_through_the_mailmap_and_odd_names_do_not_stop_it(repo):
+    repo.write(".mailmap", "Ada Lovelace <ada@example.com> <ada@old.example.com>\n")
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    repo.commit("Add", author="ada <ada@old.example.com>")
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted", body=body("Use X")))
+    repo.commit("Accept", author="Odd\x01\x1b<Name <odd@example.com>")
+    repo.write("adr/0001-use-x.md", adr("Use X", "rejected", body=body("Use X")))
+    repo.commit("Reject", author="ada <ada@old.example.com>")
+
+    index(repo, "adr")
+
+    authors = [author for _, author, *_ in history(Decision.objects.get())]
+    assert authors[0] == authors[2] == "Ada Lovelace"
+    assert authors[1].startswith("Odd\x01\x1b")
+
+
+# --- 5. a rename inside a merge ---------------------------------------------
+
+
+def test_a_rename_on_a_branch_merged_later_is_no_deletion(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    added = repo.commit("Add X", author=ADA)
+    repo.git("checkout", "-q", "-b", "retitle")
+    repo.git("mv", "adr/0001-use-x.md", "adr/0001-use-x-everywhere.md")
+    renamed = repo.commit("Retitle X", author=GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted", body=body("Use X")))
+    accepted = repo.commit("Accept X", author=LINUS)
+    repo.git("merge", "-q", "--no-edit", "retitle")
+    assert (
+        (repo.path / "adr/0001-use-x-everywhere.md").read_text().startswith("---\nstatus: accepted")
+    )
+
+    result = index(repo, "adr")
+
+    (decision,) = Decision.objects.all()
+    assert (decision.path, decision.deleted_commit, decision.status) == (
+        "adr/0001-use-x-everywhere.md",
+        "",
+        "accepted",
+    )
+    assert decision.authors == ["Ada Lovelace", "Grace Hopper", "Linus Mover"]
+    assert history(decision) == [
+        (added, "Ada Lovelace", "proposed", "adr/0001-use-x.md"),
+        (renamed, "Grace Hopper", "proposed", "adr/0001-use-x-everywhere.md"),
+        (accepted, "Linus Mover", "accepted", "adr/0001-use-x.md"),
+    ]
+    assert result.decisions == 1
+
+
+# --- 12. indexes already built heal -------------------------------------------
+
+
+def test_an_index_built_by_an_older_indexer_is_rebuilt_once_and_says_why(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    repo.commit("Add", author=ADA)
+    index(repo, "adr")
+    repository = Repository.objects.get()
+    # What an older reader left behind: a forged revision and a phantom copy.
+    decision = Decision.objects.get()
+    Revision.objects.create(
+        decision=decision, commit="de" * 20, author="The CTO", authored_at=decision.created_at,
+        path=decision.path, status="accepted",
+    )  # fmt: skip
+    Decision.objects.create(
+        repository=repository, path="adr/0001-use-x.md", slug="use-x", title="Use X",
+        created_commit="0" * 40, created_at=decision.created_at, updated_commit="0" * 40,
+        updated_at=decision.created_at, deleted_commit="0" * 40,
+    )  # fmt: skip
+    Repository.objects.filter(pk=repository.pk).update(index_format=INDEX_FORMAT - 1)
+
+    rebuilt = index(repo, "adr")
+    again = index(repo, "adr")
+
+    assert (rebuilt.full, rebuilt.reason) == (
+        True,
+        f"the indexer changed (index format {INDEX_FORMAT - 1} -> {INDEX_FORMAT})",
+    )
+    assert not Revision.objects.filter(author="The CTO").exists()
+    assert Decision.objects.count() == 1
+    assert (again.full, Repository.objects.get().index_format) == (False, INDEX_FORMAT)
