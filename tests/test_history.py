@@ -9,14 +9,22 @@ from datetime import UTC, datetime
 import git
 import pytest
 
-from adrsite.history.git import ADDED, DELETED, MODIFIED, RENAMED, GitHistory, HistoryError
+from adrsite.history.git import (
+    ADDED,
+    DELETED,
+    MODIFIED,
+    RENAMED,
+    GitHistory,
+    HistoryError,
+    origin,
+)
 from tests.gitrepo import adr
 
 
-def changes(history: GitHistory, since: str | None = None) -> list[tuple[str, list[tuple]]]:
+def changes(history: GitHistory, since: str | None = None, **options) -> list[tuple[str, list]]:
     return [
         (c.message, [(ch.status, ch.path, ch.old_path) for ch in c.changes])
-        for c in history.commits(since)
+        for c in history.commits(since, **options)
     ]
 
 
@@ -81,8 +89,17 @@ def test_history_follows_the_folder_when_it_moved(repo):
     repo.commit("Move the folder")
 
     with GitHistory(repo.path, "docs/adr") as history:
-        assert history.locations() == ["docs/adr", "doc/adr"]
-        assert changes(history) == [
+        # The folder's own log sees the move as an add; the commit, diffed whole, as a move.
+        (moved,) = history.commits()
+        assert [(ch.status, ch.path) for ch in moved.changes] == [(ADDED, "docs/adr/0001-use-x.md")]
+        (move,) = history.moves_into([moved.sha], ["docs/adr"])
+        assert (move.source, move.target, move.copy) == (
+            "doc/adr/0001-use-x.md",
+            "docs/adr/0001-use-x.md",
+            False,
+        )
+        assert origin(move, "docs/adr", ["docs/adr"]) == "doc/adr"
+        assert changes(history, places=["docs/adr", "doc/adr"]) == [
             ("Add X", [(ADDED, "doc/adr/0001-use-x.md", "")]),
             ("Move the folder", [(RENAMED, "docs/adr/0001-use-x.md", "doc/adr/0001-use-x.md")]),
         ]

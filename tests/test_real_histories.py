@@ -17,7 +17,6 @@ import pytest
 from adrsite.decisions.indexing import INDEX_FORMAT, repository_index
 from adrsite.decisions.models import Decision, Repository, Revision
 from adrsite.decisions.queries import decision_export
-from adrsite.history.git import GitHistory
 from tests.gitrepo import Repo, adr
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -129,17 +128,15 @@ def test_the_folder_is_followed_back_through_every_move_to_any_earlier_place(rep
         assert_export_matches_git(repo, path)
 
 
-def test_finding_the_folder_costs_git_processes_per_move_never_per_file_or_commit(
+def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_commit(
     repo, monkeypatch
 ):
-    def build(files: int) -> None:
-        for number in range(1, files + 1):
-            repo.write(f"decisions/{number:04d}-x.md", adr(f"X {number}", body=body(f"X {number}")))
+    def build(first: int, last: int) -> None:
+        for number in range(first, last + 1):
+            path = f"decisions/{number:04d}-x.md"
+            repo.write(path, adr(f"X {number}", body=body(f"X {number}")))
             repo.commit(f"Add {number}")
-            repo.write(
-                f"decisions/{number:04d}-x.md",
-                adr(f"X {number}", "accepted", body=body(f"X {number}")),
-            )
+            repo.write(path, adr(f"X {number}", "accepted", body=body(f"X {number}")))
             repo.commit(f"Accept {number}")
 
     started: list[str] = []
@@ -149,24 +146,31 @@ def test_finding_the_folder_costs_git_processes_per_move_never_per_file_or_commi
         started.append(next(part for part in command[1:] if not part.startswith("-")))
         return real_popen(command, *args, **kwargs)
 
-    build(2)
+    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
+
+    def index_counting() -> list[str]:
+        started.clear()
+        Repository.objects.all().delete()
+        index(repo, "adr")
+        return list(started)
+
+    build(1, 2)
     repo.git("mv", "decisions", "adr")
     repo.commit("Move")
-    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
-    with GitHistory(repo.path, "adr") as reader:
-        assert reader.locations() == ["adr", "decisions"]
-        list(reader.commits_with_blobs(wanted=lambda change: True))
-    few = list(started)
-    # Per place: the commits that add files, then those commits diffed. Then one
-    # log for everything and one cat-file for every object.
-    assert few == ["log", "diff-tree", "log", "diff-tree", "log", "cat-file"]
+    few = index_counting()
+    # A pass over the folder (log; cat-file for every object), the commits that
+    # add files diffed, then the same for the place they came from. Then HEAD's files.
+    assert few == [
+        "log", "cat-file", "diff-tree", "log", "diff-tree", "ls-tree", "rev-parse", "rev-parse",
+    ]  # fmt: skip
+    assert Decision.objects.filter(deleted_commit="").count() == 2
 
-    started.clear()
-    build(12)  # six times the files and commits, in the folder's new place
-    with GitHistory(repo.path, "adr") as reader:
-        reader.locations()
-        assert len(list(reader.commits_with_blobs(wanted=lambda change: True))) == 29
-    assert started == few
+    repo.git("mv", "adr", "decisions")
+    build(3, 14)  # six times the files and commits
+    repo.git("mv", "decisions", "adr")
+    repo.commit("Move back")
+    assert index_counting() == few
+    assert Decision.objects.filter(deleted_commit="").count() == 14
 
 
 def test_a_move_found_after_the_last_index_reindexes_fully_and_says_why(repo):

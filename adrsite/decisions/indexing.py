@@ -34,7 +34,17 @@ from adrsite.decisions.models import (
     Revision,
     Tag,
 )
-from adrsite.history.git import ADDED, DELETED, RENAMED, Commit, FileChange, GitHistory
+from adrsite.history.git import (
+    ADDED,
+    DELETED,
+    RENAMED,
+    Commit,
+    FileChange,
+    GitHistory,
+    Move,
+    origin,
+    place_of,
+)
 from adrsite.records.folder import could_be_decision_file, is_decision_file, resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
@@ -157,18 +167,12 @@ def _index(
         return _result(repository, head, full, reason, 0, 0, started)
 
     if not full:
-        known = repository.locations or [repository.adr_dir]
-        new_places = [p for p in history.locations(since, known=known) if p not in known]
-        if new_places:
-            full, reason = True, f"the ADR folder also lived at {', '.join(new_places)}"
-        else:
-            try:
-                with transaction.atomic():  # a savepoint: a run that must go full leaves nothing
-                    state = _read_history(repository, history, since, progress)
-            except _FullIndexNeeded as needed:
-                full, reason = True, str(needed)
+        try:
+            with transaction.atomic():  # a savepoint: a run that must go full leaves nothing
+                state = _read_history(repository, history, since, progress)
+        except _FullIndexNeeded as needed:
+            full, reason = True, str(needed)
     if full:
-        history.locations()
         repository.decisions.all().delete()
         repository.problems.all().delete()
         state = _read_history(repository, history, None, progress)
@@ -179,7 +183,7 @@ def _index(
     repository.indexed_at = timezone.now()
     repository.shallow = history.shallow
     repository.index_format = INDEX_FORMAT
-    repository.locations = list(history.pathspecs)
+    repository.locations = state.places
     repository.save(
         update_fields=["last_indexed_commit", "indexed_at", "shallow", "index_format", "locations"]
     )
@@ -194,12 +198,45 @@ def _read_history(
     since: str | None,
     progress: Callable[[int], None] | None,
 ) -> _State:
+    """Read the history of every place the folder's files have lived, a pass per place found.
+
+    The first pass reads the places known from the last run (the ADR folder,
+    the first time). The commits in which files appear in them are then asked
+    where those files came from (`moves_into`): a place not read yet gets a
+    pass of its own, up to the commits that moved files out of it (to the end,
+    for a folder copied and deleted later), and so on back through every move.
+    Lineages that a move split between two passes are joined at the end.
+    """
     state = _State(repository, history, incremental=since is not None)
-    with closing(history.commits_with_blobs(since, wanted=_is_lineage_change)) as stream:
-        for count, (commit, contents) in enumerate(stream, start=1):
-            state.apply(commit, contents)
-            if progress:
-                progress(count)
+    known = repository.locations if repository.locations[:1] == [repository.adr_dir] else []
+    places, tips = known or [repository.adr_dir], ["HEAD"]
+    read = 0
+    state.first_places = list(places)
+    while places:
+        state.places.extend(places)
+        stream = history.commits_with_blobs(
+            since, wanted=_is_lineage_change, places=places, tips=tips
+        )
+        with closing(stream):
+            for commit, contents in stream:
+                state.apply(commit, contents)
+                read += 1
+                if progress:
+                    progress(read)
+        moves = history.moves_into(state.take_adding(), places)
+        state.moves.extend(moves)
+        found: dict[str, set[str]] = {}  # a place not read yet -> the commits to read it up to
+        for move in moves:
+            if place_of(move.source, [*state.places, *found]) is None:
+                into = place_of(move.target, places) or ""
+                place = origin(move, into, [*state.places, *found])
+                found.setdefault(place, set()).add("HEAD" if move.copy else move.commit)
+        if found and since:
+            raise _FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
+        places = list(found)
+        tips = sorted(set().union(*found.values())) if found else []
+        if "HEAD" in tips:
+            tips = ["HEAD"]
     state.finish()
     return state
 
@@ -268,9 +305,14 @@ class _State:
         # path -> (the decision deleted there, its blob, its bytes): a file added back
         # as it was restores it (see `restored`).
         self.deleted_at: dict[str, tuple[Decision, str, bytes] | None] = {}
-        # path of a file copied elsewhere -> (its blob then, the copy's lineage):
-        # when it is deleted unedited, the copy was a move (see `delete`).
-        self.copies: dict[str, tuple[str, Decision]] = {}
+        self.places: list[str] = []  # every place read, the folder first
+        self.first_places: list[str] = []  # those of the first pass
+        self.adding: set[str] = set()  # commits of this pass that add files
+        # How lineages split by a move are joined at the end (`join`): where each
+        # lineage began by an add, where each ended by a delete, and the moves.
+        self.born: dict[tuple[str, str], Decision] = {}  # (commit, path) ->
+        self.ended: dict[str, list[tuple[str, Decision, str]]] = {}  # path -> [(commit, _, blob)]
+        self.moves: list[Move] = []
         self.new_revisions = 0
         self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
 
@@ -298,7 +340,6 @@ class _State:
                 if decision:
                     self.renamed_from[change.old_path] = decision
                 self.unsettled.pop(change.old_path, None)  # the new path's bytes follow
-                self.copies.pop(change.old_path, None)
                 self.drop_blob(change.old_path)
             else:
                 decision = self.by_path.get(change.path)
@@ -310,13 +351,14 @@ class _State:
                     moved = self.renamed_from.get(change.path)
                     if moved is not None and not moved.deleted_commit:
                         decision, elsewhere = moved, True
-                self.copies.pop(change.path, None)  # edited: no longer an unedited copy
             if elsewhere:
                 self.revise_elsewhere(decision, change, commit, contents[change.blob])
                 continue
             decision = self.revise(decision, change, commit, contents[change.blob])
             if change.status == ADDED:
-                self.note_copy(decision, change)
+                self.adding.add(commit.sha)
+                self.born[commit.sha, change.path] = decision
+                self.note_copy(decision, change, commit)
 
     def restored(self, change: FileChange, data: bytes) -> Decision | None:
         """The decision deleted at this path, when the file comes back as it was (a revert)."""
@@ -384,10 +426,16 @@ class _State:
         if len(self.pending) >= _BATCH:
             self.flush()
 
-    def note_copy(self, copy: Decision, change: FileChange) -> None:
-        """Remember the file `change` copied, if any: the same blob, or one ≥ 90 % alike by name."""
-        if self.incremental:
-            return  # a copy made and deleted in one run is rare; `delete` asks the database
+    def note_copy(self, copy: Decision, change: FileChange, commit: Commit) -> None:
+        """Remember the file `change` copied, if any: the same blob, or one ≥ 90 % alike by name.
+
+        Should that file be deleted unedited later, the copy was a move (`join`).
+        """
+        if self.incremental or len(self.places) > len(self.first_places):
+            # A copy made and deleted in one incremental run is rare: `delete` asks
+            # the database. A later pass reads older commits after newer ones: the
+            # blobs it would compare with are not of the copy's time.
+            return
         same = [p for p in self.paths_of_blob.get(change.blob, ()) if p != change.path]
         if not same:
             name = change.path.rsplit("/", 1)[-1]
@@ -400,7 +448,7 @@ class _State:
                 and _alike(unsettled[1], data)
             ]
         for path in sorted(same)[:1]:
-            self.copies[path] = (self.blobs[path], copy)
+            self.moves.append(Move(commit.sha, path, change.path, self.blobs[path], copy=True))
 
     def set_blob(self, path: str, blob: str) -> None:
         """Record the blob at `path`, indexed by blob and by file name for `note_copy`."""
@@ -429,14 +477,11 @@ class _State:
             del self.waiting[id(decision)]
             self.unsettled.pop(decision.path, None)
             return
-        copied = self.copies.pop(decision.path, None)
-        if copied and copied[0] == blob and not copied[1].deleted_commit:
-            self.merge_into(copied[1], decision)
-            return
         if self.incremental and _copied_before(self.repository, decision, blob):
             raise _FullIndexNeeded(f"{decision.path} was copied, then deleted: a move")
         last = self.unsettled.get(decision.path, ("", b""))[1]
         self.deleted_at[decision.path] = (decision, blob, last)
+        self.ended.setdefault(decision.path, []).append((commit.sha, decision, blob))
         self.settle(decision)
         self.settled.pop(decision.path, None)
         decision.deleted_commit = commit.sha
@@ -447,20 +492,68 @@ class _State:
         self.changed[id(decision)] = decision
         self.add_revision(_RevisionRow.of(decision, commit, decision.status, deleted=True))
 
-    def merge_into(self, copy: Decision, source: Decision) -> None:
-        """A copy whose source was deleted unedited: one decision, since the source began."""
-        self.unsettled.pop(source.path, None)
-        self.flush()  # both have ids and every revision is written
-        Revision.objects.filter(decision=source).update(decision=copy)
-        self.changed.pop(id(source), None)
-        self.tags.pop(id(source), None)
-        for path, lineage in list(self.renamed_from.items()):
-            if lineage is source:
-                self.renamed_from[path] = copy
-        source.delete()
-        copy.created_commit, copy.created_at = source.created_commit, source.created_at
-        copy.authors = list(dict.fromkeys([*source.authors, *copy.authors]))
-        self.changed[id(copy)] = copy
+    def take_adding(self) -> set[str]:
+        adding, self.adding = self.adding, set()
+        return adding
+
+    def join(self) -> None:
+        """One decision for each lineage a move split: its revisions, its first commit, its authors.
+
+        A move between two places read in different passes is, to each pass,
+        a delete in one place and an add in the other, in the same commit; a
+        folder copied and deleted later is an add, then a delete of the same
+        blob. The deletes those moves made are no part of the story: dropped.
+        """
+        parent: dict[int, Decision] = {}
+
+        def root(lineage: Decision) -> Decision:
+            while id(lineage) in parent:
+                lineage = parent[id(lineage)]
+            return lineage
+
+        dropped: set[tuple[int, str]] = set()  # (decision id, commit) of deletes that were moves
+        members: dict[int, Decision] = {}
+        for move in self.moves:
+            born = self.born.get((move.commit, move.target))
+            if born is None or id(born) in self.waiting:
+                continue
+            for commit, ended, blob in self.ended.get(move.source, ()):
+                matches = (
+                    blob == move.source_blob
+                    if move.copy
+                    else commit == move.commit and _same_decision(move.source, move.target)
+                )
+                if matches:
+                    if root(ended) is not root(born):
+                        parent[id(root(ended))] = root(born)
+                    dropped.add((ended.pk, commit))
+                    members |= {id(ended): ended, id(born): born}
+                    break
+        if not members:
+            return
+        groups: dict[int, list[Decision]] = {}
+        for member in members.values():
+            groups.setdefault(id(root(member)), []).append(member)
+        self.flush()  # every lineage has its id, every revision is written
+        survivors = {}
+        for group in groups.values():
+            alive = [d for d in group if not d.deleted_commit]
+            survivor = max(alive or group, key=lambda d: (d.updated_at, d.pk))
+            for member in group:
+                survivors[member.pk] = survivor
+        _merge_lineages(survivors, dropped)
+        for member in members.values():
+            survivor = survivors[member.pk]
+            if member is survivor:
+                self.changed[id(member)] = member
+                continue
+            for table in (self.changed, self.tags):
+                table.pop(id(member), None)
+            if self.by_path.get(member.path) is member:
+                del self.by_path[member.path]
+            for path, lineage in list(self.renamed_from.items()):
+                if lineage is member:
+                    self.renamed_from[path] = survivor
 
     def flush(self) -> None:
         """Write new decisions (revisions need their ids) and the pending revisions."""
@@ -481,6 +574,7 @@ class _State:
                 del self.waiting[id(decision)]
                 self.changed.pop(id(decision), None)
         self.flush()
+        self.join()
         for decision in list(self.by_path.values()):
             self.settle(decision)
         self.reconcile_with_head()
@@ -532,6 +626,54 @@ def _moved_out(repository: Repository) -> Iterable[Decision]:
         .exclude(revisions__deleted=True)
         .order_by("updated_at", "pk")
     )
+
+
+def _merge_lineages(survivors: dict[int, Decision], dropped: set[tuple[int, str]]) -> None:
+    """Move each decision's revisions to its survivor (`survivors`: decision id -> survivor).
+
+    The deletes in `dropped` ((decision id, commit)) go, and so does a revision
+    its survivor already has for the same commit. The survivor's first commit
+    and authors are then those of the whole lineage. A few statements, in
+    batches, whatever the number of decisions joined.
+    """
+    ids = sorted(survivors)
+    rows = []
+    for at in range(0, len(ids), _BATCH):
+        rows += Revision.objects.filter(decision_id__in=ids[at : at + _BATCH]).values_list(
+            "pk", "decision_id", "commit", "deleted", "authored_at", "author"
+        )
+    rows.sort(key=lambda row: (row[4], row[0]))
+    kept: set[tuple[int, str]] = set()
+    moved, gone = [], []
+    first: dict[int, tuple[str, Any]] = {}
+    authors: dict[int, list[str]] = {}
+    for pk, decision_id, commit, deleted, authored_at, author in rows:
+        survivor = survivors[decision_id].pk
+        if (deleted and (decision_id, commit) in dropped) or (survivor, commit) in kept:
+            gone.append(pk)
+            continue
+        kept.add((survivor, commit))
+        first.setdefault(survivor, (commit, authored_at))
+        if author not in authors.setdefault(survivor, []):
+            authors[survivor].append(author)
+        if decision_id != survivor:
+            moved.append((survivor, pk))
+    for at in range(0, len(gone), _BATCH):
+        Revision.objects.filter(pk__in=gone[at : at + _BATCH]).delete()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(Revision._meta.db_table)} SET {quote('decision_id')} = %s "
+            f"WHERE {quote('id')} = %s",
+            moved,
+        )
+    doomed = sorted({pk for pk, survivor in survivors.items() if survivor.pk != pk})
+    for at in range(0, len(doomed), _BATCH):
+        Decision.objects.filter(pk__in=doomed[at : at + _BATCH]).delete()
+    for survivor in {id(s): s for s in survivors.values()}.values():
+        if survivor.pk in first:
+            survivor.created_commit, survivor.created_at = first[survivor.pk]
+            survivor.authors = authors[survivor.pk]
 
 
 def _deleted_at(repository: Repository, path: str) -> tuple[Decision, str, bytes] | None:

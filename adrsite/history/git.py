@@ -41,6 +41,7 @@ import git
 from git.refs.symbolic import SymbolicReference
 
 ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
+COPIED = "copied"  # only from `moves_into`
 _STATUS = {"A": ADDED, "M": MODIFIED, "T": MODIFIED, "R": RENAMED, "D": DELETED}
 _REGULAR_FILES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
 _NO_BLOB = "0" * 40
@@ -84,6 +85,17 @@ class Commit:
 
 
 @dataclass(frozen=True, slots=True)
+class Move:
+    """A file moved (or, `copy`, copied whole) into the places read from somewhere else."""
+
+    commit: str
+    source: str
+    target: str
+    source_blob: str  # the source's content as it was moved or copied
+    copy: bool
+
+
+@dataclass(frozen=True, slots=True)
 class _LoggedCommit:
     """What the log says of a commit; its author and message come from its object."""
 
@@ -105,9 +117,6 @@ class GitHistory:
         # Paths are names, never patterns: a file called "*.md" means itself.
         self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         self.adr_dir = adr_dir.strip("/")
-        # Every place the folder's files have lived (`locations()` finds them);
-        # `commits()` reads them all in one pass.
-        self.pathspecs = [self.adr_dir]
         self._cat_file: git.cmd.Git.AutoInterrupt | None = None  # started on first use
         self._mailmap: git.cmd.Git.AutoInterrupt | None = None
         self._mailmap_wanted: bool | None = None
@@ -152,69 +161,42 @@ class GitHistory:
 
     # --- where the folder has lived ---------------------------------------
 
-    def locations(self, since: str | None = None, known: Iterable[str] = ()) -> list[str]:
-        """The ADR folder and every place its files were moved in from, through any number of moves.
+    def moves_into(self, commits: Iterable[str], places: list[str]) -> list[Move]:
+        """The files `commits` moved, or copied whole, into `places` from anywhere else.
 
-        A place is a folder (`doc/adr`), or a single file where the file came
-        from a folder that also holds other things (the repository's root, or
-        `docs` for `docs/adr`). With `since`, only moves after that commit are
-        looked for, from the `known` places as well. Also sets `pathspecs`.
+        A path-limited log sees a move into the folder only as an add: the
+        source shows when those commits are diffed without a pathspec. One
+        `git diff-tree --stdin -M` for all of them; and, for the commits among
+        them that add several files whose source still exists (a folder
+        copied, its old place deleted later), one more with copy detection.
+        That one reads each of those commits' whole trees, so it is asked of
+        them alone; whether a copy was a move is the caller's call (its source
+        deleted unedited), never git's: copy detection pairs new ADRs with the
+        template they were written from.
         """
-        found = list(dict.fromkeys([self.adr_dir, *known]))
-        frontier = list(found)
-        while frontier and self.head is not None:
-            adding = self._commits_adding(frontier, since)
-            sources = self._moved_in_from(adding, found)
-            frontier = []
-            for source in sources:
-                if not _covered(source, found):
-                    found.append(source)
-                    frontier.append(source)
-        self.pathspecs = found
-        return found
-
-    def _commits_adding(self, places: list[str], since: str | None) -> list[str]:
-        """Commits that add a file under `places` (a move in from elsewhere shows as an add)."""
-        revisions = [f"{since}..HEAD"] if since else ["HEAD"]
-        output = self.repo.git.log(
-            "--no-renames", "--diff-filter=A", "--format=%H", *revisions, "--", *places
-        )
-        return output.split()
-
-    def _moved_in_from(self, commits: list[str], places: list[str]) -> list[str]:
-        """The places outside `places` that `commits` moved (or copied whole) files in from."""
-        if not commits:
-            return []
-        found: list[str] = []
-        copied_folders = []  # commits that add several files whose sources still exist
-        for sha, changes in self._diff_tree(commits, "-M"):
+        found: list[Move] = []
+        copied_folders = []
+        for sha, changes in self._diff_tree(sorted(set(commits)), "-M"):
             plain_adds = 0
             for change in changes:
-                into = _place_of(change.path, places)
-                if into is None:
+                if place_of(change.path, places) is None:
                     continue
-                if change.status == RENAMED and _place_of(change.old_path, places) is None:
-                    found.append(_origin(change.old_path, change.path, into, [*places, *found]))
+                if change.status == RENAMED and place_of(change.old_path, places) is None:
+                    found.append(Move(sha, change.old_path, change.path, change.old_blob, False))
                 elif change.status == ADDED:
                     plain_adds += 1
             if plain_adds > 1:
                 copied_folders.append(sha)
-        # A folder copied to its new place, the old one deleted in a later
-        # commit: git pairs the copies with their sources only with copy
-        # detection. Asked of these commits alone (it reads their whole
-        # trees); whether a copy is a move is the indexer's call, when the
-        # source is deleted unedited.
-        for _, changes in self._diff_tree(copied_folders, "-C", "--find-copies-harder"):
+        for sha, changes in self._diff_tree(copied_folders, "-C", "--find-copies-harder"):
             for change in changes:
-                into = _place_of(change.path, places)
                 if (
-                    into is not None
-                    and change.status == "copied"
+                    change.status == COPIED
                     and change.similarity >= 90
-                    and _place_of(change.old_path, places) is None
+                    and place_of(change.path, places) is not None
+                    and place_of(change.old_path, places) is None
                 ):
-                    found.append(_origin(change.old_path, change.path, into, [*places, *found]))
-        return list(dict.fromkeys(found))
+                    found.append(Move(sha, change.old_path, change.path, change.old_blob, True))
+        return found
 
     def _diff_tree(self, commits: list[str], *options: str) -> Iterator[tuple[str, list]]:
         """(commit, changes) for each of `commits`, from one `git diff-tree --stdin`."""
@@ -244,16 +226,25 @@ class GitHistory:
 
     # --- what changed -----------------------------------------------------
 
-    def commits(self, since: str | None = None) -> Iterator[Commit]:
-        """Every commit that changed a `pathspecs` place, oldest first; after `since` when given."""
-        for group in itertools.batched(self._logged(since), _COMMITS_PER_ROUND_TRIP):
+    def commits(
+        self, since: str | None = None, *, places: list[str] | None = None, tips: Iterable[str] = ()
+    ) -> Iterator[Commit]:
+        """Every commit that changed one of `places` (the ADR folder by default), oldest first.
+
+        After `since` when given; from `tips` (their ancestors, themselves
+        included) instead of HEAD when given.
+        """
+        stream = self._logged(since, places, tips)
+        for group in itertools.batched(stream, _COMMITS_PER_ROUND_TRIP):
             yield from self._with_authors(group, self.blobs([c.sha for c in group]))
 
-    def _logged(self, since: str | None) -> Iterator[_LoggedCommit]:
+    def _logged(
+        self, since: str | None, places: list[str] | None, tips: Iterable[str]
+    ) -> Iterator[_LoggedCommit]:
         """The log's records: hashes, dates and changed paths, framed by NULs only."""
         if self.head is None:
             return
-        revisions = [f"{since}..HEAD"] if since else ["HEAD"]
+        revisions = [f"{since}..HEAD"] if since else (sorted(set(tips)) or ["HEAD"])
         process = self.repo.git.log(
             "--reverse",
             "--raw",
@@ -265,7 +256,7 @@ class GitHistory:
             f"--format={_FORMAT}",
             *revisions,
             "--",
-            *self.pathspecs,
+            *(places or [self.adr_dir]),
             as_process=True,
         )
         reader, buffer, finished = _LogReader(), b"", False
@@ -303,9 +294,14 @@ class GitHistory:
         return commits
 
     def commits_with_blobs(
-        self, since: str | None = None, *, wanted: Callable[[FileChange], bool]
+        self,
+        since: str | None = None,
+        *,
+        wanted: Callable[[FileChange], bool],
+        places: list[str] | None = None,
+        tips: Iterable[str] = (),
     ) -> Iterator[tuple[Commit, dict[str, bytes]]]:
-        """`commits(since)`, each with a blob -> bytes mapping that holds its `wanted` changes.
+        """`commits(...)`, each with a blob -> bytes mapping that holds its `wanted` changes.
 
         A thread reads ahead: it streams the log and fetches commit objects and
         blobs while the caller works on earlier commits, so git's answers and the
@@ -328,7 +324,7 @@ class GitHistory:
             return False  # the caller stopped early: nobody will read it
 
         def read() -> None:
-            stream = self._logged(since)
+            stream = self._logged(since, places, tips)
             try:
                 for group in itertools.batched(stream, _COMMITS_PER_ROUND_TRIP):
                     shas = [
@@ -522,7 +518,7 @@ def _change(raw: bytes, paths: list[bytes], *, keep_copies: bool = False) -> Fil
     old_mode, new_mode, old_sha, new_sha, status = raw[1:].decode("ascii").split(" ")
     names = [_path(path) for path in paths]
     if status[0] == "C" and keep_copies:
-        return FileChange("copied", names[1], names[0], new_sha, int(status[1:] or 100), old_sha)
+        return FileChange(COPIED, names[1], names[0], new_sha, int(status[1:] or 100), old_sha)
     kind = _STATUS.get(status[0])
     mode = old_mode if kind == DELETED else new_mode
     if kind is None or mode not in _REGULAR_FILES or len(names) < (2 if kind == RENAMED else 1):
@@ -574,7 +570,7 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace").replace("\0", "\ufffd")
 
 
-def _place_of(path: str, places: list[str]) -> str | None:
+def place_of(path: str, places: list[str]) -> str | None:
     """The place (folder or file) of `places` that holds `path`, if any."""
     for place in places:
         if path == place or path.startswith(place + "/"):
@@ -582,11 +578,7 @@ def _place_of(path: str, places: list[str]) -> str | None:
     return None
 
 
-def _covered(place: str, places: list[str]) -> bool:
-    return place in places or _place_of(place, places) is not None
-
-
-def _origin(source: str, target: str, into: str, places: list[str]) -> str:
+def origin(move: Move, into: str, places: list[str]) -> str:
     """Where a file moved in from, as a place: its old folder, or itself.
 
     `target` sits at `relative` in the place `into`; the source's folder is what
@@ -594,6 +586,7 @@ def _origin(source: str, target: str, into: str, places: list[str]) -> str:
     the root, or a folder that holds a known place (`docs` for `docs/adr`),
     following all of it would read everything else there too: the file alone is followed.
     """
+    target, source = move.target, move.source
     relative = target[len(into) + 1 :] if target != into else target.rsplit("/", 1)[-1]
     depth = relative.count("/") + 1
     parts = source.split("/")
