@@ -33,6 +33,7 @@ from adrsite.decisions.models import (
     Tag,
 )
 from adrsite.history.git import DELETED, RENAMED, Commit, FileChange, GitHistory
+from adrsite.records.dates import settle_dates
 from adrsite.records.folder import is_decision_file, resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
@@ -309,7 +310,17 @@ class _State:
         unread = [p for p in paths if self.settled.get(p, ("",))[0] != self.at_head[p]]
         blobs = self.history.blobs([self.at_head[p] for p in unread])  # one round trip
         read = {path: parse(path, data) for path, data in zip(unread, blobs, strict=True)}
-        return [(self.by_path[p], read[p] if p in read else self.settled[p][1]) for p in paths]
+        current = [(self.by_path[p], read[p] if p in read else self.settled[p][1]) for p in paths]
+        # Day/month dates by the folder's convention, git's created date breaking a tie.
+        created = {record.path: decision.created_at for decision, record in current}
+        records = settle_dates([record for _, record in current], created)
+        redated = []
+        for (decision, _), record in zip(current, records, strict=True):
+            if decision.date != (settled := _date_of(record)):
+                decision.date = settled
+                redated.append(decision)
+        Decision.objects.bulk_update(redated, ["date"], batch_size=_BATCH)
+        return [(decision, record) for (decision, _), record in zip(current, records, strict=True)]
 
     @property
     def changed_count(self) -> int:
@@ -415,12 +426,16 @@ def _copy_record(decision: Decision, record: Record) -> None:
     decision.title = record.title[:500]
     decision.status = record.status
     decision.status_text = record.status_text[:500]
-    decision.date = date.fromisoformat(record.date) if record.date else None
+    decision.date = _date_of(record)
     decision.deciders = list(record.deciders)
     decision.affects = list(record.affects)
     decision.rule = record.rule
     decision.body = record.body
     decision.deleted_commit = ""
+
+
+def _date_of(record: Record) -> date | None:
+    return date.fromisoformat(record.date) if record.date else None
 
 
 def _set_tags(
