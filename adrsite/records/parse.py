@@ -38,8 +38,8 @@ from adrsite.records.vocabulary import (
     LINK_VERBS,
     REVERSE_KIND,
     clean_text,
+    is_status_placeholder,
     link_kind,
-    status_placeholder,
     status_word,
 )
 
@@ -492,7 +492,7 @@ class _Reader:
     def status_from_text(self, text: str, line: int) -> tuple[str, str]:
         """(status, the text as written) of a `status:` value; a template's choices are none."""
         written = text.strip()
-        if self.is_placeholder(written, line):
+        if self.warned_as_placeholder(written, line):
             return "", written
         status, rest = status_word(written)
         if not status:
@@ -502,9 +502,9 @@ class _Reader:
             self.add_links("superseded-by", written, line)
         return status, written
 
-    def is_placeholder(self, written: str, line: int) -> bool:
+    def warned_as_placeholder(self, written: str, line: int) -> bool:
         """Whether `written` is a template's list of statuses (a warning says so)."""
-        if not status_placeholder(written):
+        if not is_status_placeholder(written):
             return False
         self.problem(
             line,
@@ -530,7 +530,7 @@ class _Reader:
             changelog = changelog_entry(raw)
             entry_date = changelog["date"] if changelog else ""
             text = _after_date(raw, entry_date) if changelog else raw
-            if placeholder is None and status_placeholder(text):
+            if placeholder is None and is_status_placeholder(text):
                 placeholder = (text, index + 1)
                 continue
             status, rest = status_word(text)
@@ -554,7 +554,7 @@ class _Reader:
         if not entries:
             if placeholder:
                 text, line = placeholder
-                self.is_placeholder(text, line)
+                self.warned_as_placeholder(text, line)
                 return "", text, line, ""
             if unknown:
                 text, shown, line = unknown[0]

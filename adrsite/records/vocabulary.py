@@ -179,6 +179,16 @@ def status_placeholder(text: str) -> bool:
     return len(offered) >= 2
 
 
+# The indexer meets the same few status lines revision after revision; short ones
+# are remembered, so memory stays bounded whatever a hostile line holds.
+_remembered_placeholder = functools.lru_cache(maxsize=4096)(status_placeholder)
+
+
+def is_status_placeholder(text: str) -> bool:
+    """`status_placeholder`, remembered for short lines."""
+    return _remembered_placeholder(text) if len(text) <= 512 else status_placeholder(text)
+
+
 def _superseded_by(text: str) -> bool:
     """ "superseded by ADR-0005", the choice templates end their lists with."""
     status, rest = status_word(text)
