@@ -38,7 +38,7 @@ from adrsite.records.folder import (
 from adrsite.records.lint import check, numbers_taken_elsewhere
 from adrsite.records.model import ERROR, STATUSES, STYLE_ADR_TOOLS, STYLE_MADR, Problem, Record
 from adrsite.records.parse import date_in_name, parse, parse_file_name
-from adrsite.records.vocabulary import REVERSE_KIND, link_kind, status_word
+from adrsite.records.vocabulary import REVERSE_KIND, clean_text, link_kind, status_word
 from adrsite.records.write import (
     TOC_START,
     add_link,
@@ -221,8 +221,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     record = _find(records, args.decision)
     links = decision_links(records)[record.path]
     status = record.status or "?"
-    if record.status_text and record.status_text.lower() != record.status:
-        status = f"{status} ({record.status_text})"  # the words as written, when they differ
+    if record.status_text and clean_text(record.status_text).lower() != record.status:
+        status = f"{status} ({record.status_text})"  # as written, when it says more
     rows = [
         ("status", status),
         ("date", record.date),

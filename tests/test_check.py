@@ -648,3 +648,49 @@ def test_check_in_a_repository_without_an_adr_folder_says_so(tmp_path):
     assert result.stderr.startswith(f"adr: no ADR folder found in {tmp_path.resolve()} ")
     assert result.stdout == ""
     assert result.returncode == 1
+
+
+# --- what a status and a date say ----------------------------------------------
+
+
+def test_a_status_left_as_the_templates_placeholder_is_a_warning_and_no_status(repo):
+    write(repo, "0001-use-x.md", "# 1. Use X\n\n## Status\n\nAccepted or Rejected\n")
+    write(repo, "0002-use-y.md", decision("Use Y", "'{proposed | rejected | accepted}'"))
+    write(repo, "0003-use-z.md", "# 3. Use Z\n\n* Status: ✅ Accepted (PR #2897)\n")
+
+    result = run_adr(repo, "check")
+    listing = run_adr(repo, "list", "--json")
+
+    choose = "write one of proposed, accepted, rejected, deprecated or superseded"
+    assert result.stdout == (
+        f"adr/0001-use-x.md:5: warning: status 'Accepted or Rejected' is the template's "
+        f"placeholder, not a status; {choose}\n"
+        f"adr/0002-use-y.md:2: warning: status '{{proposed | rejected | accepted}}' is the "
+        f"template's placeholder, not a status; {choose}\n"
+        "3 decisions: 0 errors, 2 warnings\n"
+    )
+    assert result.returncode == 0
+    assert [(d["status"], d["status_text"]) for d in json.loads(listing.stdout)["decisions"]] == [
+        (None, "Accepted or Rejected"),
+        (None, "{proposed | rejected | accepted}"),
+        ("accepted", "✅ Accepted (PR #2897)"),
+    ]
+
+
+def test_day_month_dates_are_read_by_the_folders_convention_or_warn(repo):
+    write(repo, "0001-a.md", "# 1. A\n\nDate: 26/03/2018\n\n## Status\n\nAccepted\n")
+    write(repo, "0002-b.md", "# 2. B\n\nDate 01/06/2019\n\n## Status\n\nAccepted\n")
+
+    settled = run_adr(repo, "list")
+    (repo / "adr" / "0001-a.md").unlink()
+    undecided = run_adr(repo, "check")
+
+    assert settled.stdout == (
+        "    1  accepted    2018-03-26  A\n    2  accepted    2019-06-01  B\n"
+    )
+    assert undecided.stdout == (
+        "adr/0002-b.md:3: warning: date '01/06/2019' is ambiguous: 2019-06-01 (day first) or "
+        "2019-01-06 (month first), and no other date in the folder tells which; "
+        "read as 2019-01-06 (write YYYY-MM-DD)\n"
+        "1 decision: 0 errors, 1 warning\n"
+    )

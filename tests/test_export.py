@@ -35,7 +35,7 @@ def test_export_gives_every_fact_git_knows(repo, capsys):
         "---\nstatus: accepted\ndate: 2026-01-04\ndeciders: [Ada]\ntags: [Infra, db]\n"
         "supersedes: [1]\namends: ['0003-cache.md']\n---\n# Use Y\n",
     )
-    repo.write("adr/0003-cache.md", adr("Cache"))
+    repo.write("adr/0003-cache.md", "# Cache\n\n* Status: ✅ **Accepted** (PR #2897)\n")
     c3 = repo.commit("Y supersedes X", author=ADA)
 
     code, out, _ = run(capsys, "index", str(repo.path), "--name", "demo")
@@ -55,6 +55,7 @@ def test_export_gives_every_fact_git_knows(repo, capsys):
         "path": "adr/0001-use-x.md",
         "title": "Use X",
         "status": "accepted",  # what the file says, though Y supersedes it
+        "status_text": "accepted",
         "date": None,
         "deciders": [],
         "tags": [],
@@ -93,6 +94,7 @@ def test_export_gives_every_fact_git_knows(repo, capsys):
         ["Ada"],
     )
     assert cache["links"] == [{"kind": "amended-by", "path": "adr/0002-use-y.md"}]
+    assert (cache["status"], cache["status_text"]) == ("accepted", "✅ **Accepted** (PR #2897)")
 
 
 def test_several_repositories_live_in_one_database(tmp_path, capsys):

@@ -331,3 +331,36 @@ def test_a_5_mb_blob_is_a_problem_and_its_history_is_kept(repo):
     assert [(p.path, p.code) for p in Problem.objects.filter(severity="error")] == [
         ("adr/0001-huge.md", "too-large")
     ]
+
+
+def test_git_breaks_the_tie_of_a_day_month_date_and_the_folder_settles_it_later(repo):
+    # Created on 2026-01-02 (day 1): "02/01/2026" is that day read day first, not 1 February.
+    repo.write("adr/0001-use-x.md", "# 1. Use X\n\nDate 02/01/2026\n\n## Status\n\nAccepted\n")
+    created = repo.commit("Propose X")
+
+    index(repo)
+
+    decision = current()["adr/0001-use-x.md"]
+    problems = [(p.path, p.commit, p.line, p.code, p.message) for p in Problem.objects.all()]
+    assert (decision.date, decision.status) == (datetime(2026, 1, 2).date(), "accepted")
+    assert problems == [
+        (
+            "adr/0001-use-x.md",
+            created,
+            3,
+            "date",
+            "date '02/01/2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-01-02: "
+            "day first is nearer the dates git has for these files",
+        )
+    ]
+
+    # A date only month first fits outweighs git, for X too, though X did not change.
+    repo.write("adr/0002-use-y.md", "# 2. Use Y\n\nDate: 01/13/2026\n\n## Status\n\nProposed\n")
+    repo.commit("Propose Y")
+    index(repo)
+
+    assert current()["adr/0001-use-x.md"].date == datetime(2026, 2, 1).date()
+    assert [p.message for p in Problem.objects.filter(path="adr/0001-use-x.md")] == [
+        "date '02/01/2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-02-01: the folder "
+        "writes month first (01/13/2026 in adr/0002-use-y.md)"
+    ]

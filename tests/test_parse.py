@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from adrsite.records.parse import (
     parse_file_name,
     parse_status,
 )
-from adrsite.records.vocabulary import link_kind, status_word
+from adrsite.records.vocabulary import link_kind, status_placeholder, status_word
 
 SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_NAMES = sorted(str(path.relative_to(SAMPLES)) for path in SAMPLES.rglob("*.md"))
@@ -98,7 +99,7 @@ def test_madr2_bullets_and_links_section_are_read_in_full(sample):
         "slug": "use-postgresql",
         "title": "Use PostgreSQL for the catalogue",
         "status": "superseded",
-        "status_text": "superseded by ADR-0007",
+        "status_text": "superseded by [ADR-0007](0007-use-aurora.md)",
         "date": "2019-04-02",
         "deciders": ("Ada Lovelace", "Grace Hopper"),
         "tags": ("database", "storage"),
@@ -120,7 +121,7 @@ def test_adr_tools_misspelt_superceded_by_gives_status_and_link(sample):
         "slug": "use-hexagonal-architecture",
         "title": "Use hexagonal architecture",
         "status": "superseded",
-        "status_text": "Superceded by 5. Use clean architecture",
+        "status_text": "Superceded by [5. Use clean architecture](0005-use-clean-architecture.md)",
         "date": "2020-09-26",
         "deciders": (),
         "tags": (),
@@ -163,7 +164,7 @@ def test_emoji_superseded_status_in_an_adr_prefixed_file(sample):
         "slug": "emoji-status",
         "title": "Adopt Kubernetes",
         "status": "superseded",
-        "status_text": "Superseded by 36. Multi-cluster",
+        "status_text": "⌛️ Superseded by [36. Multi-cluster](036-multi-cluster.md)",
         "date": "",
         "deciders": (),
         "tags": (),
@@ -181,7 +182,7 @@ def test_bold_bullets_and_a_related_to_line_in_an_adr_dash_file(sample):
         "slug": "bold",
         "title": "Use a monorepo",
         "status": "accepted",
-        "status_text": "Accepted (PR #2897)",
+        "status_text": "✅ Accepted (PR #2897)",
         "date": "2021-03-04",
         "deciders": (),
         "tags": (),
@@ -199,7 +200,7 @@ def test_status_in_code_span_in_a_three_digit_file(sample):
         "slug": "quoted",
         "title": "Stay on VMs",
         "status": "deprecated",
-        "status_text": "Reverted",
+        "status_text": "`Reverted`",
         "date": "",
         "deciders": (),
         "tags": (),
@@ -254,21 +255,23 @@ def test_status_section_inside_a_fenced_code_block_is_ignored(sample):
 @pytest.mark.parametrize(
     ("line", "status", "status_text", "links"),
     [
-        ("✅ Accepted", "accepted", "Accepted", []),
+        ("✅ Accepted", "accepted", "✅ Accepted", []),
         (
             "⌛️ Superseded by [36. Multi-cluster](036-multi-cluster.md)",
             "superseded",
-            "Superseded by 36. Multi-cluster",
+            "⌛️ Superseded by [36. Multi-cluster](036-multi-cluster.md)",
             [("superseded-by", "036-multi-cluster.md")],
         ),
         (
             "**superseded by [ADR 9](0009-use-x.md)**",
             "superseded",
-            "superseded by ADR 9",
+            "**superseded by [ADR 9](0009-use-x.md)**",
             [("superseded-by", "0009-use-x.md")],
         ),
-        ("`Rejected`", "rejected", "Rejected", []),
-        ("> Accepted", "accepted", "Accepted", []),
+        ("`Rejected`", "rejected", "`Rejected`", []),
+        ("> Accepted", "accepted", "Accepted", []),  # a quote mark is the page's, not the status
+        ("- ~~Proposed~~ Accepted  ", "accepted", "~~Proposed~~ Accepted", []),
+        ("Accepted, with the changes below", "accepted", "Accepted, with the changes below", []),
         ("Accepted (PR #2897)", "accepted", "Accepted (PR #2897)", []),
         ("Rejected in favour of ADR 111", "rejected", "Rejected in favour of ADR 111", []),
         ("Partly superseded", "accepted", "Partly superseded", []),
@@ -291,13 +294,14 @@ def test_status_section_line_maps_to_a_status(line, status, status_text, links):
 @pytest.mark.parametrize(
     ("line", "status", "status_text"),
     [
-        ("* Status: ✅ Accepted", "accepted", "Accepted"),
+        ("* Status: ✅ Accepted", "accepted", "✅ Accepted"),
         (
             "- Status: **superseded by [ADR-0007](0007-x.md)**",
             "superseded",
-            "superseded by ADR-0007",
+            "**superseded by [ADR-0007](0007-x.md)**",
         ),
-        ("* Status: `Rejected`", "rejected", "Rejected"),
+        ("* **Status:** accepted", "accepted", "accepted"),  # the ** closes the key
+        ("* Status: `Rejected`", "rejected", "`Rejected`"),
         ("* Status: Accepted (PR #2897)", "accepted", "Accepted (PR #2897)"),
         ("* Status: Partly superseded", "accepted", "Partly superseded"),
         ("* Status: Approved", "accepted", "Approved"),
@@ -315,8 +319,13 @@ def test_status_bullet_maps_to_a_status(line, status, status_text):
 @pytest.mark.parametrize(
     ("value", "status", "status_text"),
     [
-        ("✅ Accepted", "accepted", "Accepted"),
+        ("✅ Accepted", "accepted", "✅ Accepted"),
         ("Implemented", "accepted", "Implemented"),
+        (
+            "'[Accepted](https://example.com/vote)'",
+            "accepted",
+            "[Accepted](https://example.com/vote)",
+        ),
         ("Reverted", "deprecated", "Reverted"),
         ("'Rejected in favour of ADR 111'", "rejected", "Rejected in favour of ADR 111"),
     ],
@@ -422,10 +431,15 @@ def test_status_changelog_latest_date_wins(lines):
 def test_status_changelog_with_slashed_dates_sorts_by_the_date_read():
     record = read(status_section("12/20/2019 proposed", "01/05/2020 accepted"))
 
-    assert (record.status, record.date) == ("accepted", "2020-01-05")
+    assert (record.status, record.date, record.date_text) == (
+        "accepted",
+        "2020-01-05",
+        "01/05/2020",
+    )
     assert [str(problem) for problem in record.problems] == [
-        "adr/0007-t.md:7: warning: date '01/05/2020' is not ISO 8601 (YYYY-MM-DD); "
-        "read as 2020-01-05"
+        "adr/0007-t.md:7: warning: date '01/05/2020' is ambiguous: 2020-05-01 (day first) or "
+        "2020-01-05 (month first), and no other date in the folder tells which; "
+        "read as 2020-01-05 (write YYYY-MM-DD)"
     ]
 
 
@@ -510,7 +524,19 @@ def test_front_matter_date_that_is_not_iso_warns_at_its_line():
             (
                 "2020-10-09",
                 "warning",
-                "date '09.10.2020' is not ISO 8601 (YYYY-MM-DD); read as 2020-10-09",
+                "date '09.10.2020' is ambiguous: 2020-10-09 (day first) or 2020-09-10 (month "
+                "first), and no other date in the folder tells which; read as 2020-10-09 "
+                "(write YYYY-MM-DD)",
+            ),
+        ),
+        (
+            "01/06/2019",
+            (
+                "2019-01-06",
+                "warning",
+                "date '01/06/2019' is ambiguous: 2019-06-01 (day first) or 2019-01-06 (month "
+                "first), and no other date in the folder tells which; read as 2019-01-06 "
+                "(write YYYY-MM-DD)",
             ),
         ),
         (
@@ -874,3 +900,131 @@ def test_metadata_lines_in_the_body_are_not_metadata():
 def test_parse_status_reads_what_the_full_parse_reads(name):
     data = (SAMPLES / name).read_bytes()
     assert parse_status(f"adr/{name}", data) == parse(f"adr/{name}", data).status != ""
+
+
+# --- template placeholders are no status -----------------------------------
+
+PLACEHOLDERS = [
+    "Accepted or Rejected",
+    "Proposed | Accepted | Rejected",
+    "Valid ADR statuses are: Proposed, Accepted, Rejected, Deprecated, Superseded",
+    "{proposed | rejected | accepted}",
+    "[Proposed, Accepted, Deprecated, Superseded]",
+    "proposed, accepted, rejected, deprecated, superseded, etc.",
+    "<Proposed/Accepted/...>",
+    "Either accepted or rejected",
+    "proposed | rejected | accepted | deprecated | … | superseded by ADR-0123",  # MADR 4
+    "[proposed | rejected | accepted | deprecated | … | superseded by [ADR-0005](0005-x.md)]",
+]
+REAL_STATUSES = [
+    ("Accepted", "accepted"),
+    ("✅ Accepted (PR #2897)", "accepted"),
+    ("Superseded by [ADR 5](0005-x.md)", "superseded"),
+    ("Superseded by [ADR 5](../adr/0005-x.md)", "superseded"),
+    ("Rejected in favour of ADR 111", "rejected"),
+    ("Accepted, with the changes below", "accepted"),
+    ("~~Proposed~~ Accepted", "accepted"),
+    ("Deprecated, superseded by ADR 5", "deprecated"),
+    ("Accepted / Implemented", "accepted"),
+    ("[Accepted]", "accepted"),
+]
+
+
+def placeholder_warning(text: str, line: int) -> str:
+    return (
+        f"adr/0007-t.md:{line}: warning: status {text!r} is the template's placeholder, "
+        "not a status; write one of proposed, accepted, rejected, deprecated or superseded"
+    )
+
+
+@pytest.mark.parametrize("text", PLACEHOLDERS)
+@pytest.mark.parametrize(
+    ("style", "line"), [("adr-tools", 5), ("madr2", 3), ("madr", 2)], ids=lambda v: str(v)
+)
+def test_a_template_placeholder_is_no_status_and_a_warning_naming_it(text, style, line):
+    file = {
+        "adr-tools": status_section(text),
+        "madr2": f"# 7. T\n\n* Status: {text} <!-- optional -->\n\n## Context\n",
+        "madr": f"---\nstatus: '{text}'\n---\n# 7. T\n",
+    }[style]
+    record = read(file)
+
+    assert (record.status, record.status_text, record.style) == ("", text, style)
+    assert [str(problem) for problem in record.problems] == [placeholder_warning(text, line)]
+    assert record.links == ()  # "superseded by ADR-0005" in a placeholder links nothing
+    assert parse_status(record.path, file.encode()) == ""
+
+
+@pytest.mark.parametrize(("text", "status"), REAL_STATUSES)
+def test_a_real_status_is_not_a_placeholder(text, status):
+    for file in (
+        status_section(text),
+        f"# 7. T\n\n* Status: {text}\n",
+        f"# 7. T\n\nStatus: {text}",
+    ):
+        record = read(file)
+        assert (record.status, record.problems) == (status, ())
+        assert parse_status(record.path, file.encode()) == status
+
+
+def test_a_dated_status_changelog_is_not_a_placeholder():
+    record = read(status_section("2020-01-01 proposed", "2020-02-01 accepted"))
+
+    assert (record.status, record.date, record.problems) == ("accepted", "2020-02-01", ())
+
+
+def test_a_placeholder_left_above_the_status_written_gives_way_to_it():
+    record = read(status_section("Proposed | Accepted | Rejected", "Accepted"))
+
+    assert (record.status, record.status_text, record.status_line) == ("accepted", "Accepted", 7)
+
+
+@pytest.mark.parametrize(
+    "value", ["[Proposed, Accepted, Deprecated, Superseded]", "{proposed | rejected | accepted}"]
+)
+def test_a_yaml_list_or_mapping_of_statuses_is_the_placeholder_as_written(value):
+    file = f"---\nstatus: {value}\n---\n# 7. T\n"
+    record = read(file)
+
+    assert (record.status, record.status_text) == ("", value)
+    assert [problem.code for problem in record.problems] == ["status-placeholder"]
+    assert parse_status(record.path, file.encode()) == ""
+
+
+def test_status_placeholder_is_linear_on_hostile_lines():
+    for text in ["[" * 200_000, " " * 200_000 + "x", "](" * 100_000, "or " * 100_000]:
+        started = time.perf_counter()
+        assert not status_placeholder(text)
+        assert time.perf_counter() - started < 0.5
+
+
+# --- dates without a colon -------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["Date 09/04/2018", "Date: 09/04/2018", "* **Date** 09/04/2018"])
+def test_a_date_line_with_or_without_its_colon_is_the_date(line):
+    record = read(f"# 7. T\n\n{line}\n\n## Status\n\nAccepted\n")
+
+    assert (record.date, record.date_text) == ("2018-09-04", "09/04/2018")
+    assert [problem.code for problem in record.problems] == ["date-ambiguous"]
+
+
+def test_words_after_date_are_no_date():
+    record = read("# 7. T\n\nDate 3 of the sprint was when we met.\n\n## Status\n\nAccepted\n")
+
+    assert (record.date, record.problems) == ("", ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# T\n\n* Status: a" + " " * 100_000 + "b\n",
+        "# T\n\n## Status\n\n" + "[a](x" * 30_000 + "\n",
+        "# T\n\n## Status\n\nSupersedes " + "[" * 100_000 + "\n",
+    ],
+    ids=["spaces-in-a-value", "unclosed-links", "brackets"],
+)
+def test_hostile_status_lines_parse_in_linear_time(text):
+    started = time.perf_counter()
+    parse("adr/0001-x.md", text.encode())
+    assert time.perf_counter() - started < 1

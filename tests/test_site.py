@@ -556,3 +556,31 @@ def test_relative_links_in_a_decision_lead_to_pages_and_tables_keep_no_inline_st
     assert '<a href="mailto:a@example.com">' in html
     assert '<td class="align-right">3</td>' in html
     assert "style=" not in html
+
+
+def test_a_decision_page_shows_the_status_as_written_escaped_and_its_links_working(client, repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", "superseded"))
+    repo.write("adr/0002-use-y.md", "# Use Y\n\n* Status: ✅ **Accepted** (PR #2897) <b>loud</b>\n")
+    repo.write("adr/0003-use-z.md", "# Use Z\n\n## Status\n\nAccepted\n")
+    repo.write(
+        "adr/0004-use-w.md",
+        "# Use W\n\n## Status\n\nSuperseded by [ADR 1](0001-use-x.md) "
+        "[click](javascript:alert(1)) <script>alert(2)</script>\n",
+    )
+    repo.commit("Four")
+    index(repo)
+
+    y = html_of(client, "/decisions/demo/2/")
+    w = html_of(client, "/decisions/demo/4/")
+    z = html_of(client, "/decisions/demo/3/")
+
+    assert (
+        '<span class="muted status-text">“✅ <strong>Accepted</strong> (PR #2897) '
+        "&lt;b&gt;loud&lt;/b&gt;”</span>"
+    ) in y
+    written = re.search(r'<span class="muted status-text">(.*?)</span>', w)[1]
+    assert '“Superseded by <a href="/decisions/demo/0001-use-x/">ADR 1</a> ' in written
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in w
+    assert "<script>alert" not in w
+    assert 'href="javascript:' not in w
+    assert "status-text" not in z  # "Accepted" says no more than the badge

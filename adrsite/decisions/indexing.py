@@ -45,10 +45,18 @@ from adrsite.history.git import (
     origin,
     place_of,
 )
+from adrsite.records.dates import settle_dates
 from adrsite.records.folder import could_be_decision_file, is_decision_file, resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
-from adrsite.records.parse import MAX_BYTES, date_in_name, parse, parse_file_name, parse_status
+from adrsite.records.parse import (
+    MAX_BYTES,
+    ambiguous_date,
+    date_in_name,
+    parse,
+    parse_file_name,
+    parse_status,
+)
 
 _BATCH = 500
 
@@ -612,7 +620,17 @@ class _State:
     def records_at_head(self) -> list[tuple[Decision, Record]]:
         """Each current decision with its file at HEAD, parsed once."""
         paths = [path for path in sorted(self.at_head) if path in self.by_path]
-        return [(self.by_path[p], self.settled[p][1]) for p in paths]
+        current = [(self.by_path[p], self.settled[p][1]) for p in paths]
+        # Day/month dates by the folder's convention, git's created date breaking a tie.
+        created = {record.path: decision.created_at for decision, record in current}
+        records = settle_dates([record for _, record in current], created)
+        redated = []
+        for (decision, _), record in zip(current, records, strict=True):
+            if decision.date != (settled := _date_of(record)):
+                decision.date = settled
+                redated.append(decision)
+        Decision.objects.bulk_update(redated, ["date"], batch_size=_BATCH)
+        return [(decision, record) for (decision, _), record in zip(current, records, strict=True)]
 
     @property
     def changed_count(self) -> int:
@@ -838,7 +856,9 @@ def _differs(decision: Decision, record: Record) -> bool:
     """Whether `record` says something `decision` does not (tags aside: they cost a query)."""
     copied = Decision()
     _copy_record(copied, record)
-    return any(getattr(copied, field) != getattr(decision, field) for field in _RECORD_FIELDS)
+    # An ambiguous day/month date is the folder's to read (`records_at_head`), not the file's.
+    fields = [f for f in _RECORD_FIELDS if f != "date" or not ambiguous_date(record.date_text)]
+    return any(getattr(copied, field) != getattr(decision, field) for field in fields)
 
 
 def _copy_record(decision: Decision, record: Record) -> None:
@@ -847,12 +867,16 @@ def _copy_record(decision: Decision, record: Record) -> None:
     decision.title = record.title[:500]
     decision.status = record.status
     decision.status_text = record.status_text[:500]
-    decision.date = date.fromisoformat(record.date) if record.date else None
+    decision.date = _date_of(record)
     decision.deciders = list(record.deciders)
     decision.affects = list(record.affects)
     decision.rule = record.rule
     decision.body = record.body
     decision.deleted_commit = ""
+
+
+def _date_of(record: Record) -> date | None:
+    return date.fromisoformat(record.date) if record.date else None
 
 
 def _set_tags(

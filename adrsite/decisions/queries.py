@@ -80,6 +80,7 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
         "path": decision.path,
         "title": decision.title,
         "status": decision.status or None,
+        "status_text": decision.status_text or None,  # as written: "✅ Accepted (PR #2897)"
         "date": decision.date.isoformat() if decision.date else None,
         "deciders": decision.deciders,
         "tags": sorted(tag.name for tag in decision.tags.all()),

@@ -33,6 +33,7 @@ def decisions_json(shown: list[Record], records: list[Record]) -> list[dict[str,
             "path": r.path,
             "title": r.title,
             "status": r.status or None,
+            "status_text": r.status_text or None,  # as written: "✅ Accepted (PR #2897)"
             "date": r.date or None,
             "deciders": list(r.deciders),
             "tags": list(r.tags),

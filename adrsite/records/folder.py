@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from adrsite.records.dates import settle_dates
 from adrsite.records.model import ERROR, Problem, Record
 from adrsite.records.parse import parse, parse_file_name
 from adrsite.records.vocabulary import FORWARD_KINDS, REVERSE_KIND
@@ -138,7 +139,10 @@ def decision_files(folder: Folder) -> list[Path]:
 
 
 def read_folder(folder: Folder) -> list[Record]:
-    """Parse every decision in the folder; a file that cannot be read is kept with a problem."""
+    """Parse every decision in the folder; a file that cannot be read is kept with a problem.
+
+    Day/month dates are read by the folder's own convention (`settle_dates`).
+    """
     records = []
     for path in decision_files(folder):
         relative = path.relative_to(folder.root).as_posix()
@@ -148,7 +152,7 @@ def read_folder(folder: Folder) -> list[Record]:
             records.append(
                 _with_read_error(parse(relative, b"-"), f"cannot be read: {error.strerror}")
             )
-    return records
+    return settle_dates(records)
 
 
 def _with_read_error(record: Record, message: str) -> Record:

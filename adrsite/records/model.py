@@ -48,7 +48,7 @@ class Record:
     slug: str
     title: str
     status: str  # one of STATUSES, or "" when missing or not mappable
-    status_text: str  # the status as written, for display and warnings
+    status_text: str  # the status as written (markup, emoji and all), for display
     date: str  # ISO 8601 (YYYY-MM-DD), or "" when missing or unreadable
     deciders: tuple[str, ...]
     tags: tuple[str, ...]
@@ -60,6 +60,9 @@ class Record:
     problems: tuple[Problem, ...]
     title_line: int = 1
     status_line: int = 1
+    # The date as written when it is not ISO 8601 ("01/06/2019"): settle_dates
+    # reads an ambiguous one again by the convention of the folder's other dates.
+    date_text: str = ""
 
     @property
     def name(self) -> str:

@@ -34,7 +34,14 @@ from adrsite.records.model import (
     Problem,
     Record,
 )
-from adrsite.records.vocabulary import LINK_VERBS, REVERSE_KIND, clean_text, link_kind, status_word
+from adrsite.records.vocabulary import (
+    LINK_VERBS,
+    REVERSE_KIND,
+    clean_text,
+    is_status_placeholder,
+    link_kind,
+    status_word,
+)
 
 MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mistake
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
@@ -53,7 +60,7 @@ _HEADING_OR_FENCE = frozenset("#`~ \t")  # how a heading or a (possibly indented
 _FENCE = re.compile(r"^\s*(```|~~~)")
 META_LINE = re.compile(
     r"^\s*(?P<bullet>[-*+]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z _-]{0,30}?)\s*(?:\*\*|__)?"
-    r"\s*:\s*(?:\*\*|__)?\s*(?P<value>.*?)\s*$"
+    r"\s*:\s*(?:\*\*|__)?\s*(?P<value>(?:.*\S)?)\s*$"  # greedy to the last non-space: linear
 )
 # "Amended by [3. X](0003-x.md)", "Supersedes ADR 25", "Relates to: ./0004-y.md"
 _LINK_LINE = re.compile(
@@ -61,16 +68,21 @@ _LINK_LINE = re.compile(
     r"(?P<rest>(?:\[|m?adr[\s_-]?#?\d|\.{0,2}/|\d|[\w-]+\.md\b).*)$",
     re.IGNORECASE,
 )
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
+# No "[" inside a part: each try stops at the next "[", so a line of them is linear.
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^)\s>\[]*)>?(?:\s+[\"'][^)\[]*)?\)")
 _MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w./-]*[\w-]\.md)\b")
 _BARE_REF = re.compile(r"\bm?adr[\s_-]?#?0*(\d+)\b", re.IGNORECASE)
 _CHANGELOG = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*[:\-\u2013\u2014]?\s*(?P<rest>.*)$"
 )
+# "Date 09/04/2018" under the title: a date line without its colon.
+_BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags"}
 _EXPECTED = "(expected proposed, accepted, rejected, deprecated or superseded)"
+DATE_AMBIGUOUS = "date-ambiguous"
 _LINK_SECTIONS = {"links", "related decisions", "related adrs", "related records", "related"}
 
 
@@ -141,10 +153,53 @@ def normalize_date(value: Any) -> tuple[str, str, str]:
     iso = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.+Z-]*)?$", text)
     if iso and _is_date(iso[1]):
         return iso[1], "", ""
+    readings = ambiguous_date(text)
+    if readings:
+        day_first, month_first = readings
+        # Undecided, "/" is read as the US month/day and "." as the European day.month.
+        parsed = day_first if "." in text else month_first
+        return (
+            parsed,
+            WARNING,
+            (
+                f"date {text!r} is ambiguous: {day_first} (day first) or {month_first} (month "
+                f"first), and no other date in the folder tells which; read as {parsed} "
+                f"(write YYYY-MM-DD)"
+            ),
+        )
     parsed = _read_loose_date(text)
     if parsed:
-        return parsed, WARNING, f"date {text!r} is not ISO 8601 (YYYY-MM-DD); read as {parsed}"
+        return parsed, WARNING, loose_date_message(text, parsed)
     return "", ERROR, f"date {text!r} is not a date (write YYYY-MM-DD)"
+
+
+def loose_date_message(text: str, iso: str, why: str = "") -> str:
+    return f"date {text!r} is not ISO 8601 (YYYY-MM-DD); read as {iso}{why}"
+
+
+def day_month_readings(text: str) -> tuple[str, str] | None:
+    """(day first, month first) ISO readings of a numeric date like 01/06/2019, or None.
+
+    A reading that is no date is "": 26/03/2018 gives ("2018-03-26", "").
+    """
+    match = _NUMERIC_DATE.fullmatch(text.strip())
+    if not match:
+        return None
+    first, second, year = int(match[1]), int(match[3]), int(match[4])
+    return _iso_or_empty(year, second, first), _iso_or_empty(year, first, second)
+
+
+def ambiguous_date(text: str) -> tuple[str, str] | None:
+    """(day first, month first) when both read and differ (01/06/2019), else None."""
+    readings = day_month_readings(text)
+    return readings if readings and all(readings) and readings[0] != readings[1] else None
+
+
+def _iso_or_empty(year: int, month: int, day: int) -> str:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return ""
 
 
 def parse(path: str, data: bytes) -> Record:
@@ -170,6 +225,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.links: list[LinkRef] = []
         self.meta_lines: dict[str, int] = {}  # front matter key -> its line
+        self.lines: list[str] = []
         self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
 
     def problem(self, line: int, severity: str, code: str, message: str) -> None:
@@ -179,14 +235,14 @@ class _Reader:
         text = self.decode()
         if text is None:
             return self.record(title=_humanize(self.slug))
-        lines = text.split("\n")
+        lines = self.lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
         title, title_line = self.read_title(lines, body_start, meta)
         preamble = self.read_preamble(lines, body_start, title_line)
         status, status_text, status_line, date_value, date_line, style = self.read_status(
             lines, body_start, title_line, meta, preamble
         )
-        date_iso = self.read_date(date_value, date_line) or date_in_name(self.path)
+        date_iso, date_text = self.read_date(date_value, date_line)
         fields = self.read_fields(meta, {key: value for key, (value, _) in preamble.items()})
         self.read_link_sections(lines, body_start)
         return self.record(
@@ -195,7 +251,8 @@ class _Reader:
             status=status,
             status_text=status_text,
             status_line=status_line,
-            date=date_iso,
+            date=date_iso or date_in_name(self.path),
+            date_text=date_text,
             style=style,
             body="\n".join(lines[body_start:]).strip("\n") + "\n",
             **fields,
@@ -206,7 +263,7 @@ class _Reader:
         text = self.decode()
         if text is None:
             return ""
-        lines = text.split("\n")
+        lines = self.lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
         if meta.get("status") is not None:  # read_status's first source: it needs no more
             return self.read_status(lines, body_start, 0, meta, {})[0]
@@ -219,6 +276,7 @@ class _Reader:
             "status": "",
             "status_text": "",
             "date": "",
+            "date_text": "",
             "deciders": (),
             "tags": (),
             "affects": (),
@@ -364,7 +422,7 @@ class _Reader:
 
         if meta.get("status") is not None:
             line = self.meta_line("status")
-            status, text = self.status_from_text(str(meta["status"]), line)
+            status, text = self.status_from_text(self.front_matter_text(meta["status"], line), line)
             return status, text, line, date_value, date_line, STYLE_MADR
         if "status" in preamble:
             value, line = preamble["status"]
@@ -401,6 +459,10 @@ class _Reader:
             if HEADING.match(line):
                 break
             match = META_LINE.match(line)
+            bare_date = None if match else _BARE_DATE_LINE.match(line)
+            if bare_date and "date" not in found and normalize_date(bare_date[1])[1] != ERROR:
+                found["date"] = (bare_date[1].strip(), index + 1)  # "Date 09/04/2018"
+                continue
             if not match:
                 # adr-tools style link lines sit here too, without a colon:
                 # "Related to ADR025 and [MADR 099](./099-x.md)."
@@ -411,47 +473,73 @@ class _Reader:
             key = _norm_key(match["key"])
             if key in _METADATA_KEYS and key not in found:
                 # log4brains' template ends lines with "<!-- optional -->"
-                found[key] = (_HTML_COMMENT.sub("", match["value"]).strip(), index + 1)
+                found[key] = (
+                    _HTML_COMMENT.sub("", _value_as_written(line, match)).strip(),
+                    index + 1,
+                )
             elif link_kind(match["key"]) in REVERSE_KIND:
                 self.add_links(link_kind(match["key"]), match["value"], index + 1)
         return found
 
+    def front_matter_text(self, value: Any, line: int) -> str:
+        """A front matter value as written: a YAML list or mapping (`[Proposed, Accepted]`,
+        an unquoted `{proposed | rejected}`) is not a status, so its source line is."""
+        if isinstance(value, (list, dict)):
+            match = META_LINE.match(self.lines[line - 1]) if 0 < line <= len(self.lines) else None
+            return match["value"] if match else str(value)
+        return str(value).strip()
+
     def status_from_text(self, text: str, line: int) -> tuple[str, str]:
-        status, rest = status_word(text)
-        shown = clean_text(_MD_LINK.sub(lambda m: m[1], text))
+        """(status, the text as written) of a `status:` value; a template's choices are none."""
+        written = text.strip()
+        if self.warned_as_placeholder(written, line):
+            return "", written
+        status, rest = status_word(written)
         if not status:
-            self.problem(
-                line,
-                WARNING,
-                "unknown-status",
-                f"unknown status {shown!r} {_EXPECTED}",
-            )
+            shown = clean_text(_MD_LINK.sub(lambda m: m[1], written))
+            self.problem(line, WARNING, "unknown-status", f"unknown status {shown!r} {_EXPECTED}")
         elif status == "superseded" and rest.lower().startswith("by"):
-            self.add_links("superseded-by", text, line)
-        return status, shown
+            self.add_links("superseded-by", written, line)
+        return status, written
+
+    def warned_as_placeholder(self, written: str, line: int) -> bool:
+        """Whether `written` is a template's list of statuses (a warning says so)."""
+        if not is_status_placeholder(written):
+            return False
+        self.problem(
+            line,
+            WARNING,
+            "status-placeholder",
+            f"status {written!r} is the template's placeholder, not a status; "
+            "write one of proposed, accepted, rejected, deprecated or superseded",
+        )
+        return True
 
     def status_from_section(
         self, lines: list[str], section: tuple[int, int]
     ) -> tuple[str, str, int, str]:
         """The status a `## Status` section states: its latest dated entry, else its last."""
         entries: list[tuple[str, str, str, int]] = []  # (date, status, text, line)
-        unknown: list[tuple[str, int]] = []
+        unknown: list[tuple[str, str, int]] = []  # (text as written, cleaned, line)
+        placeholder: tuple[str, int] | None = None
         for index, _ in outside_fences(lines, section[0], section[1]):
-            raw = _LIST_MARK.sub("", lines[index].strip()).strip()
+            # Quote and list marks are the page's structure, not the status as written.
+            raw = _LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
             if not raw or raw.startswith("<!--"):
                 continue
             changelog = changelog_entry(raw)
             entry_date = changelog["date"] if changelog else ""
-            text = changelog["rest"] if changelog else raw
+            text = _after_date(raw, entry_date) if changelog else raw
+            if placeholder is None and is_status_placeholder(text):
+                placeholder = (text, index + 1)
+                continue
             status, rest = status_word(text)
             if status and not (
                 status == "superseded" and link_targets(text) and not rest.lower().startswith("by")
             ):
                 if status == "superseded" and rest.lower().startswith("by"):
                     self.add_links("superseded-by", text, index + 1)
-                entries.append(
-                    (entry_date, status, clean_text(_MD_LINK.sub(lambda m: m[1], text)), index + 1)
-                )
+                entries.append((entry_date, status, text, index + 1))
                 continue
             match = _LINK_LINE.match(clean_text_keep_links(text))
             if (
@@ -462,15 +550,16 @@ class _Reader:
             ):
                 self.add_links(kind, match["rest"], index + 1)
                 continue
-            unknown.append((clean_text(text), index + 1))
+            unknown.append((text, clean_text(text), index + 1))
         if not entries:
+            if placeholder:
+                text, line = placeholder
+                self.warned_as_placeholder(text, line)
+                return "", text, line, ""
             if unknown:
-                text, line = unknown[0]
+                text, shown, line = unknown[0]
                 self.problem(
-                    line,
-                    WARNING,
-                    "unknown-status",
-                    f"unknown status {text!r} {_EXPECTED}",
+                    line, WARNING, "unknown-status", f"unknown status {shown!r} {_EXPECTED}"
                 )
                 return "", text, line, ""
             self.problem(section[0], ERROR, "no-status", "the Status section states no status")
@@ -481,11 +570,15 @@ class _Reader:
         )
         return status, text, line, entry_date
 
-    def read_date(self, value: Any, line: int) -> str:
+    def read_date(self, value: Any, line: int) -> tuple[str, str]:
+        """(ISO date or "", the date as written when it is not ISO: settle_dates reads it again)."""
         iso, severity, message = normalize_date(value)
-        if severity:
-            self.problem(line or 1, severity, "date", message)
-        return iso
+        if not severity:
+            return iso, ""
+        written = clean_text(str(value))
+        code = DATE_AMBIGUOUS if ambiguous_date(written) else "date"
+        self.problem(line or 1, severity, code, message)
+        return iso, written
 
     # --- everything else -------------------------------------------------
 
@@ -594,6 +687,29 @@ def outside_fences(lines: list[str], start: int, end: int | None = None):
         yield index, line
 
 
+def _value_as_written(line: str, match: re.Match[str]) -> str:
+    """A `Key: value` line's value with its own emphasis: `* Status: **accepted**` gives
+    `**accepted**`; the `**` of `* **Status:** accepted` closes the key, not the value."""
+    value = line[line.index(":", match.end("key")) + 1 :].strip()
+    for mark in ("**", "__"):
+        if line[: match.start("key")].endswith(mark) and value.startswith(mark):
+            return value[len(mark) :].strip()
+    return value
+
+
+_CLOSERS = str.maketrans("[(<{", "])>}")
+
+
+def _after_date(line: str, entry_date: str) -> str:
+    """What a changelog line says after its date, as written: "**2020-09-09**: ✅ Accepted"."""
+    before, found, after = line.partition(entry_date)
+    if not found:  # the date was written with decoration inside it: take the cleaned words
+        match = changelog_entry(line)
+        return match["rest"] if match else line
+    closing = before.strip().translate(_CLOSERS)[::-1]  # "**2020-09-09**", "[2020-09-09]"
+    return after.removeprefix(closing).lstrip(": \t-\u2013\u2014").strip()
+
+
 def _failing_line(raw: str) -> int:
     """The line of the first `key: value` that fails on its own (raw's line 0 is the file's 1)."""
     for index, line in enumerate(raw.split("\n")):
@@ -638,22 +754,10 @@ def _is_date(text: str) -> bool:
 
 
 def _read_loose_date(text: str) -> str:
-    slashed = re.fullmatch(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})", text)
-    if slashed:
-        first, separator, second, year = (
-            int(slashed[1]),
-            slashed[2],
-            int(slashed[3]),
-            int(slashed[4]),
-        )
-        # 13/01/2020 can only be day-first; 01/13/2020 only month-first; when both
-        # read, "/" is taken as the US month/day and "." as the European day.month.
-        day_first = first > 12 or (second <= 12 and separator == ".")
-        day, month = (first, second) if day_first else (second, first)
-        try:
-            return date(year, month, day).isoformat()
-        except ValueError:
-            return ""
+    readings = day_month_readings(text)
+    if readings:  # 13/01/2020 only reads day first, 01/13/2020 only month first
+        day_first, month_first = readings
+        return day_first or month_first
     for fmt in ("%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d"):
         try:
             return datetime.strptime(text, fmt).date().isoformat()

@@ -45,6 +45,18 @@ def render_markdown(text: str, *, link: Callable[[str], str | None] | None = Non
     return md.renderer.render(tokens, md.options, {})
 
 
+def render_inline(text: str, *, link: Callable[[str], str | None] | None = None) -> str:
+    """HTML for one line of Markdown (a status as written): emphasis, code and links, no block."""
+    md = _markdown()
+    tokens = md.parseInline(text)
+    for token in tokens:
+        for child in token.children or ():
+            href = child.attrs.get("href") if child.type == "link_open" else None
+            if link and isinstance(href, str) and (target := link(href)) is not None:
+                child.attrSet("href", target)
+    return md.renderer.render(tokens, md.options, {})
+
+
 def without_title(body: str) -> str:
     """The body without its leading `# Title` (or setext) heading: pages show the title already."""
     lines = body.lstrip("\n").split("\n")

@@ -136,6 +136,65 @@ def status_word(text: str) -> tuple[str, str]:
     return "", cleaned
 
 
+# How a template lists the statuses to choose from: "Accepted or Rejected",
+# "proposed | accepted | …", "Valid ADR statuses are: ...". Plain alternations
+# of literals: linear on any line.
+_CHOICE_SEPARATOR = re.compile(r"\||/|,|;|\bor\b", re.IGNORECASE)
+_CHOICE_INTRO = re.compile(
+    r"\b(?:one of|either|statuses|choose|pick|select|options|possible values)\b", re.IGNORECASE
+)
+_LINK_TARGET = re.compile(r"\]\([^)\]]*\)")  # "](0005-x.md)": stops at the next ] or )
+_WORD = re.compile(r"[a-z]+")
+_FILLER = frozenset({"", "etc", "...", "…", "and so on", "others"})
+_WRAPPERS = {"{": "}", "[": "]", "<": ">"}
+_NOT_A_CHOICE = frozenset({"valid", "status"})  # words an introduction may use before the list
+
+
+def status_placeholder(text: str) -> bool:
+    """Whether status text is a template's list of statuses to choose from, not a status.
+
+    A placeholder offers two or more different statuses: joined by "or", "|",
+    "/", "," with nothing else ("Accepted or Rejected", "proposed, accepted,
+    etc."), wrapped in {}, [] or <> ("{proposed | rejected | accepted}"), or
+    after words like "one of" and "valid statuses are". A real status says one:
+    "Accepted, with the changes below", "Deprecated, superseded by ADR 5".
+    """
+    stripped = _STRUCK.sub(" ", text).strip().strip("*_`'\" \t")
+    if stripped[:1] in _WRAPPERS and stripped.endswith(_WRAPPERS[stripped[:1]]):
+        stripped = stripped[1:-1]
+    plain = clean_text(_LINK_TARGET.sub(" ", stripped)).lower().replace("_", " ")
+    plain = plain.removeprefix("status:").strip()
+    intro = _CHOICE_INTRO.search(plain)
+    if intro:
+        before = set(_WORD.findall(plain[: intro.start()])) - _NOT_A_CHOICE
+        after = {STATUS_WORDS.get(word) for word in _WORD.findall(plain[intro.end() :])}
+        return not (before & STATUS_WORDS.keys()) and len(after - {None}) >= 2
+    offered = set()
+    for part in _CHOICE_SEPARATOR.split(plain):
+        choice = part.strip(" .:!?()").removeprefix("and ").strip()
+        if choice in STATUS_WORDS:
+            offered.add(STATUS_WORDS[choice])
+        elif choice not in _FILLER and not _superseded_by(choice):
+            return False  # words that are no status: a real status line
+    return len(offered) >= 2
+
+
+# The indexer meets the same few status lines revision after revision; short ones
+# are remembered, so memory stays bounded whatever a hostile line holds.
+_remembered_placeholder = functools.lru_cache(maxsize=4096)(status_placeholder)
+
+
+def is_status_placeholder(text: str) -> bool:
+    """`status_placeholder`, remembered for short lines."""
+    return _remembered_placeholder(text) if len(text) <= 512 else status_placeholder(text)
+
+
+def _superseded_by(text: str) -> bool:
+    """ "superseded by ADR-0005", the choice templates end their lists with."""
+    status, rest = status_word(text)
+    return bool(status) and rest.lower().startswith("by ")
+
+
 @functools.lru_cache(maxsize=4096)  # a handful of verbs, met on most lines of a preamble
 def link_kind(verb: str) -> str:
     """Normalise a link verb ("Amended by", "relates-to") to a kind ("amended-by")."""

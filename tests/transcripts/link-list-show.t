@@ -75,6 +75,7 @@
         "path": "adr/0003-cache-with-redis.md",
         "title": "Cache with Redis",
         "status": "proposed",
+        "status_text": "proposed",
         "date": "2026-11-21",
         "deciders": [],
         "tags": [

@@ -116,6 +116,8 @@ A log4brains folder, three-digit names:
   
   * Status: superseded by [ADR-0003](003-use-sqlite.md)
   * Date: 2026-11-21
+  $ adr show 2 | sed -n 3p
+    status:        superseded (superseded by [ADR-0003](003-use-sqlite.md))
   $ tail -3 docs/adr/003-use-sqlite.md
   ## Links
   

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 
 from django import template
 from django.urls import reverse
@@ -14,7 +15,8 @@ from adrsite.decisions.queries import LogFilters
 from adrsite.decisions.search import snippet_html
 from adrsite.records.folder import is_decision_file, is_external
 from adrsite.records.parse import parse
-from adrsite.records.render import render_markdown, without_title
+from adrsite.records.render import render_inline, render_markdown, without_title
+from adrsite.records.vocabulary import clean_text
 
 register = template.Library()
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -27,6 +29,23 @@ def markdown(body: str, decision: Decision) -> SafeString:
     A relative link to another decision's file (`0002-x.md`, the usual cross-link)
     goes to that decision's page; other relative links to the file on the git host.
     """
+    # render_markdown drops raw HTML and script URLs: its output is safe to mark safe.
+    return mark_safe(render_markdown(without_title(body), link=_link_from(decision)))
+
+
+@register.filter
+def status_as_written(decision: Decision) -> SafeString:
+    """The status line as its author wrote it (emoji, links and all), when it says more than
+    the status badge: "✅ Accepted (PR #2897)" beside "accepted", not "Accepted" again."""
+    text = decision.status_text
+    if not text or clean_text(text).lower() == decision.status:
+        return mark_safe("")
+    # render_inline drops raw HTML and script URLs: its output is safe to mark safe.
+    return mark_safe(render_inline(text, link=_link_from(decision)))
+
+
+def _link_from(decision: Decision) -> Callable[[str], str | None]:
+    """Where a relative link in `decision`'s text goes on this site (None: leave it)."""
 
     def link(href: str) -> str | None:
         if is_external(href) or _SCHEME.match(href) or href.startswith(("/", "#")):
@@ -41,8 +60,7 @@ def markdown(body: str, decision: Decision) -> SafeString:
         path = posixpath.normpath(posixpath.join(folder, target))
         return decision.repository.source_url(decision.updated_commit, path) or None
 
-    # render_markdown drops raw HTML and script URLs: its output is safe to mark safe.
-    return mark_safe(render_markdown(without_title(body), link=link))
+    return link
 
 
 @register.filter
