@@ -126,3 +126,13 @@ looks like: prefix and its case, digits, separators, the words' case.
   $ printf -- '# Use Markdown\n\n- Status: accepted\n- Date: 2020-09-26\n' > 2020-09-26-use_markdown.md
   $ adr new --dir . Use Redis
   dated/2026-11-21-use_redis.md
+
+A folder of unnumbered names gets another; its number, if its titles carry one.
+
+  $ cd .. && mkdir plain && cd plain
+  $ printf -- '# 1. Use X\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n' > use-x.md
+  $ adr new --dir . Use Y --supersedes 1
+  plain/use-y.md
+  $ head -1 use-y.md && grep Superseded use-x.md
+  # 2. Use Y
+  Superseded by [2. Use Y](use-y.md)
