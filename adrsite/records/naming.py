@@ -27,7 +27,7 @@ _SEPARATORS = "-_ ."
 # The same names parse.parse_file_name reads a number from: 0012-x, adr-012-x, ADR012-x.
 _NUMBER = re.compile(r"^(m?adr[-_ ]?)?(\d{1,6})(?=[-_ .]|\Z)", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-?\d{2}-?\d{2}")
-_CANDIDATES = 20  # the most common conventions in a folder; a majority is always among them
+_CANDIDATES = 20  # the most common exact conventions are tried: real folders hold a few
 
 
 @dataclass(frozen=True, slots=True)
