@@ -37,7 +37,8 @@ from adrsite.records.folder import (
 )
 from adrsite.records.lint import check, numbers_taken_elsewhere
 from adrsite.records.model import ERROR, STATUSES, STYLE_ADR_TOOLS, STYLE_MADR, Problem, Record
-from adrsite.records.parse import date_in_name, parse, parse_file_name
+from adrsite.records.naming import NUMBERED, folder_naming
+from adrsite.records.parse import parse, parse_file_name
 from adrsite.records.vocabulary import REVERSE_KIND, clean_text, link_kind, status_word
 from adrsite.records.write import (
     TOC_START,
@@ -119,15 +120,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     _refuse_unreadable(predecessors)
     today = _today()
     numbers = [r.number for r in records if r.number is not None]
-    # A folder of date-named files (log4brains) gets another one; all others a number.
-    dated = not numbers and any(date_in_name(r.path) for r in records)
-    number = None if dated else max(numbers, default=0) + 1
-    slug = _slugify(title)
-    name = (
-        f"{today.replace('-', '')}-{slug}.md"
-        if number is None
-        else _file_name(records, number, slug)
-    )
+    # Named as most of the folder's files are (adr-012-x.md, 20261121-x.md, ...). A
+    # folder of date-named or unnumbered files gets a number only where its
+    # titles carry one ("# 12. Use X"); all others the next number.
+    convention = folder_naming([r.name for r in records]).convention
+    number = None if convention.kind != NUMBERED and not numbers else max(numbers, default=0) + 1
+    name = convention.file_name(slug=_slugify(title), number=number, date=today)
     path = folder.path / name
     relative = path.relative_to(folder.root).as_posix()
     if path.exists():
@@ -147,12 +145,12 @@ def cmd_new(args: argparse.Namespace) -> int:
         text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
     _write_text(path, text)
     new = parse(relative, text.encode())
-    if number is None:
+    if new.number is None:
         label = title
     elif new.style == STYLE_ADR_TOOLS:
-        label = f"{number}. {title}"
+        label = f"{new.number}. {title}"
     else:
-        label = f"ADR-{number:04d}"
+        label = f"ADR-{new.number:04d}"
     for old in predecessors:
         _edit(
             folder,
@@ -550,15 +548,6 @@ def _template(folder: Folder, style: str) -> str:
         if path.is_file():
             return _read_text(path)
     return templates.BY_STYLE[style]
-
-
-def _file_name(records: list[Record], number: int, slug: str) -> str:
-    """The next file name in the folder's own pattern: 0012-x.md, 012-x.md, adr-012-x.md."""
-    numbered = [r for r in records if r.number is not None]
-    if not numbered:
-        return f"{number:04d}-{slug}.md"
-    latest = max(numbered, key=lambda r: r.number or 0)
-    return _renamed(latest.name, number, slug)
 
 
 def _renamed(name: str, number: int, slug: str) -> str:

@@ -462,7 +462,7 @@ def test_a_readable_date_that_is_not_iso_8601_is_a_warning(repo):
     assert result.returncode == 0
 
 
-def test_file_names_that_are_not_four_digits_and_a_slug_are_warnings(repo):
+def test_in_a_folder_without_a_convention_of_its_own_names_should_be_ours(repo):
     write(repo, "0001-use-x.md", decision("Use X"))
     write(repo, "2-use-y.md", decision("Use Y"))
     write(repo, "0003_Use_Z.md", decision("Use Z"))
@@ -470,14 +470,115 @@ def test_file_names_that_are_not_four_digits_and_a_slug_are_warnings(repo):
 
     result = run_adr(repo, "check")
 
-    warning = (
-        "warning: file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)"
+    should = (
+        "warning: file name should be NNNN-slug.md "
+        "(this folder has no naming convention most of its files follow)"
     )
     assert result.stdout == (
-        f"adr/0003_Use_Z.md:1: {warning}\n"
-        f"adr/2-use-y.md:1: {warning}\n"
-        f"adr/notes.md:1: {warning}\n"
+        f"adr/0003_Use_Z.md:1: {should}; it has an underscore after the number "
+        "(expected a hyphen), words in title case (expected lowercase), "
+        "words joined by underscores (expected hyphens)\n"
+        f"adr/2-use-y.md:1: {should}; it has a 1-digit number (expected 4 digits)\n"
+        f"adr/notes.md:1: {should}; it has no number\n"
         "4 decisions: 0 errors, 3 warnings\n"
+    )
+    assert result.returncode == 0
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["adr-001-use-x.md", "adr-002-use-y.md", "adr-010-use-z.md"],
+        ["ADR001-use-x.md", "ADR002-use-y.md", "ADR100-use-z.md"],
+        ["001-use-x.md", "002-use-y.md", "1000-use-z.md"],
+        ["1-use-x.md", "2-use-y.md", "10-use-z.md"],
+        ["2020-09-26-use-x.md", "2020-10-01-use-y.md", "2021-01-02-use-z.md"],
+        ["20200926-use-x.md", "20201001-use-y.md", "20210102-use-z.md"],
+        ["ADR-0001-Use-X.md", "ADR-0002-Use-Y.md", "ADR-0003-Remove-Forms-API.md"],
+    ],
+)
+def test_a_folder_that_keeps_to_one_naming_convention_gets_no_naming_warning(repo, names):
+    for index, name in enumerate(names):
+        write(repo, name, decision(f"Decision {index}"))
+
+    result = run_adr(repo, "check")
+
+    assert result.stdout == "3 decisions: 0 errors, 0 warnings\n"
+    assert result.returncode == 0
+
+
+def test_a_file_that_breaks_the_folders_own_convention_is_a_warning_naming_it(repo):
+    for number in range(1, 14):
+        write(repo, f"adr-{number:03d}-decision-{number}.md", decision(f"Decision {number}"))
+    write(repo, "backend/adr-014-use-queues.md", decision("Use queues"))  # the same folder
+    write(repo, "backend/ADR-015-Use-Kafka.md", decision("Use Kafka"))
+
+    result = run_adr(repo, "check")
+
+    assert result.stdout == (
+        "adr/backend/ADR-015-Use-Kafka.md:1: warning: file name should follow this folder's "
+        "convention adr-NNN-slug.md (as 14 of 15 files do); it has the prefix 'ADR-' "
+        "(expected 'adr-'), words in title case (expected lowercase)\n"
+        "15 decisions: 0 errors, 1 warning\n"
+    )
+    assert result.returncode == 0
+
+
+def test_a_link_whose_path_is_broken_but_whose_number_resolves_is_a_warning(repo):
+    write(
+        repo,
+        "ADR044-use-forms-api.md",
+        "# ADR044: Use forms-api\n\n## Status\n\n"
+        "Superseded by [AD045: Remove forms-api](ADR045-use-forms-api.md)\n",
+    )
+    write(
+        repo,
+        "ADR045-remove-forms-api.md",
+        "# ADR045: Remove forms-api\n\n## Status\n\nAccepted\n\n"
+        "Supersedes [AD044: Use forms-api](ADR044-use-forms-api.md)\n",
+    )
+    write(
+        repo,
+        "ADR046-use-graphql.md",
+        "# ADR046: Use GraphQL\n\n## Status\n\nAccepted\n\n"
+        "Relates to [AD044](../adr/ADR044-use-forms-api.md), [AD045](../adr/ADR045-remove.md)\n",
+    )
+
+    result = run_adr(repo, "check")
+
+    # Still read as ADR 45 (no "superseded without a successor"), and the path named.
+    assert result.stdout == (
+        "adr/ADR044-use-forms-api.md:5: warning: superseded-by link to "
+        "'ADR045-use-forms-api.md': no such file; read as ADR045-remove-forms-api.md "
+        "(fix the path)\n"
+        "adr/ADR046-use-graphql.md:7: warning: relates-to link to '../adr/ADR045-remove.md': "
+        "no such file; read as ADR045-remove-forms-api.md (fix the path)\n"
+        "3 decisions: 0 errors, 2 warnings\n"
+    )
+    assert result.returncode == 0
+
+
+def test_a_link_path_from_a_sub_folder_is_read_relative_to_it(repo):
+    write(repo, "0001-use-x.md", decision("Use X", "superseded"))
+    write(
+        repo,
+        "backend/0002-use-y.md",
+        decision("Use Y", "accepted", 'supersedes: ["0001-use-x-old.md"]'),
+    )
+    write(
+        repo,
+        "backend/0003-use-z.md",
+        decision(
+            "Use Z", "accepted", 'relates-to: ["../0001-use-x.md", "/adr/backend/0002-use-y.md"]'
+        ),
+    )
+
+    result = run_adr(repo, "check")
+
+    assert result.stdout == (
+        "adr/backend/0002-use-y.md:4: warning: supersedes link to '0001-use-x-old.md': "
+        "no such file; read as ../0001-use-x.md (fix the path)\n"
+        "3 decisions: 0 errors, 1 warning\n"
     )
     assert result.returncode == 0
 
@@ -524,7 +625,7 @@ def test_json_format_of_a_clean_folder_exits_zero(repo):
 
 def test_github_format_escapes_the_message_as_data_and_the_file_as_a_property(repo):
     write(repo, "0001-use-x.md", decision("Use X", "100% done, mostly"))
-    write(repo, "0002-a,b:c.md", decision("Use Y"))
+    write(repo, "0002-a,b:c.md", decision("Use Y", "'someday, or: never'"))
 
     result = run_adr(repo, "check", "--format", "github")
 
@@ -533,8 +634,9 @@ def test_github_format_escapes_the_message_as_data_and_the_file_as_a_property(re
         "::warning file=adr/0001-use-x.md,line=2,title=adr check unknown-status::"
         "unknown status '100%25 done, mostly' "
         "(expected proposed, accepted, rejected, deprecated or superseded)\n"
-        "::warning file=adr/0002-a%2Cb%3Ac.md,line=1,title=adr check file-name::"
-        "file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)\n"
+        "::warning file=adr/0002-a%2Cb%3Ac.md,line=2,title=adr check unknown-status::"
+        "unknown status 'someday, or: never' "
+        "(expected proposed, accepted, rejected, deprecated or superseded)\n"
         "2 decisions: 0 errors, 2 warnings\n"
     )
     assert result.returncode == 0

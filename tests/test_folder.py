@@ -147,6 +147,36 @@ def test_a_renamed_target_still_resolves_by_its_number():
     assert Resolver([a, b]).resolve("0002-old-name.md", a) is b
 
 
+def test_a_link_path_is_broken_when_it_leads_to_no_decision_as_written():
+    a, b, c = records(
+        ("adr/0001-a.md", "# A\n"),
+        ("adr/backend/0002-use-b.md", "# B\n"),
+        ("adr/0003-use c.md", "# C\n"),
+    )
+    resolver = Resolver([a, b, c])
+
+    for fine in (
+        "backend/0002-use-b.md",
+        "./backend/0002-use-b.md#outcome",
+        "/adr/backend/0002-use-b.md",  # from the repository root, as GitHub reads it
+        "0002-use-b.md",  # a bare file name names the file wherever it lives
+        "0003-use%20c.md",  # percent-escaped, as Markdown links write spaces
+        "2",
+        "ADR-2",
+        "https://example.com/adr/0009-x.md",
+    ):
+        assert not resolver.is_broken_path(fine, a), fine
+    for broken in (
+        "0002-use-old-name.md",  # renamed since: still read as 2
+        "../adr/backend/0002-use-old-name.md",
+        "../0002-use-b.md",  # the right name at the wrong place
+        "0002-Use-B.md",  # another case: works on a Mac, not on GitHub
+        "/docs/0002-use-b.md",
+    ):
+        assert resolver.is_broken_path(broken, a), broken
+        assert resolver.resolve(broken, a) is b, broken
+
+
 def test_a_shared_number_is_ambiguous_and_a_url_is_never_local():
     a, b1, b2 = records(
         ("adr/0001-a.md", "# A\n"), ("adr/0002-x.md", "# X\n"), ("adr/0002-y.md", "# Y\n")

@@ -16,8 +16,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from adrsite.decisions import queries
 from adrsite.decisions.indexing import repository_index, repository_register
-from adrsite.decisions.models import Repository
+from adrsite.decisions.models import Problem, Repository
 from adrsite.decisions.queries import PAGE_SIZE
 from tests.conftest import ROOT
 from tests.gitrepo import Repo, adr
@@ -309,6 +310,126 @@ def test_the_problems_page_lists_what_the_indexer_found(client, repo):
     html = html_of(client, "/problems/")
     assert "adr/0001-use-x.md:2" in html
     assert "front matter is not valid YAML" in html
+
+
+def problem_headings(html: str) -> list[str]:
+    """The problems page's group headings, in order, as text."""
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.DOTALL)
+    return [re.sub(r"<[^>]+>", "", heading).strip() for heading in headings]
+
+
+@pytest.mark.postgres
+def test_the_problems_page_shows_errors_first_then_warnings_grouped_by_code(client, repo):
+    for number in range(1, 5):
+        repo.write(f"adr/ADR{number:03d}-decision-{number}.md", adr(f"Decision {number}"))
+    repo.write("adr/adr-5-use-y.md", adr("Use Y"))  # breaks the folder's ADRNNN- convention
+    repo.write("adr/ADR006_Use_Z.md", adr("Use Z"))
+    repo.write("adr/ADR007-broken.md", "---\nstatus: [unclosed\n---\n# Broken\n")
+    repo.write("adr/ADR008-maybe.md", adr("Maybe", "someday"))
+    repo.write("adr/ADR009-twice.md", adr("Twice"))
+    repo.write("adr/ADR009-again.md", adr("Again"))
+    repo.commit("Decisions, some of them wrong")
+    index(repo)
+
+    html = html_of(client, "/problems/")
+
+    assert problem_headings(html) == [
+        "Errors — 3",
+        "file-name — 2 warnings",
+        "unknown-status — 1 warning",
+    ]
+    errors, file_names, statuses = html.split("<h2 ")[1:]
+    assert errors.count("<tr class=") == 3
+    assert "adr/ADR007-broken.md:2" in errors
+    assert errors.count("number 9 is used by 2 files") == 2
+    assert "adr/adr-5-use-y.md:1" in file_names
+    assert "adr/ADR006_Use_Z.md:1" in file_names
+    assert "this folder&#x27;s convention ADRNNN-slug.md (as 8 of 10 files do)" in file_names
+    assert "adr/ADR008-maybe.md" in statuses
+    assert 'href="#warnings-file-name"' in html
+    assert 'id="warnings-file-name"' in html
+
+
+@pytest.mark.postgres
+def test_a_link_path_that_still_resolves_shows_as_a_warning_on_the_problems_page(client, repo):
+    repo.write(
+        "adr/ADR044-use-forms-api.md",
+        "# ADR044: Use forms-api\n\n## Status\n\n"
+        "Superseded by [AD045: Remove forms-api](ADR045-use-forms-api.md)\n",
+    )
+    repo.write(
+        "adr/ADR045-remove-forms-api.md",
+        "# ADR045: Remove forms-api\n\n## Status\n\nAccepted\n\n"
+        "Supersedes [AD044: Use forms-api](ADR044-use-forms-api.md)\n",
+    )
+    repo.commit("Remove forms-api")
+    repository = index(repo)
+
+    [problem] = repository.problems.all()
+    assert (problem.path, problem.line, problem.severity, problem.code) == (
+        "adr/ADR044-use-forms-api.md", 5, "warning", "link-path",
+    )  # fmt: skip
+    assert problem.decision.number == 44
+    html = html_of(client, "/problems/")
+    assert problem_headings(html) == ["link-path — 1 warning"]
+    assert (
+        "superseded-by link to &#x27;ADR045-use-forms-api.md&#x27;: no such file; "
+        "read as ADR045-remove-forms-api.md (fix the path)"
+    ) in html
+    # Still read as the link it meant: ADR 44's page names its successor.
+    assert 'href="/decisions/demo/ADR045-remove-forms-api/"' in html_of(
+        client, "/decisions/demo/44/"
+    )
+
+
+def add_problems(repository: Repository, count: int) -> None:
+    """`count` errors and `count` warnings of each of two codes, straight into the index."""
+    decision = repository.decisions.get()
+    Problem.objects.bulk_create(
+        Problem(repository=repository, decision=decision, path=decision.path, line=n,
+                severity=severity, code=code, message=f"{code} {n}")
+        for n in range(count)
+        for severity, code in [("error", "no-title"), ("warning", "date"), ("warning", "file-name")]
+    )  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_the_problems_page_runs_one_query_for_its_groups_at_two_sizes(client, repo, monkeypatch):
+    monkeypatch.setattr(queries, "PROBLEMS_PER_GROUP", 5)
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("One")
+    repository = index(repo)
+    add_problems(repository, 2)
+
+    with CaptureQueriesContext(connection) as few:
+        small = html_of(client, "/problems/")
+    add_problems(repository, 10)
+    with CaptureQueriesContext(connection) as many:
+        large = html_of(client, "/problems/")
+
+    assert len(many) == len(few) == 1
+    assert problem_headings(small) == ["Errors — 2", "date — 2 warnings", "file-name — 2 warnings"]
+    assert problem_headings(large) == [
+        "Errors — 12",
+        "date — 12 warnings",
+        "file-name — 12 warnings",
+    ]
+    assert large.count("The first 5 of 12, by repository and file.") == 3
+    assert large.count("<tr class=") == 15
+    assert "The first" not in small
+    assert "demo</span> <code>" not in large  # one repository: rows need not name it
+    other = repository_register(name="alpha", location=str(repo.path), adr_dir="adr")
+    Problem.objects.create(
+        repository=other, path="adr/x.md", severity="error", code="no-title", message="x"
+    )
+    with CaptureQueriesContext(connection) as both:
+        several = html_of(client, "/problems/")
+    assert len(both) == 1
+    assert problem_headings(several)[0] == "Errors — 13"
+    assert '<span class="muted">alpha</span> <code>adr/x.md:1</code>' in several
+    assert '<span class="muted">demo</span> <code>adr/0001-use-x.md:0</code>' in several
+    assert "No problems" in html_of(client, "/problems/?repository=elsewhere")
+    assert problem_headings(html_of(client, "/problems/?repository=alpha")) == ["Errors — 1"]
 
 
 def test_the_atom_feed_lists_changes_newest_first(client, story):

@@ -11,8 +11,8 @@ from operator import or_
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import Lag, Lower
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Lag, Lower, RowNumber
 
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status, Tag
 from adrsite.decisions.search import decisions_matching
@@ -477,14 +477,63 @@ def rules(*, repository: str = "") -> list[Decision]:
     )
 
 
-def problems(*, repository: str = "") -> list[Problem]:
-    """What the indexer and the linter found, errors first. One query."""
+PROBLEMS_PER_GROUP = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemGroup:
+    """Every error, or the warnings of one code: how many, and the first of them."""
+
+    severity: str
+    code: str  # the warnings' code; "" for the errors, which are all one group
+    count: int
+    problems: list[Problem]
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > len(self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemReport:
+    groups: list[ProblemGroup]
+    several_repositories: bool  # then each row names its repository
+
+
+def problems(*, repository: str = "") -> ProblemReport:
+    """What the indexer and the linter found: the errors, then the warnings by code. One query.
+
+    A folder can hold hundreds of warnings of one kind; grouping them keeps
+    the errors and the rarer warnings in sight. Each group is counted whole
+    and shows its first PROBLEMS_PER_GROUP rows.
+    """
+    is_error = Q(severity="error")
+    group = Case(When(is_error, then=Value("")), default=F("code"))
     found = Problem.objects.select_related("repository", "decision__repository").defer(
         "decision__body"
     )
     if repository:
         found = found.filter(repository__name=repository)
-    return list(found.order_by("repository__name", "-severity", "path", "line")[:1000])
+    rows = (
+        found.annotate(
+            group=group,
+            group_size=Window(Count("id"), partition_by=[group, F("severity")]),
+            place=Window(
+                RowNumber(),
+                partition_by=[group, F("severity")],
+                order_by=[F("repository__name").asc(), F("path").asc(), F("line").asc(), "id"],
+            ),
+        )
+        .filter(place__lte=PROBLEMS_PER_GROUP)
+        .order_by(Case(When(is_error, then=Value(0)), default=Value(1)), "group", "place")
+    )
+    groups: list[ProblemGroup] = []
+    for row in rows:
+        if not groups or (groups[-1].severity, groups[-1].code) != (row.severity, row.group):
+            groups.append(ProblemGroup(row.severity, row.group, row.group_size, []))
+        groups[-1].problems.append(row)
+    shown = {row.repository_id for group in groups for row in group.problems}
+    return ProblemReport(groups, several_repositories=len(shown) > 1)
 
 
 def recent_revisions(*, limit: int = 50) -> list[Revision]:

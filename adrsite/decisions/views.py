@@ -98,8 +98,8 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def problems(request: HttpRequest) -> HttpResponse:
-    found = queries.problems(repository=request.GET.get("repository", ""))
-    return render(request, "decisions/problems.html", {"problems": found})
+    report = queries.problems(repository=request.GET.get("repository", ""))
+    return render(request, "decisions/problems.html", {"report": report})
 
 
 @require_GET

@@ -11,6 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from adrsite.records.dates import settle_dates
 from adrsite.records.model import ERROR, Problem, Record
@@ -180,9 +181,9 @@ class Resolver:
         """Every record `target`, written in `source`, may mean (more than one: ambiguous)."""
         if is_external(target):
             return []  # a page elsewhere (another repository's ADR), never one of ours
-        target = target.strip().split("#", 1)[0].split("?", 1)[0]
-        if target.lower().endswith((".md", ".markdown")):
-            joined = posixpath.normpath(posixpath.join(posixpath.dirname(source.path), target))
+        target = _file_part(target)
+        if _is_file(target):
+            joined = _joined(target, source)
             if joined in self.by_path:
                 return [self.by_path[joined]]
             name = target.rsplit("/", 1)[-1]
@@ -193,10 +194,43 @@ class Resolver:
         digits = re.fullmatch(r"(?:m?adr[\s_-]?#?)?0*(\d+)", target, re.IGNORECASE)
         return self.by_number.get(int(digits[1]), []) if digits else []
 
+    def is_broken_path(self, target: str, source: Record) -> bool:
+        """Whether `target` is a file path or name that leads to no decision as written.
+
+        `candidates` may still find what it meant, by the number in its name
+        (the file was renamed since) or by its name in another folder, but a
+        reader following the link finds nothing. A bare file name found, with
+        the same case, anywhere in the folder names that file: not broken.
+        """
+        if is_external(target):
+            return False
+        target = _file_part(target)
+        if not _is_file(target) or _joined(target, source) in self.by_path:
+            return False
+        # A path with a folder in it ("../x.md") is never a bare name: broken.
+        named = self.by_name.get(target.lower(), [])
+        return not any(record.name == target for record in named)
+
     def resolve(self, target: str, source: Record) -> Record | None:
         """The one record `target` means, or None when it names none or several."""
         found = self.candidates(target, source)
         return found[0] if len(found) == 1 else None
+
+
+def _file_part(target: str) -> str:
+    """The file a link target names: no anchor or query, percent-escapes (`%20`) decoded."""
+    return unquote(target.strip().split("#", 1)[0].split("?", 1)[0])
+
+
+def _is_file(target: str) -> bool:
+    return target.lower().endswith((".md", ".markdown"))
+
+
+def _joined(target: str, source: Record) -> str:
+    """The repository path `target` leads to from `source`'s folder ("/..." from the root)."""
+    if target.startswith("/"):  # as GitHub and GitLab read it: from the repository root
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source.path), target))
 
 
 @dataclass(frozen=True, slots=True)

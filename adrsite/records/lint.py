@@ -1,19 +1,20 @@
 """Records layer: `adr check`'s rules over a whole folder of records (pure core, no Django).
 
 Per-file problems come from the parser; this adds what needs the whole folder:
-unique numbers, file names, links that resolve, supersession consistent both
+unique numbers, file names that keep to the folder's own convention, links that
+resolve (and whose paths lead where they resolve), supersession consistent both
 ways, no supersede cycles, and numbers another branch already took.
 """
 
 from __future__ import annotations
 
-import re
+import posixpath
 
 from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
+from adrsite.records.naming import OURS, folder_naming
 from adrsite.records.parse import parse_file_name
 
-_GOOD_NAME = re.compile(r"\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.md")
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
 
 
@@ -72,17 +73,25 @@ def numbers_taken_elsewhere(
 
 
 def _file_names(records: list[Record]) -> list[Problem]:
-    return [
-        Problem(
-            record.path,
-            1,
-            WARNING,
-            "file-name",
-            "file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)",
+    """Names that break the folder's own convention (ours when it has none most files follow)."""
+    naming = folder_naming([record.name for record in records])
+    if naming.own:
+        should = (
+            f"file name should follow this folder's convention {naming.convention.pattern} "
+            f"(as {naming.following} of {naming.total} files do)"
         )
-        for record in records
-        if not _GOOD_NAME.fullmatch(record.name)
-    ]
+    else:
+        should = (
+            f"file name should be {OURS.pattern} "
+            f"(this folder has no naming convention most of its files follow)"
+        )
+    problems = []
+    for record in records:
+        differences = naming.convention.differences(record.name)
+        if differences:
+            message = f"{should}; it has {', '.join(differences)}"
+            problems.append(Problem(record.path, 1, WARNING, "file-name", message))
+    return problems
 
 
 def _duplicate_numbers(resolver: Resolver) -> list[Problem]:
@@ -122,6 +131,15 @@ def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
             elif found[0].path == record.path:
                 message = f"{link.kind} link to {link.target!r} points at this decision itself"
                 problems.append(Problem(record.path, link.line, ERROR, "self-link", message))
+            elif resolver.is_broken_path(link.target, record):
+                # Read by its number (or its name elsewhere), but a reader who
+                # follows the link finds nothing: say what it was read as.
+                meant = posixpath.relpath(found[0].path, posixpath.dirname(record.path) or ".")
+                message = (
+                    f"{link.kind} link to {link.target!r}: no such file; "
+                    f"read as {meant} (fix the path)"
+                )
+                problems.append(Problem(record.path, link.line, WARNING, "link-path", message))
     return problems
 
 

@@ -109,3 +109,30 @@ $VISUAL or $EDITOR opens the new file, as adr-tools does.
   $ EDITOR="echo editing" adr new Edit me
   adr/0006-edit-me.md
   editing $TMP/repo/adr/0006-edit-me.md
+
+A new file is named as most of the folder's files are, whatever the latest one
+looks like: prefix and its case, digits, separators, the words' case.
+
+  $ mkdir forms && cd forms
+  $ printf -- '# ADR044: Use forms-api\n\n## Status\n\nAccepted\n' > ADR044-Use-Forms-API.md
+  $ printf -- '# ADR045: Remove forms-api\n\n## Status\n\nAccepted\n' > ADR045-Remove-Forms-API.md
+  $ printf -- '# ADR046: Use GraphQL\n\n## Status\n\nAccepted\n' > adr-46-use-graphql.md
+  $ adr new --dir . Use the forms API again
+  forms/ADR047-Use-The-Forms-Api-Again.md
+  $ adr check --dir .
+  forms/adr-46-use-graphql.md:1: warning: file name should follow this folder's convention ADRNNN-Slug-Words.md (as 3 of 4 files do); it has the prefix 'adr-' (expected 'ADR'), a 2-digit number (expected 3 digits), words in lowercase (expected title case)
+  4 decisions: 0 errors, 1 warning
+  $ cd .. && mkdir dated && cd dated
+  $ printf -- '# Use Markdown\n\n- Status: accepted\n- Date: 2020-09-26\n' > 2020-09-26-use_markdown.md
+  $ adr new --dir . Use Redis
+  dated/2026-11-21-use_redis.md
+
+A folder of unnumbered names gets another; its number, if its titles carry one.
+
+  $ cd .. && mkdir plain && cd plain
+  $ printf -- '# 1. Use X\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n' > use-x.md
+  $ adr new --dir . Use Y --supersedes 1
+  plain/use-y.md
+  $ head -1 use-y.md && grep Superseded use-x.md
+  # 2. Use Y
+  Superseded by [2. Use Y](use-y.md)

@@ -131,10 +131,7 @@ A log4brains folder, three-digit names:
   * Deciders: Ada, Grace
   * Date: 2026-11-21
   $ adr check
-  docs/adr/001-use-markdown.md:1: warning: file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)
-  docs/adr/002-use-postgresql.md:1: warning: file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)
-  docs/adr/003-use-sqlite.md:1: warning: file name should be NNNN-slug.md (four digits, lowercase words joined by hyphens)
-  3 decisions: 0 errors, 3 warnings
+  3 decisions: 0 errors, 0 warnings
 
 Bold metadata stays bold, and an adr-tools status section ends with one status.
 
