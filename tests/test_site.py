@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import socket
@@ -19,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from adrsite.decisions.indexing import repository_index, repository_register
 from adrsite.decisions.models import Repository
 from adrsite.decisions.queries import PAGE_SIZE
+from adrsite.decisions.refs import decision_ref, folder_relative, number_in
 from tests.conftest import ROOT
 from tests.gitrepo import Repo, adr
 
@@ -695,3 +697,129 @@ def test_files_in_sub_folders_have_their_folder_in_their_url(client, repo):
     assert "Three teams" in html_of(client, f"{z}/revisions/{first}/")
     assert "Accept Z" in html_of(client, f"{z}/diff/?from={first}&to={second}")
     assert client.get("/api/decisions/demo/team-b/deep/0002-use-z").json()["title"] == "Use Z"
+
+
+def test_a_decision_named_like_a_sub_page_keeps_its_extension_in_its_url(client, repo):
+    repo.write("adr/team.md", adr("Team"))
+    repo.write("adr/team/diff.md", adr("Diff tool"))
+    repo.write("adr/team/revisions/abcdef0.md", adr("Revision scheme"))
+    first = repo.commit("Three")
+    repo.write("adr/team.md", adr("Team", "accepted"))
+    repo.write("adr/team/diff.md", adr("Diff tool", "accepted"))
+    second = repo.commit("Accept")
+    index(repo)
+    log = html_of(client, "/")
+    for href, title in (
+        ("/decisions/demo/team/", "Team"),
+        ("/decisions/demo/team/diff.md/", "Diff tool"),
+        ("/decisions/demo/team/revisions/abcdef0.md/", "Revision scheme"),
+    ):
+        assert f'<a href="{href}">{title}</a>' in log
+        assert f'<h1 id="decision-title">{title}</h1>' in html_of(client, href)
+    changes = f"?from={first}&to={second}"
+    team_diff = html_of(client, f"/decisions/demo/team/diff/{changes}")
+    assert '<a href="/decisions/demo/team/">team: Team</a>' in team_diff
+    tool_diff = html_of(client, f"/decisions/demo/team/diff.md/diff/{changes}")
+    assert '<a href="/decisions/demo/team/diff.md/">diff: Diff tool</a>' in tool_diff
+    assert "Three" in html_of(client, f"/decisions/demo/team/diff.md/revisions/{first}/")
+    assert location_of(client, "/decisions/demo/diff/") == "/decisions/demo/team/diff.md/"
+
+
+def test_any_character_in_a_file_name_survives_the_round_trip_through_a_url(client, repo):
+    names = [
+        "0001-a b?c#d%20e&f=g+h;i'j\"k<l>.md",
+        "0002-ünïcödé-日本.md",
+        "sub dir/0003-x\\y|z`~!@$^*(){}[],.md",
+        "0004-tab\tand-newline\n-in-name.md",
+    ]
+    for number, name in enumerate(names, 1):
+        repo.write(f"adr/{name}", adr(f"Odd name {number}"))
+    commit = repo.commit("Odd names")
+    index(repo)
+    log = html_of(client, "/")
+    hrefs = [
+        html.unescape(h) for h in re.findall(r'<a href="(/decisions/demo/[^"]+)">Odd name', log)
+    ]
+    assert len(hrefs) == len(names)
+    for href in hrefs:
+        assert not set(href) & set("\n\t ?#"), href
+        number = int(re.search(r"/(?:sub%20dir/)?000(\d)", href)[1])
+        page = html_of(client, href)
+        assert f'<h1 id="decision-title">Odd name {number}</h1>' in page
+        revision = re.search(r'href="([^"]+/revisions/[0-9a-f]+/)"', page)[1]
+        assert html.unescape(revision) == f"{href}revisions/{commit}/"
+        assert "Odd names" in html_of(client, html.unescape(revision))
+        api = href.replace("/decisions/", "/api/decisions/").rstrip("/")
+        assert client.get(api).json()["title"] == f"Odd name {number}"
+
+
+def test_deleted_decisions_keep_their_url_and_a_current_one_at_the_same_ref_wins(client, repo):
+    repo.write("adr/0004-gone.md", adr("Gone"))
+    repo.write("adr/0005-x.md", adr("Old X"))
+    repo.write("adr/0006-y.md", adr("Old Y"))
+    repo.write("adr/a/0007-z.md", adr("Z in a"))
+    repo.write("adr/b/0007-z.md", adr("Z in b"))
+    repo.commit("Five")
+    repo.git("rm", "-q", "adr/0004-gone.md", "adr/0005-x.md", "adr/0006-y.md", "adr/a/0007-z.md")
+    repo.git("rm", "-q", "adr/b/0007-z.md")
+    repo.commit("Remove them")
+    repo.write("adr/0005-x.markdown", adr("New X"))
+    repo.write("adr/sub/0006-y.md", adr("New Y"))
+    repo.commit("Write X and Y again")
+    index(repo)
+    # Only deleted: its number leads to it, its own ref keeps its page.
+    assert location_of(client, "/decisions/demo/4/") == "/decisions/demo/0004-gone/"
+    assert "This decision was deleted in" in html_of(client, "/decisions/demo/0004-gone/")
+    # The same ref, deleted and current: the current one.
+    new_x = html_of(client, "/decisions/demo/0005-x/")
+    assert '<h1 id="decision-title">New X</h1>' in new_x
+    assert "This decision was deleted in" not in new_x
+    # A deleted decision's own ref beats a current one found by its file name only.
+    assert '<h1 id="decision-title">Old Y</h1>' in html_of(client, "/decisions/demo/0006-y/")
+    assert location_of(client, "/decisions/demo/6/") == "/decisions/demo/sub/0006-y/"
+    # Two deleted decisions share a number and a name: the choices, each marked deleted.
+    for ref in ("7", "0007-z"):
+        choices = html_of(client, f"/decisions/demo/{ref}/")
+        assert (
+            'href="/decisions/demo/a/0007-z/">ADR 7: Z in a</a> <span class="muted">(deleted'
+            in choices
+        )
+        assert (
+            'href="/decisions/demo/b/0007-z/">ADR 7: Z in b</a> <span class="muted">(deleted'
+            in choices
+        )
+
+
+def test_two_files_that_differ_only_in_extension_are_each_reachable(client, repo):
+    repo.write("adr/0008-w.md", adr("W in md"))
+    repo.write("adr/0008-w.markdown", adr("W in markdown"))
+    repo.commit("Both")
+    index(repo)
+    choices = html_of(client, "/decisions/demo/0008-w/")
+    assert '<a href="/decisions/demo/0008-w.markdown/">ADR 8: W in markdown</a>' in choices
+    assert '<a href="/decisions/demo/0008-w.md/">ADR 8: W in md</a>' in choices
+    assert "W in md</h1>" in html_of(client, "/decisions/demo/0008-w.md/")
+    assert "W in markdown</h1>" in html_of(client, "/decisions/demo/0008-w.markdown/")
+
+
+def test_a_decision_ref_is_its_path_in_the_adr_folder_without_extension():
+    assert decision_ref("adr/0012-use-x.md", "adr") == "0012-use-x"
+    assert decision_ref("docs/adr/sub/0003-x.MARKDOWN", "docs/adr/") == "sub/0003-x"
+    assert decision_ref("0003-x.md", ".") == "0003-x"
+    assert decision_ref("doc/adr/0003-x.md", "docs/adr") == "doc/adr/0003-x"  # before a move
+    assert decision_ref("adr/diff.md", "adr") == "diff"  # the sub-page route needs a ref before it
+    assert decision_ref("adr/a/diff.md", "adr") == "a/diff.md"
+    assert decision_ref("adr/a/revisions/abcdef0.md", "adr") == "a/revisions/abcdef0.md"
+    assert decision_ref("adr/a/revisions/not-a-commit.md", "adr") == "a/revisions/not-a-commit"
+    assert folder_relative("adrs/0001-x.md", "adr") == "adrs/0001-x.md"
+
+
+def test_number_spellings_are_read_in_linear_time_and_bounded():
+    for spelling in ("12", "0012", "ADR-12", "adr12", "adr_12", "MADR-0012", "adr 12"):
+        assert number_in(spelling) == 12, spelling
+    for spelling in ("12a", "ADR--12", "²", "-12", "", "adr", "9" * 10):
+        assert number_in(spelling) is None, spelling
+    assert number_in("0" * 100_000 + "7") == 7
+    started = time.perf_counter()
+    assert number_in("0" * 100_000 + "x") is None
+    assert time.perf_counter() - started < 0.1
