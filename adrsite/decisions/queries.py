@@ -11,7 +11,7 @@ from operator import or_
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Lag, Lower
 
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status, Tag
@@ -330,6 +330,7 @@ class DecisionLookup:
 
 
 _LOOKUP_LIMIT = 200  # decisions a ref may name at once: what the choice page lists
+_DELETED = Case(When(deleted_commit="", then=Value(0)), default=Value(1))
 
 
 def decision_lookup(*, repository: str, ref: str) -> DecisionLookup:
@@ -348,8 +349,8 @@ def decision_lookup(*, repository: str, ref: str) -> DecisionLookup:
     rows = list(
         Decision.objects.filter(named, repository__name=repository)
         .select_related("repository")
-        .order_by("deleted_commit", "-updated_at", "path")[:_LOOKUP_LIMIT]
-    )  # current first, then the last deleted first
+        .order_by(_DELETED, "-updated_at", "path")[:_LOOKUP_LIMIT]
+    )  # current first, then the last to go first
     found = _named_by(rows, ref, number)
     if found.choices and found.shared == "number":
         ids = [choice.decision.pk for choice in found.choices]

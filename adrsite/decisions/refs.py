@@ -13,7 +13,7 @@ import re
 EXTENSIONS = (".md", ".markdown")  # lower case; matched without regard to case
 COMMIT = re.compile(r"[0-9a-f]{7,40}")  # a commit or its prefix, as a decision's sub-pages take it
 # `12`, `0012`, `ADR-12`, `adr12`, `ADR_0012`, `MADR-12`: the spellings `adr show` takes too.
-# [0-9], not \d: "²" is a digit to \d and to str.isdigit(), and int() refuses it.
+# [0-9], not \d: \d takes the digits of every script ("٣"), which int() reads as numbers.
 _NUMBER = re.compile(r"(?:m?adr[ _-]?)?([0-9]+)", re.IGNORECASE)
 _MAX_NUMBER_DIGITS = 9  # fits the database's integer column; longer is no number of ours
 
