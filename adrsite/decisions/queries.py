@@ -341,6 +341,8 @@ def decision_lookup(*, repository: str, ref: str) -> DecisionLookup:
     that names anything decides. A current decision wins over deleted ones; several
     current ones are choices; among deleted ones, the last to go at a single path.
     """
+    if "\x00" in ref:
+        return DecisionLookup()  # git paths never hold NUL, and PostgreSQL refuses it in text
     base = without_extension(ref)
     named = Q(path__contains=f"/{base}.") | Q(path__startswith=f"{base}.")
     number = number_in(ref)

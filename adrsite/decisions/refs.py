@@ -21,18 +21,17 @@ _MAX_NUMBER_DIGITS = 9  # fits the database's integer column; longer is no numbe
 def folder_relative(path: str, adr_dir: str) -> str:
     """`path` (from the repository root) inside the ADR folder; unchanged when it lies outside
     (a decision deleted before the folder moved keeps the path it had)."""
-    folder = posixpath.normpath(adr_dir.strip("/")) if adr_dir.strip("/") else "."
-    if folder == ".":
-        return path
-    return path.removeprefix(folder + "/") if path.startswith(folder + "/") else path
+    folder = posixpath.normpath(adr_dir.strip("/") or ".")
+    if folder != "." and path.startswith(folder + "/"):
+        return path[len(folder) + 1 :]
+    return path
 
 
 def without_extension(path: str) -> str:
     """`path` without a trailing `.md` or `.markdown` (any case), unless nothing would be left."""
-    lowered = path.lower()
     for extension in EXTENSIONS:
-        stem = path[: -len(extension)]
-        if lowered.endswith(extension) and stem and not stem.endswith("/"):
+        stem, end = path[: -len(extension)], path[-len(extension) :]
+        if end.lower() == extension and stem and not stem.endswith("/"):
             return stem
     return path
 
