@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from adrsite.decisions.refs import decision_ref
+
 
 class Status(models.TextChoices):
     PROPOSED = "proposed"
@@ -136,12 +138,17 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "decisions:detail", kwargs={"repository": self.repository.name, "ref": self.stem}
+            "decisions:detail", kwargs={"repository": self.repository.name, "ref": self.ref}
         )
 
     @property
+    def ref(self) -> str:
+        """Where its pages live (ADR 21): its path in the ADR folder, without `.md`."""
+        return decision_ref(self.path, self.repository.adr_dir)
+
+    @property
     def stem(self) -> str:
-        """The file name without `.md`: unique in a folder, so the decision's address."""
+        """The file name without `.md`: how lists name a decision that has no number."""
         return self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]  # .md, .markdown, .MD
 
     @property

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import reduce
 from operator import or_
@@ -15,6 +15,7 @@ from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When,
 from django.db.models.functions import Lag, Lower, RowNumber
 
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status, Tag
+from adrsite.decisions.refs import COMMIT, folder_relative, number_in, without_extension
 from adrsite.decisions.search import decisions_matching
 from adrsite.records.vocabulary import REVERSE_KIND
 
@@ -110,7 +111,6 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
 
 PAGE_SIZE = 50
 _DIGITS = re.compile(r"[0-9]+")  # not str.isdigit(): it takes "²", which int() refuses
-_COMMIT_PREFIX = re.compile(r"[0-9a-f]{7,40}")
 UNKNOWN = "unknown"  # how the log's `status` parameter names decisions with no known status
 
 # sort parameter -> ordering; nulls placed explicitly: one order on SQLite and PostgreSQL.
@@ -311,26 +311,114 @@ class DecisionPage:
     problems: list[Problem]
 
 
-def decision_get(*, repository: str, ref: str) -> Decision | None:
-    """The decision a URL names: by file stem, else by number when exactly one has it.
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One of several decisions a ref names, and a ref that names it alone."""
 
-    A current decision wins over a deleted one at the same path; among deleted
-    ones, the last to go. One query.
+    decision: Decision
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLookup:
+    """What a ref in a URL names (ADR 21): one decision, several, or none."""
+
+    decision: Decision | None = None
+    canonical: bool = True  # the ref is the decision's own; else redirect to that
+    choices: list[Choice] = field(default_factory=list)  # several current decisions share it
+    shared: str = ""  # what the choices share: "number" or "name"
+    problems: list[Problem] = field(default_factory=list)  # the choices' duplicate-number errors
+
+
+_LOOKUP_LIMIT = 200  # decisions a ref may name at once: what the choice page lists
+_DELETED = Case(When(deleted_commit="", then=Value(0)), default=Value(1))
+
+
+def decision_lookup(*, repository: str, ref: str) -> DecisionLookup:
+    """The decision a URL's ref names, by the scheme of ADR 21. One query; two with choices.
+
+    In order: the decision's own ref, or its path in the ADR folder; its path from the
+    repository root; its file name in any sub-folder; its number. The first of these
+    that names anything decides. A current decision wins over deleted ones; several
+    current ones are choices; among deleted ones, the last to go at a single path.
     """
-    found = Decision.objects.filter(repository__name=repository).select_related("repository")
-    by_stem = Q(path__contains=f"/{ref}.") | Q(path__startswith=f"{ref}.")
-    if _DIGITS.fullmatch(ref):
-        found = found.filter(by_stem | Q(number=int(ref)))
-    else:
-        found = found.filter(by_stem)
-    candidates = list(found.order_by("deleted_commit", "-updated_at")[:20])
-    named = [d for d in candidates if d.stem == ref] or [
-        d for d in candidates if d.number is not None and str(d.number) == ref.lstrip("0")
+    if "\x00" in ref:
+        return DecisionLookup()  # git paths never hold NUL, and PostgreSQL refuses it in text
+    base = without_extension(ref)
+    named = Q(path__contains=f"/{base}.") | Q(path__startswith=f"{base}.")
+    number = number_in(ref)
+    if number is not None:
+        named |= Q(number=number)
+    rows = list(
+        Decision.objects.filter(named, repository__name=repository)
+        .select_related("repository")
+        .order_by(_DELETED, "-updated_at", "path")[:_LOOKUP_LIMIT]
+    )  # current first, then the last to go first
+    found = _named_by(rows, ref, number)
+    if found.choices and found.shared == "number":
+        ids = [choice.decision.pk for choice in found.choices]
+        problems = Problem.objects.filter(decision__in=ids, code="duplicate-number")
+        return replace(found, problems=list(problems.order_by("path", "line")))
+    return found
+
+
+def _named_by(rows: list[Decision], ref: str, number: int | None) -> DecisionLookup:
+    """The lookup of `ref` among `rows` (current first, newest first), without a query."""
+    shared, named = _first_named(rows, ref, number)
+    if not named:
+        return DecisionLookup()
+    one = _single(named)
+    if one is None:
+        current = [d for d in named if not d.deleted_commit]
+        choices = sorted(current or _last_at_each_ref(named), key=lambda d: d.path)
+        return DecisionLookup(choices=[_choice(rows, d) for d in choices], shared=shared)
+    return DecisionLookup(decision=one, canonical=one.ref == ref or not _names_alone(rows, one))
+
+
+def _first_named(rows: list[Decision], ref: str, number: int | None) -> tuple[str, list[Decision]]:
+    """What the first way of naming that names anything names, and what they share."""
+    ways: list[tuple[str, Callable[[Decision], bool]]] = [
+        ("name", lambda d: ref in (d.ref, folder_relative(d.path, d.repository.adr_dir))),
+        ("name", lambda d: ref in (d.path, without_extension(d.path))),
+        ("name", lambda d: "/" not in ref and _file_name_is(d.path, ref)),
+        ("number", lambda d: number is not None and d.number == number),
     ]
+    for shared, names in ways:
+        if named := [d for d in rows if names(d)]:
+            return shared, named
+    return "", []
+
+
+def _single(named: list[Decision]) -> Decision | None:
+    """The one decision of `named`: the only current one, else the last deleted at one ref."""
     current = [d for d in named if not d.deleted_commit]
-    if len(current) > 1:
-        return None  # two files share the number (parallel branches): no single answer
-    return current[0] if current else (named[0] if named else None)
+    if current:
+        return current[0] if len(current) == 1 else None
+    return named[0] if len({d.ref for d in named}) == 1 else None
+
+
+def _names_alone(rows: list[Decision], decision: Decision) -> bool:
+    """Whether the decision's own ref leads to it (not when `x.md` and `x.markdown` share it)."""
+    return _single(_first_named(rows, decision.ref, None)[1]) is decision
+
+
+def _file_name_is(path: str, name: str) -> bool:
+    file_name = path.rsplit("/", 1)[-1]
+    return name in (file_name, without_extension(file_name))
+
+
+def _last_at_each_ref(decisions: list[Decision]) -> list[Decision]:
+    last: dict[str, Decision] = {}
+    for decision in decisions:  # newest first
+        last.setdefault(decision.ref, decision)
+    return list(last.values())
+
+
+def _choice(rows: list[Decision], decision: Decision) -> Choice:
+    """The choice and the ref that names it alone: its own, or (when others share that:
+    `x.md` beside `x.markdown`) its file's path in the ADR folder."""
+    relative = folder_relative(decision.path, decision.repository.adr_dir)
+    return Choice(decision, decision.ref if _names_alone(rows, decision) else relative)
 
 
 def decision_page(*, decision: Decision) -> DecisionPage:
@@ -400,7 +488,7 @@ def revision_pair(
 
 def _revisions_by_commit(decision: Decision, prefixes: list[str]) -> list[Revision | None]:
     """For each commit prefix (7 hex digits or more), the one revision it names, else None."""
-    valid = [prefix for prefix in prefixes if _COMMIT_PREFIX.fullmatch(prefix)]
+    valid = [prefix for prefix in prefixes if COMMIT.fullmatch(prefix)]
     if not valid:
         return [None for _ in prefixes]
     named = reduce(or_, (Q(commit__startswith=prefix) for prefix in valid))
@@ -459,7 +547,7 @@ def graph(*, repository: str = "") -> tuple[list[Decision], list[Link]]:
     decisions = list(
         Decision.objects.filter(pk__in=ids)
         .select_related("repository")
-        .only("repository__name", "number", "path", "title", "status")
+        .only("repository__name", "repository__adr_dir", "number", "path", "title", "status")
         .order_by("repository__name", F("number").asc(nulls_last=True), "path")
     )
     return decisions, link_rows

@@ -1,8 +1,31 @@
 """URLs of the decisions app."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from adrsite.decisions import views
+from adrsite.decisions.refs import COMMIT
+
+
+class RefConverter:
+    """A decision's ref (ADR 21): any characters, `/` and newlines too."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class CommitConverter(RefConverter):
+    """A commit or a prefix of one: what keeps `x/revisions/abc1234.md` a decision's ref."""
+
+    regex = COMMIT.pattern
+
+
+register_converter(RefConverter, "ref")
+register_converter(CommitConverter, "commit")
 
 app_name = "decisions"
 urlpatterns = [
@@ -13,12 +36,13 @@ urlpatterns = [
     path("problems/", views.problems, name="problems"),
     path("feed.atom", views.feed, name="feed"),
     path("api/decisions", views.api_decisions, name="api-decisions"),
-    path("api/decisions/<slug:repository>/<str:ref>", views.api_decision, name="api-decision"),
-    path("decisions/<slug:repository>/<str:ref>/", views.decision_detail, name="detail"),
-    path("decisions/<slug:repository>/<str:ref>/diff/", views.revision_diff, name="diff"),
+    path("api/decisions/<slug:repository>/<ref:ref>", views.api_decision, name="api-decision"),
+    # The sub-pages first: a ref that would read as one keeps its extension (refs.py).
+    path("decisions/<slug:repository>/<ref:ref>/diff/", views.revision_diff, name="diff"),
     path(
-        "decisions/<slug:repository>/<str:ref>/revisions/<str:commit>/",
+        "decisions/<slug:repository>/<ref:ref>/revisions/<commit:commit>/",
         views.revision_detail,
         name="revision",
     ),
+    path("decisions/<slug:repository>/<ref:ref>/", views.decision_detail, name="detail"),
 ]

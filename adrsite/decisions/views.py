@@ -6,7 +6,13 @@ HX-Request`); every other page is a plain page. Reads go through `queries.py`.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -31,22 +37,38 @@ def decision_log(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"log": log, "oob_state": fragment})
 
 
-def _decision_or_404(repository: str, ref: str) -> Decision:
-    decision = queries.decision_get(repository=repository, ref=ref)
-    if decision is None:
-        raise Http404(f"No single decision {ref!r} in {repository!r}")
-    return decision
+def _decision_or_answer(
+    request: HttpRequest, repository: str, ref: str, page: str, *extra: str
+) -> Decision | HttpResponse:
+    """The decision `ref` names, or the answer instead (ADR 21): a permanent redirect from
+    another spelling to its own ref, the page of choices when several share it, or 404."""
+    lookup = queries.decision_lookup(repository=repository, ref=ref)
+    if lookup.choices:
+        context = {"lookup": lookup, "repository": repository, "ref": ref}
+        return render(request, "decisions/choices.html", context)
+    if lookup.decision is None:
+        raise Http404(f"No decision {ref!r} in {repository!r}")
+    if not lookup.canonical:
+        url = reverse(page, args=[repository, lookup.decision.ref, *extra])
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    return lookup.decision
 
 
 @require_GET
 def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResponse:
-    page = queries.decision_page(decision=_decision_or_404(repository, ref))
-    return render(request, "decisions/detail.html", {"page": page, "decision": page.decision})
+    decision = _decision_or_answer(request, repository, ref, "decisions:detail")
+    if isinstance(decision, HttpResponse):
+        return decision
+    page = queries.decision_page(decision=decision)
+    return render(request, "decisions/detail.html", {"page": page, "decision": decision})
 
 
 @require_GET
 def revision_detail(request: HttpRequest, repository: str, ref: str, commit: str) -> HttpResponse:
-    decision = _decision_or_404(repository, ref)
+    decision = _decision_or_answer(request, repository, ref, "decisions:revision", commit)
+    if isinstance(decision, HttpResponse):
+        return decision
     revision = queries.revision_get(decision=decision, commit=commit)
     if revision is None:
         raise Http404(f"No revision {commit!r} of {ref!r}")
@@ -55,7 +77,9 @@ def revision_detail(request: HttpRequest, repository: str, ref: str, commit: str
 
 @require_GET
 def revision_diff(request: HttpRequest, repository: str, ref: str) -> HttpResponse:
-    decision = _decision_or_404(repository, ref)
+    decision = _decision_or_answer(request, repository, ref, "decisions:diff")
+    if isinstance(decision, HttpResponse):
+        return decision
     old_sha, new_sha = request.GET.get("from", ""), request.GET.get("to", "")
     old, new = queries.revision_pair(decision=decision, old=old_sha, new=new_sha)
     if old is None or new is None:
@@ -122,11 +146,35 @@ def api_decisions(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def api_decision(request: HttpRequest, repository: str, ref: str) -> JsonResponse:
-    decision = queries.decision_get(repository=repository, ref=ref)
-    if decision is None:
-        return JsonResponse({"error": f"no single decision {ref!r} in {repository!r}"}, status=404)
-    data = queries.decision_json(decision=decision)
-    data["url"] = request.build_absolute_uri(reverse("decisions:detail", args=[repository, ref]))
+    """One decision, by any spelling of its ref (ADR 21); several: 300 with the choices."""
+    lookup = queries.decision_lookup(repository=repository, ref=ref)
+    if lookup.choices:
+        choices = [
+            {
+                "path": choice.decision.path,
+                "number": choice.decision.number,
+                "title": choice.decision.title,
+                "status": choice.decision.status or None,
+                "url": request.build_absolute_uri(
+                    reverse("decisions:detail", args=[repository, choice.ref])
+                ),
+                "api": request.build_absolute_uri(
+                    reverse("decisions:api-decision", args=[repository, choice.ref])
+                ),
+            }
+            for choice in lookup.choices
+        ]
+        shared = (
+            f"number {lookup.choices[0].decision.number}"
+            if lookup.shared == "number"
+            else f"the name {ref!r}"
+        )
+        message = f"{len(choices)} decisions share {shared}; choose one"
+        return JsonResponse({"error": message, "choices": choices}, status=300)
+    if lookup.decision is None:
+        return JsonResponse({"error": f"no decision {ref!r} in {repository!r}"}, status=404)
+    data = queries.decision_json(decision=lookup.decision)
+    data["url"] = request.build_absolute_uri(lookup.decision.get_absolute_url())
     return JsonResponse(data)
 
 
@@ -143,7 +191,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     for revision in queries.recent_revisions():
         decision = revision.decision
         link = request.build_absolute_uri(
-            reverse("decisions:revision", args=[decision.repository.name, decision.stem,
+            reverse("decisions:revision", args=[decision.repository.name, decision.ref,
                                                 revision.commit[:12]])
         )  # fmt: skip
         verb = "deleted" if revision.deleted else (revision.status or "changed")

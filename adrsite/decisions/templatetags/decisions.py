@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from adrsite.decisions.models import Decision, Repository
 from adrsite.decisions.queries import LogFilters
+from adrsite.decisions.refs import decision_ref
 from adrsite.decisions.search import snippet_html
 from adrsite.records.folder import is_decision_file, is_external
 from adrsite.records.parse import parse
@@ -27,7 +28,8 @@ def markdown(body: str, decision: Decision) -> SafeString:
     """A decision's body as HTML, without the title heading the page shows already.
 
     A relative link to another decision's file (`0002-x.md`, the usual cross-link)
-    goes to that decision's page; other relative links to the file on the git host.
+    goes to that decision's page (by the ref its path gives, ADR 21); other relative
+    links to the file on the git host.
     """
     # render_markdown drops raw HTML and script URLs: its output is safe to mark safe.
     return mark_safe(render_markdown(without_title(body), link=_link_from(decision)))
@@ -51,13 +53,12 @@ def _link_from(decision: Decision) -> Callable[[str], str | None]:
         if is_external(href) or _SCHEME.match(href) or href.startswith(("/", "#")):
             return None  # elsewhere (https:, mailto:), or already a path of this site
         target, _, anchor = href.partition("#")
-        name = target.rsplit("/", 1)[-1]
-        if is_decision_file(name):
-            stem = name.rsplit(".", 1)[0]
-            page = reverse("decisions:detail", args=[decision.repository.name, stem])
-            return page + (f"#{anchor}" if anchor else "")
         folder = decision.path.rsplit("/", 1)[0] if "/" in decision.path else ""
         path = posixpath.normpath(posixpath.join(folder, target))
+        if is_decision_file(path.rsplit("/", 1)[-1]) and not path.startswith("../"):
+            ref = decision_ref(path, decision.repository.adr_dir)
+            page = reverse("decisions:detail", args=[decision.repository.name, ref])
+            return page + (f"#{anchor}" if anchor else "")
         return decision.repository.source_url(decision.updated_commit, path) or None
 
     return link
