@@ -5,6 +5,14 @@ decision come status changes, batch edits of twenty files, renames (retitles),
 supersessions, commits that touch no ADR, and a side branch merged back.
 Deterministic for a seed; 10,000 commits take a few seconds.
 
+Two shapes of real repositories, on request:
+- `moves=True`: the folder lives in four places over the history, as real
+  ones did: `architecture/decisions` is renamed to `doc/adr` a quarter of the
+  way through, copied to `docs/decisions` halfway (the old one deleted in the
+  next commit), and renamed to `adr` at three quarters. `PLACES` lists them.
+- `code_share=0.97`: of the commits after the decisions are proposed, that
+  share touch only code, as in repositories where ADR commits are a few percent.
+
     python benchmarks/history_corpus.py /tmp/history 1000 10000
 """
 
@@ -42,6 +50,7 @@ class Stream:
         files: dict[str, bytes | None],
         renames: list[tuple[str, str]] = (),
         merge: int | None = None,
+        copies: list[tuple[str, str]] = (),
         parent: int | None = None,
     ) -> int:
         self.mark += 1
@@ -61,6 +70,8 @@ class Stream:
             parts.append(f"merge :{merge}\n".encode())
         for old, new in renames:
             parts.append(f"R {old} {new}\n".encode())
+        for old, new in copies:
+            parts.append(f"C {old} {new}\n".encode())
         for path, data in files.items():
             if data is None:
                 parts.append(f"D {path}\n".encode())
@@ -70,7 +81,19 @@ class Stream:
         return self.mark
 
 
-def write_history(repo: Path, decisions: int = 1000, commits: int = 10000, seed: int = 1) -> None:
+# Where the folder lives, oldest first, in a history written with `moves=True`.
+PLACES = ("architecture/decisions", "doc/adr", "docs/decisions", "adr")
+
+
+def write_history(
+    repo: Path,
+    decisions: int = 1000,
+    commits: int = 10000,
+    seed: int = 1,
+    *,
+    moves: bool = False,
+    code_share: float = 0.0,
+) -> None:
     repo.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     rng = random.Random(seed)
@@ -87,8 +110,10 @@ def write_history(repo: Path, decisions: int = 1000, commits: int = 10000, seed:
         else:
             texts[number] = adr_tools(number, name, status, rng, names, titles, links)
 
+    folder = PLACES[0] if moves else "adr"
+
     def path(number: int) -> str:
-        return f"adr/{names[number]}"
+        return f"{folder}/{names[number]}"
 
     process = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=repo, stdin=subprocess.PIPE)
     stream = Stream(process.stdin)
@@ -96,8 +121,20 @@ def write_history(repo: Path, decisions: int = 1000, commits: int = 10000, seed:
         stream.commit("main", f"Propose ADR {number}", {path(number): texts[number].encode()})
     merge_at = decisions + (commits - decisions) // 2
     side_tip = None
+    span = commits - decisions
+    # (not where the side branch below forks or merges)
+    move_at = {decisions + span * k // 4 + 7: k for k in (1, 2, 3)} if moves else {}
     for index in range(decisions, commits):
         kind = index % 10
+        if index in move_at:  # the folder moves: renamed, or copied then deleted
+            step = move_at[index]
+            old, folder = folder, PLACES[step]
+            if step == 2:
+                stream.commit("main", f"Copy {old} to {folder}", {}, copies=[(old, folder)])
+                stream.commit("main", f"Remove {old}", {old: None})
+            else:
+                stream.commit("main", f"Move {old} to {folder}", {}, renames=[(old, folder)])
+            continue
         if index == merge_at - 5:  # a side branch of five commits, merged back below
             side_parent = stream.mark
             for step in range(5):
@@ -112,6 +149,13 @@ def write_history(repo: Path, decisions: int = 1000, commits: int = 10000, seed:
             continue
         if index == merge_at and side_tip:
             stream.commit("main", "Merge side", {}, merge=side_tip)
+            continue
+        if code_share and rng.random() < code_share:
+            stream.commit(
+                "main",
+                f"Code change {index}",
+                {f"src/module{index % 50}.py": f"x = {index}\n".encode()},
+            )
             continue
         if kind in (0, 1, 2, 3):  # a status change
             number = rng.randint(1, decisions)

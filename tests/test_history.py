@@ -287,3 +287,63 @@ def test_head_is_read_from_packed_refs_and_a_detached_head(repo):
     with GitHistory(repo.path, "adr") as history:
         assert history.head == first
         assert [c.message for c in history.commits()] == ["One"]
+
+
+def test_a_missing_object_is_an_error_and_closing_after_it_never_hangs(repo):
+    for number in range(1, 101):
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}", body="x" * 4000))
+    repo.commit("Many")
+    with GitHistory(repo.path, "adr") as history:
+        shas = list(history.files_at_head().values())
+        finished = threading.Event()
+
+        def read() -> None:
+            with pytest.raises(HistoryError, match="missing"):
+                history.blobs(["0" * 40, *shas])  # the answers after the error stay unread
+            history.close()
+            finished.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        assert finished.wait(10), "close() hung on a cat-file with unread answers"
+
+
+def test_a_commit_object_is_read_as_git_reads_it(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Add")
+    tree = repo.git("write-tree")
+    raw = (
+        f"tree {tree}\nauthor Ada Lovelace <ada@example.com> 1767261600 +0100\n"
+        "author The CTO <cto@example.com> 1577836800 +0000\n"
+        "committer Ada Lovelace <ada@example.com> 1767261600 +0100\nencoding ISO-8859-1\n\n"
+    ).encode() + "Café décidé\n".encode("latin-1")
+    sha = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        cwd=repo.path, input=raw, capture_output=True, check=True,
+    ).stdout.decode().strip()  # fmt: skip
+    with GitHistory(repo.path, "adr") as history:
+        commit = history.commit(sha)
+    # The first author line is the author; the message is decoded as its header says.
+    assert (commit.author, commit.message) == ("Ada Lovelace", "Café décidé")
+    assert commit.authored_at.isoformat() == "2026-01-01T11:00:00+01:00"
+
+
+def test_copy_detection_is_asked_only_of_the_commit_that_first_fills_a_place(repo, monkeypatch):
+    repo.write("adr/template.md", "# Title\n")
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    first = repo.commit("adr init")
+    for number in range(2, 12, 2):  # two decisions a commit, never a move
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}", body=f"Why {number}."))
+        repo.write(f"adr/{number + 1:04d}-x.md", adr(f"X {number + 1}", body=f"Why {number + 1}."))
+        repo.commit(f"Add {number}")
+    asked: list[tuple[list[str], tuple[str, ...]]] = []
+    with GitHistory(repo.path, "adr") as history:
+        real = history._diff_tree
+
+        def recording(commits, *options):
+            asked.append((list(commits), options))
+            return real(commits, *options)
+
+        monkeypatch.setattr(history, "_diff_tree", recording)
+        assert history.discover(["adr"]) == ([], [])
+    # It reads a commit's whole tree: in a big repository, a second per commit.
+    assert [commits for commits, options in asked if "-C" in options] == [[first]]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -42,8 +43,6 @@ from adrsite.history.git import (
     FileChange,
     GitHistory,
     Move,
-    origin,
-    place_of,
 )
 from adrsite.records.dates import settle_dates
 from adrsite.records.folder import could_be_decision_file, is_decision_file, resolved_links
@@ -169,6 +168,8 @@ def _index(
             True,
             f"the indexer changed (index format {repository.index_format} -> {INDEX_FORMAT})",
         )
+    elif not full and repository.locations[:1] != [repository.adr_dir]:
+        full, reason = True, f"the ADR folder is now {repository.adr_dir}"
     elif not full and not history.is_ancestor(since):
         full, reason = True, "history rewritten (force-push?)"
     if not full and since == head:
@@ -206,47 +207,47 @@ def _read_history(
     since: str | None,
     progress: Callable[[int], None] | None,
 ) -> _State:
-    """Read the history of every place the folder's files have lived, a pass per place found.
+    """Read the history of every place the folder's files have lived: two passes at most.
 
     The first pass reads the places known from the last run (the ADR folder,
-    the first time). The commits in which files appear in them are then asked
-    where those files came from (`moves_into`): a place not read yet gets a
-    pass of its own, up to the commits that moved files out of it (to the end,
-    for a folder copied and deleted later), and so on back through every move.
-    Lineages that a move split between two passes are joined at the end.
+    the first time). Meanwhile, another thread asks git where files came into
+    those places from, back through every earlier place (`GitHistory.discover`):
+    its processes run beside ours. Places found get one more pass, and the
+    lineages a move split between the two passes are joined at the end.
     """
     state = _State(repository, history, incremental=since is not None)
-    known = repository.locations if repository.locations[:1] == [repository.adr_dir] else []
-    places, tips = known or [repository.adr_dir], ["HEAD"]
-    read = 0
-    state.first_places = list(places)
-    while places:
-        state.places.extend(places)
+    stored = repository.locations if repository.locations[:1] == [repository.adr_dir] else []
+    known = stored or [repository.adr_dir]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="adrsite-discover") as pool:
+        discovery = pool.submit(_discover, history, known, since)
+        stream = history.commits_with_blobs(since, wanted=_is_lineage_change, places=known)
+        state.read(stream, progress)
+        moves, found = discovery.result()
+    if found and since:
+        raise _FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
+    state.expect(moves)
+    if found:
+        # Their whole history, as later runs read the places they know: a run that
+        # found them and a run that knew them tell the same story. On every branch:
+        # once the folder has moved, a merge that brings a branch's file along
+        # hides that branch from git's simplified history of the old place.
         stream = history.commits_with_blobs(
-            since, wanted=_is_lineage_change, places=places, tips=tips
+            wanted=_is_lineage_change, places=found, full_history=True
         )
-        with closing(stream):
-            for commit, contents in stream:
-                state.apply(commit, contents)
-                read += 1
-                if progress:
-                    progress(read)
-        moves = history.moves_into(state.take_adding(), places)
-        state.moves.extend(moves)
-        found: dict[str, set[str]] = {}  # a place not read yet -> the commits to read it up to
-        for move in moves:
-            if place_of(move.source, [*state.places, *found]) is None:
-                into = place_of(move.target, places) or ""
-                place = origin(move, into, [*state.places, *found])
-                found.setdefault(place, set()).add("HEAD" if move.copy else move.commit)
-        if found and since:
-            raise _FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
-        places = list(found)
-        tips = sorted(set().union(*found.values())) if found else []
-        if "HEAD" in tips:
-            tips = ["HEAD"]
+        state.read(stream, progress, later=True)
+    state.places = [*known, *found]
     state.finish()
     return state
+
+
+def _discover(
+    history: GitHistory, known: list[str], since: str | None
+) -> tuple[list[Move], list[str]]:
+    """`GitHistory.discover`, and the walk of the pass over the places found started early."""
+    moves, found = history.discover(known, since)
+    if found and not since:
+        history.start_log(places=found, full_history=True)
+    return moves, found
 
 
 def _result(
@@ -314,18 +315,25 @@ class _State:
         # as it was restores it (see `restored`).
         self.deleted_at: dict[str, tuple[Decision, str, bytes] | None] = {}
         self.places: list[str] = []  # every place read, the folder first
-        self.first_places: list[str] = []  # those of the first pass
-        self.adding: set[str] = set()  # commits of this pass that add files
+        self.later_pass = False  # reading older places after newer ones (see `note_copy`)
+        self.read_count = 0
         # How lineages split by a move are joined at the end (`join`): where each
         # lineage began by an add, where each ended by a delete, and the moves.
         self.born: dict[tuple[str, str], Decision] = {}  # (commit, path) ->
         self.ended: dict[str, list[tuple[str, Decision, str]]] = {}  # path -> [(commit, _, blob)]
         self.moves: list[Move] = []
+        self.when: dict[str, datetime] = {}  # commit -> its time, for those that add or delete
+        self.moves_from: dict[str, list[Move]] = {}  # source path -> its moves (not copies)
+        self.early: dict[str, Decision] = {}  # path in a later pass -> the decision it becomes
+        self.early_authors: dict[int, tuple[Decision, list[str]]] = {}
+        self.deleters: dict[int, dict[str, str]] = {}  # decision -> commit -> author
         self.new_revisions = 0
         self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
 
     def apply(self, commit: Commit, contents: dict[str, bytes]) -> None:
         for change in commit.changes:
+            if self.later_pass and self.follow_early(change, commit, contents):
+                continue
             if not _is_lineage_path(change.path):
                 # Renamed to a name no decision has (README.md, x.txt): it left the log.
                 if change.status == RENAMED and (gone := self.by_path.pop(change.old_path, None)):
@@ -364,9 +372,57 @@ class _State:
                 continue
             decision = self.revise(decision, change, commit, contents[change.blob])
             if change.status == ADDED:
-                self.adding.add(commit.sha)
                 self.born[commit.sha, change.path] = decision
+                self.when[commit.sha] = commit.committed_at
                 self.note_copy(decision, change, commit)
+
+    def expect(self, moves: list[Move]) -> None:
+        """The moves into the places read so far, before a pass over the places they came from."""
+        self.moves.extend(moves)
+        for move in moves:
+            if not move.copy:
+                self.moves_from.setdefault(move.source, []).append(move)
+
+    def follow_early(self, change: FileChange, commit: Commit, contents: dict[str, bytes]) -> bool:
+        """In a later pass: the early life of a file that a move brings into a decision read before.
+
+        Its commits are that decision's, straight away: no lineage of its own to
+        join later. False when `change` is to no such file.
+        """
+        if change.status == ADDED and change.path not in self.by_path:
+            decision = next(
+                (
+                    found
+                    for move in self.moves_from.get(change.path, ())
+                    if (found := self.born.get((move.commit, move.target))) is not None
+                    and id(found) not in self.waiting
+                ),
+                None,
+            )
+            if decision is None:
+                return False
+            self.early[change.path] = decision
+            self.born[commit.sha, change.path] = decision
+            self.when[commit.sha] = commit.committed_at
+        elif (decision := self.early.get(change.old_path or change.path)) is None:
+            return False
+        if change.status == DELETED or not _is_lineage_path(change.path):
+            del self.early[change.path if change.status == DELETED else change.old_path]
+            return True  # moved into the places read before: the decision goes on there
+        if change.status == RENAMED:
+            self.early[change.path] = self.early.pop(change.old_path)
+        status = parse_status(change.path, contents[change.blob])
+        if commit.authored_at < decision.created_at:
+            decision.created_commit, decision.created_at = commit.sha, commit.authored_at
+        authors = self.early_authors.setdefault(id(decision), (decision, []))[1]
+        if commit.author not in authors:
+            authors.append(commit.author)
+        self.changed[id(decision)] = decision
+        row = _RevisionRow.of(
+            decision, commit, status, blob=change.blob, content=_content(contents[change.blob])
+        )
+        self.add_revision(row._replace(path=change.path))
+        return True
 
     def restored(self, change: FileChange, data: bytes) -> Decision | None:
         """The decision deleted at this path, when the file comes back as it was (a revert)."""
@@ -384,7 +440,10 @@ class _State:
     def revise(
         self, decision: Decision | None, change: FileChange, commit: Commit, data: bytes
     ) -> Decision:
-        status = parse_status(change.path, data)
+        unchanged = (
+            decision is not None and change.status == RENAMED and change.old_blob == change.blob
+        )
+        status = decision.status if unchanged else parse_status(change.path, data)
         if decision is None:
             decision = Decision(
                 repository=self.repository,
@@ -392,11 +451,11 @@ class _State:
                 created_commit=commit.sha,
                 created_at=commit.authored_at,
             )
-            if _is_decision_path(change.path):
+            if self.shown(change.path):
                 self.unsaved.append(decision)
             else:
                 self.waiting[id(decision)] = []
-        elif id(decision) in self.waiting and _is_decision_path(change.path):
+        elif id(decision) in self.waiting and self.shown(change.path):
             # A placeholder name became a decision's: its history comes along.
             self.unsaved.append(decision)
             self.pending.extend(self.waiting.pop(id(decision)))
@@ -415,6 +474,22 @@ class _State:
         )
         return decision
 
+    def shown(self, path: str) -> bool:
+        """Whether a lineage at `path` is a decision (or waits for a rename to make it one).
+
+        In the ADR folder, every decision file is. Where the folder lived
+        before, the files beside the decisions may have been anything (the
+        folder a move came from may be `design/`, with its `overview.md`):
+        there, only names with a number or a date are decisions, and other
+        files become one only by reaching the folder.
+        """
+        if not _is_decision_path(path):
+            return False
+        if _place_of(path, [self.history.adr_dir]) is not None:
+            return True
+        name = path.rsplit("/", 1)[-1]
+        return parse_file_name(name)[0] is not None or bool(date_in_name(name))
+
     def revise_elsewhere(
         self, decision: Decision, change: FileChange, commit: Commit, data: bytes
     ) -> None:
@@ -422,6 +497,8 @@ class _State:
         status = parse_status(change.path, data)
         if commit.author not in decision.authors:
             decision.authors = [*decision.authors, commit.author]
+        if commit.authored_at >= decision.updated_at:
+            decision.updated_commit, decision.updated_at = commit.sha, commit.authored_at
         self.changed[id(decision)] = decision
         row = _RevisionRow.of(decision, commit, status, blob=change.blob, content=_content(data))
         self.add_revision(row._replace(path=change.path))
@@ -439,7 +516,7 @@ class _State:
 
         Should that file be deleted unedited later, the copy was a move (`join`).
         """
-        if self.incremental or len(self.places) > len(self.first_places):
+        if self.incremental or self.later_pass:
             # A copy made and deleted in one incremental run is rare: `delete` asks
             # the database. A later pass reads older commits after newer ones: the
             # blobs it would compare with are not of the copy's time.
@@ -485,11 +562,14 @@ class _State:
             del self.waiting[id(decision)]
             self.unsettled.pop(decision.path, None)
             return
-        if self.incremental and _copied_before(self.repository, decision, blob):
+        if self.incremental and (
+            self.paths_of_blob.get(blob) or _copied_before(self.repository, decision, blob)
+        ):
             raise _FullIndexNeeded(f"{decision.path} was copied, then deleted: a move")
         last = self.unsettled.get(decision.path, ("", b""))[1]
         self.deleted_at[decision.path] = (decision, blob, last)
         self.ended.setdefault(decision.path, []).append((commit.sha, decision, blob))
+        self.when[commit.sha] = commit.committed_at
         self.settle(decision)
         self.settled.pop(decision.path, None)
         decision.deleted_commit = commit.sha
@@ -497,12 +577,26 @@ class _State:
         decision.updated_at = commit.authored_at
         if commit.author not in decision.authors:  # deleting it is a part in its story too
             decision.authors = [*decision.authors, commit.author]
+            # An author by this delete alone, unless it was a move (`join`).
+            self.deleters.setdefault(id(decision), {})[commit.sha] = commit.author
         self.changed[id(decision)] = decision
         self.add_revision(_RevisionRow.of(decision, commit, decision.status, deleted=True))
 
-    def take_adding(self) -> set[str]:
-        adding, self.adding = self.adding, set()
-        return adding
+    def read(
+        self,
+        stream: Iterator[tuple[Commit, dict[str, bytes]]],
+        progress: Callable[[int], None] | None = None,
+        *,
+        later: bool = False,
+    ) -> None:
+        """Apply a pass's commits, oldest first; `later`: a pass over older places than before."""
+        self.later_pass = later
+        with closing(stream):
+            for commit, contents in stream:
+                self.apply(commit, contents)
+                self.read_count += 1
+                if progress:
+                    progress(self.read_count)
 
     def join(self) -> None:
         """One decision for each lineage a move split: its revisions, its first commit, its authors.
@@ -513,11 +607,19 @@ class _State:
         blob. The deletes those moves made are no part of the story: dropped.
         """
         parent: dict[int, Decision] = {}
+        alive: dict[int, int] = {}  # root -> current decisions in its group
 
         def root(lineage: Decision) -> Decision:
+            path = []
             while id(lineage) in parent:
+                path.append(lineage)
                 lineage = parent[id(lineage)]
+            for on_the_way in path:  # compressed: each later look-up is one step
+                parent[id(on_the_way)] = lineage
             return lineage
+
+        def current(lineage: Decision) -> int:
+            return alive.setdefault(id(lineage), int(not lineage.deleted_commit))
 
         dropped: set[tuple[int, str]] = set()  # (decision id, commit) of deletes that were moves
         members: dict[int, Decision] = {}
@@ -526,30 +628,48 @@ class _State:
             if born is None or id(born) in self.waiting:
                 continue
             for commit, ended, blob in self.ended.get(move.source, ()):
-                matches = (
-                    blob == move.source_blob
-                    if move.copy
-                    else commit == move.commit and _same_decision(move.source, move.target)
-                )
-                if matches:
-                    if root(ended) is not root(born):
-                        parent[id(root(ended))] = root(born)
-                    dropped.add((ended.pk, commit))
-                    members |= {id(ended): ended, id(born): born}
-                    break
+                if move.copy:  # deleted unedited, after it was copied
+                    matches = (
+                        blob == move.source_blob and self.when[commit] >= self.when[move.commit]
+                    )
+                else:
+                    matches = commit == move.commit and _same_decision(move.source, move.target)
+                if not matches:
+                    continue
+                first, second = root(ended), root(born)
+                if first is not second:
+                    if current(first) + current(second) > 1:
+                        break  # both files are at HEAD (a delete reverted): two decisions
+                    parent[id(first)] = second
+                    alive[id(second)] = current(first) + current(second)
+                dropped.add((ended.pk, commit))
+                if deleter := self.deleters.get(id(ended), {}).pop(commit, None):
+                    ended.authors = [a for a in ended.authors if a != deleter]
+                members |= {id(ended): ended, id(born): born}
+                break
         if not members:
             return
         groups: dict[int, list[Decision]] = {}
         for member in members.values():
             groups.setdefault(id(root(member)), []).append(member)
         self.flush()  # every lineage has its id, every revision is written
-        survivors = {}
+        survivors: dict[int, Decision] = {}
         for group in groups.values():
             alive = [d for d in group if not d.deleted_commit]
             survivor = max(alive or group, key=lambda d: (d.updated_at, d.pk))
+            # Its segments follow each other in time: the story begins with the first.
+            group.sort(key=lambda d: (d.created_at, d.pk))
+            survivor.created_commit, survivor.created_at = (
+                group[0].created_commit,
+                group[0].created_at,
+            )
+            survivor.authors = list(dict.fromkeys(a for d in group for a in d.authors))
             for member in group:
                 survivors[member.pk] = survivor
-        _merge_lineages(survivors, dropped)
+        _merge_lineages(
+            [(pk, survivor.pk) for pk, survivor in survivors.items() if survivor.pk != pk],
+            dropped,
+        )
         for member in members.values():
             survivor = survivors[member.pk]
             if member is survivor:
@@ -582,6 +702,11 @@ class _State:
                 del self.waiting[id(decision)]
                 self.changed.pop(id(decision), None)
         self.flush()
+        for decision, authors in self.early_authors.values():  # who wrote it before its move
+            decision.authors = list(dict.fromkeys([*authors, *decision.authors]))
+            deleters = self.deleters.get(id(decision), {})
+            for commit in [c for c, author in deleters.items() if author in authors]:
+                del deleters[commit]  # an author by other commits too
         self.join()
         for decision in list(self.by_path.values()):
             self.settle(decision)
@@ -598,16 +723,50 @@ class _State:
         branches' edits) is what the decision says now.
         """
         at_head = {p: b for p, b in self.history.files_at_head().items() if _is_decision_path(p)}
-        for path in set(self.by_path) - set(at_head):
+        orphans = sorted(set(at_head) - set(self.by_path))  # brought by a merge, unseen
+        leftovers = set(self.by_path) - set(at_head)
+        unread = [p for p in sorted(at_head) if self.settled.get(p, ("",))[0] != at_head[p]]
+        found = self.history.blobs([at_head[p] for p in unread])  # one round trip
+        data_at_head = dict(zip(unread, found, strict=True))
+        for path in orphans:
+            # A merge that moved a branch's file along with its folder: the same name,
+            # the same text (or nearly), now where HEAD has it.
+            decision = next(
+                (
+                    self.by_path[gone]
+                    for gone in sorted(leftovers)
+                    if gone.rsplit("/", 1)[-1] == path.rsplit("/", 1)[-1]
+                    and gone in self.settled
+                    and (
+                        self.settled[gone][0] == at_head[path]
+                        or _alike(self.settled[gone][1].body.encode(), data_at_head[path])
+                    )
+                ),
+                None,
+            )
+            if decision is not None:
+                leftovers.discard(decision.path)
+                del self.by_path[decision.path]
+                decision.path = path
+            else:  # no commit of the stream made it: it begins at HEAD
+                decision = self.revise(
+                    None, FileChange(ADDED, path, "", at_head[path]),
+                    self.history.commit(self.history.head or ""),
+                    data_at_head[path],
+                )  # fmt: skip
+                self.flush()
+                self.unsettled.pop(path, None)
+            self.by_path[path] = decision
+            self.changed[id(decision)] = decision
+        for path in leftovers:
             decision = self.by_path.pop(path)
             inside = _place_of(path, [self.history.adr_dir]) is not None
             gone_at = self.history.head if inside else decision.updated_commit
             decision.deleted_commit = gone_at or ""
             self.changed[id(decision)] = decision
-        paths = [path for path in sorted(at_head) if path in self.by_path]
-        unread = [p for p in paths if self.settled.get(p, ("",))[0] != at_head[p]]
-        blobs = self.history.blobs([at_head[p] for p in unread])  # one round trip
-        for path, data in zip(unread, blobs, strict=True):
+        for path, data in data_at_head.items():
+            if path not in self.by_path:
+                continue
             record = parse(path, data)
             self.settled[path] = (at_head[path], record)
             decision = self.by_path[path]
@@ -646,52 +805,33 @@ def _moved_out(repository: Repository) -> Iterable[Decision]:
     )
 
 
-def _merge_lineages(survivors: dict[int, Decision], dropped: set[tuple[int, str]]) -> None:
-    """Move each decision's revisions to its survivor (`survivors`: decision id -> survivor).
+def _merge_lineages(moved: list[tuple[int, int]], dropped: set[tuple[int, str]]) -> None:
+    """Move the revisions of each decision in `moved` ((decision id, survivor id)) to its survivor.
 
-    The deletes in `dropped` ((decision id, commit)) go, and so does a revision
-    its survivor already has for the same commit. The survivor's first commit
-    and authors are then those of the whole lineage. A few statements, in
-    batches, whatever the number of decisions joined.
+    The deletes in `dropped` ((decision id, commit)) go first, and so does a
+    revision the survivor already has for the same commit; then the decisions
+    moved go. A few statements, each run for every row at once.
     """
-    ids = sorted(survivors)
-    rows = []
-    for at in range(0, len(ids), _BATCH):
-        rows += Revision.objects.filter(decision_id__in=ids[at : at + _BATCH]).values_list(
-            "pk", "decision_id", "commit", "deleted", "authored_at", "author"
-        )
-    rows.sort(key=lambda row: (row[4], row[0]))
-    kept: set[tuple[int, str]] = set()
-    moved, gone = [], []
-    first: dict[int, tuple[str, Any]] = {}
-    authors: dict[int, list[str]] = {}
-    for pk, decision_id, commit, deleted, authored_at, author in rows:
-        survivor = survivors[decision_id].pk
-        if (deleted and (decision_id, commit) in dropped) or (survivor, commit) in kept:
-            gone.append(pk)
-            continue
-        kept.add((survivor, commit))
-        first.setdefault(survivor, (commit, authored_at))
-        if author not in authors.setdefault(survivor, []):
-            authors[survivor].append(author)
-        if decision_id != survivor:
-            moved.append((survivor, pk))
-    for at in range(0, len(gone), _BATCH):
-        Revision.objects.filter(pk__in=gone[at : at + _BATCH]).delete()
     quote = connection.ops.quote_name
+    table = quote(Revision._meta.db_table)
+    decision, commit, deleted = (quote(name) for name in ("decision_id", "commit", "deleted"))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {quote(Revision._meta.db_table)} SET {quote('decision_id')} = %s "
-            f"WHERE {quote('id')} = %s",
+            f"DELETE FROM {table} WHERE {decision} = %s AND {commit} = %s AND {deleted}",
+            sorted(dropped),
+        )
+        cursor.executemany(
+            f"DELETE FROM {table} WHERE {decision} = %s AND {commit} IN "
+            f"(SELECT {commit} FROM {table} WHERE {decision} = %s)",
             moved,
         )
-    doomed = sorted({pk for pk, survivor in survivors.items() if survivor.pk != pk})
+        cursor.executemany(
+            f"UPDATE {table} SET {decision} = %s WHERE {decision} = %s",
+            [(survivor, member) for member, survivor in moved],
+        )
+    doomed = sorted(member for member, _ in moved)
     for at in range(0, len(doomed), _BATCH):
         Decision.objects.filter(pk__in=doomed[at : at + _BATCH]).delete()
-    for survivor in {id(s): s for s in survivors.values()}.values():
-        if survivor.pk in first:
-            survivor.created_commit, survivor.created_at = first[survivor.pk]
-            survivor.authors = authors[survivor.pk]
 
 
 def _deleted_at(repository: Repository, path: str) -> tuple[Decision, str, bytes] | None:
@@ -834,15 +974,19 @@ def _same_decision(old_path: str, new_path: str) -> bool:
 
     Git pairs a deleted file with an added one when their text is similar, and
     ADRs share a template: both number and slug changing is a new decision. A
-    name that held no number yet (`ADR00TBD-x.md`, `ADRXXX-x.md`, a draft's
-    name) is given one by the rename: the same decision.
+    name that held no number yet (`ADR00TBD-x.md`, `ADRXXX-x.md`, `ADR003-x`
+    without `.md`) is given one by the rename: the same decision.
     """
     old_name, new_name = old_path.rsplit("/", 1)[-1], new_path.rsplit("/", 1)[-1]
+    if not is_decision_file(old_name) or _PLACEHOLDER_NUMBER.match(old_name):
+        return True
     old_number, old_slug = parse_file_name(old_name)
     new_number, new_slug = parse_file_name(new_name)
-    if not is_decision_file(old_name) or (old_number is None and not date_in_name(old_name)):
-        return True
     return (old_number is not None and old_number == new_number) or old_slug == new_slug
+
+
+# A number still to be given: "ADR00TBD-", "adr-TBD-", "ADR-???-", "0000-" is not one.
+_PLACEHOLDER_NUMBER = re.compile(r"(?i)(?:m?adr[-_ ]?)?\d{0,6}(?:tbd|\?{1,6}|x{2,6}|n{3,6})[-_ .]")
 
 
 # What `_copy_record` sets from a file.

@@ -33,7 +33,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from subprocess import PIPE
 
@@ -121,6 +121,7 @@ class GitHistory:
         self._mailmap: git.cmd.Git.AutoInterrupt | None = None
         self._mailmap_wanted: bool | None = None
         self._identities: dict[bytes, tuple[str, str]] = {}
+        self._started_logs: dict[tuple, git.cmd.Git.AutoInterrupt] = {}
 
     def __enter__(self) -> GitHistory:
         return self
@@ -129,9 +130,15 @@ class GitHistory:
         self.close()
 
     def close(self) -> None:
+        for log in self._started_logs.values():  # started, never read
+            log.proc.kill()
+            log.proc.wait()
+        self._started_logs.clear()
         for process in (self._cat_file, self._mailmap):
             if process is not None:
-                process.proc.stdin.close()
+                # Nothing to finish: killed, so that answers left unread can never
+                # hold it (or us) waiting on a full pipe.
+                process.proc.kill()
                 process.proc.wait()
         self._cat_file = self._mailmap = None
         self.repo.close()
@@ -161,32 +168,63 @@ class GitHistory:
 
     # --- where the folder has lived ---------------------------------------
 
-    def moves_into(self, commits: Iterable[str], places: list[str]) -> list[Move]:
-        """The files `commits` moved, or copied whole, into `places` from anywhere else.
+    def discover(self, known: list[str], since: str | None = None) -> tuple[list[Move], list[str]]:
+        """Every move into the `known` places, back through every earlier place: (moves, places).
+
+        A round per place found costs two git processes (three when the commit
+        that first put files there added several: a folder copied): the commits
+        that add files to it, then those commits diffed. With `since`, only
+        moves after that commit are looked for, in one round.
+        """
+        moves: list[Move] = []
+        found: list[str] = []
+        frontier = list(known)
+        while frontier and self.head is not None:
+            revisions = [f"{since}..HEAD"] if since else ["HEAD"]
+            adding = self.repo.git.log(
+                "--root", "--no-renames", "--diff-filter=A", "--format=%H",
+                *revisions, "--", *frontier,
+            ).split()  # fmt: skip
+            adding.reverse()  # oldest first
+            new: list[str] = []
+            for move in self.moves_into(adding, frontier):
+                moves.append(move)
+                places = [*known, *found, *new]
+                if place_of(move.source, places) is None:
+                    new.append(origin(move, place_of(move.target, frontier) or "", places))
+            found += new
+            frontier = [] if since else new
+        return moves, found
+
+    def moves_into(self, commits: list[str], places: list[str]) -> list[Move]:
+        """The files `commits` (oldest first) moved, or copied whole, into `places` from elsewhere.
 
         A path-limited log sees a move into the folder only as an add: the
-        source shows when those commits are diffed without a pathspec. One
-        `git diff-tree --stdin -M` for all of them; and, for the commits among
-        them that add several files whose source still exists (a folder
-        copied, its old place deleted later), one more with copy detection.
-        That one reads each of those commits' whole trees, so it is asked of
-        them alone; whether a copy was a move is the caller's call (its source
-        deleted unedited), never git's: copy detection pairs new ADRs with the
-        template they were written from.
+        source shows when those commits are diffed without a pathspec, in one
+        `git diff-tree --stdin -M`. A folder copied to a new place, its old one
+        deleted later, shows only with copy detection, which reads a commit's
+        whole tree: it is asked only of the commit that first put files in
+        each place, when that commit added several. Whether a copy was a move
+        is the caller's call (its source deleted unedited), never git's: copy
+        detection pairs new ADRs with the template they were written from.
         """
         found: list[Move] = []
+        started: set[str] = set()  # places that already had files
         copied_folders = []
-        for sha, changes in self._diff_tree(sorted(set(commits)), "-M"):
-            plain_adds = 0
+        for sha, changes in self._diff_tree(commits, "-M"):
+            adds: dict[str, int] = {}  # place -> files added there, not moved in
             for change in changes:
-                if place_of(change.path, places) is None:
+                place = place_of(change.path, places)
+                if place is None or change.status not in (ADDED, RENAMED):
                     continue
-                if change.status == RENAMED and place_of(change.old_path, places) is None:
+                if change.status == ADDED:
+                    adds[place] = adds.get(place, 0) + 1
+                elif place_of(change.old_path, places) is None:
                     found.append(Move(sha, change.old_path, change.path, change.old_blob, False))
-                elif change.status == ADDED:
-                    plain_adds += 1
-            if plain_adds > 1:
+            if any(count > 1 and place not in started for place, count in adds.items()):
                 copied_folders.append(sha)
+            started.update(adds)
+            started.update(p for c in changes if (p := place_of(c.path, places)))
         for sha, changes in self._diff_tree(copied_folders, "-C", "--find-copies-harder"):
             for change in changes:
                 if (
@@ -204,6 +242,7 @@ class GitHistory:
             return
         output = self.repo.git.diff_tree(
             "--stdin",
+            "--root",
             "-r",
             "-z",
             "--no-abbrev",
@@ -239,26 +278,18 @@ class GitHistory:
             yield from self._with_authors(group, self.blobs([c.sha for c in group]))
 
     def _logged(
-        self, since: str | None, places: list[str] | None, tips: Iterable[str]
+        self,
+        since: str | None,
+        places: list[str] | None,
+        tips: Iterable[str],
+        full_history: bool = False,
     ) -> Iterator[_LoggedCommit]:
         """The log's records: hashes, dates and changed paths, framed by NULs only."""
         if self.head is None:
             return
-        revisions = [f"{since}..HEAD"] if since else (sorted(set(tips)) or ["HEAD"])
-        process = self.repo.git.log(
-            "--reverse",
-            "--raw",
-            "-z",
-            "-M",
-            "--no-abbrev",
-            "--no-color",
-            "--no-show-signature",
-            f"--format={_FORMAT}",
-            *revisions,
-            "--",
-            *(places or [self.adr_dir]),
-            as_process=True,
-        )
+        key = _log_key(since, places, tips, full_history)
+        process = self._started_logs.pop(key, None)
+        process = process or self._start_log(since, places, tips, full_history)
         reader, buffer, finished = _LogReader(), b"", False
         try:
             while chunk := process.proc.stdout.read(_CHUNK):
@@ -273,6 +304,44 @@ class GitHistory:
             else:  # the reader stopped early
                 process.proc.kill()
                 process.proc.wait()
+
+    def start_log(
+        self,
+        since: str | None = None,
+        *,
+        places: list[str] | None = None,
+        tips: Iterable[str] = (),
+        full_history: bool = False,
+    ) -> None:
+        """Start git's walk for a later `commits(...)` with the same arguments, which takes it.
+
+        With `--reverse`, git walks the whole history before its first line:
+        started early, that wait overlaps other work.
+        """
+        if self.head is not None:
+            key = _log_key(since, places, tips, full_history)
+            self._started_logs[key] = self._start_log(since, places, tips, full_history)
+
+    def _start_log(
+        self, since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
+    ) -> git.cmd.Git.AutoInterrupt:
+        revisions = [f"{since}..HEAD"] if since else (sorted(set(tips)) or ["HEAD"])
+        return self.repo.git.log(
+            "--reverse",
+            "--root",
+            *(["--full-history"] if full_history else []),
+            "--raw",
+            "-z",
+            "-M",
+            "--no-abbrev",
+            "--no-color",
+            "--no-show-signature",
+            f"--format={_FORMAT}",
+            *revisions,
+            "--",
+            *(places or [self.adr_dir]),
+            as_process=True,
+        )
 
     def _with_authors(self, group: Iterable[_LoggedCommit], objects: list[bytes]) -> list[Commit]:
         commits = []
@@ -300,6 +369,7 @@ class GitHistory:
         wanted: Callable[[FileChange], bool],
         places: list[str] | None = None,
         tips: Iterable[str] = (),
+        full_history: bool = False,
     ) -> Iterator[tuple[Commit, dict[str, bytes]]]:
         """`commits(...)`, each with a blob -> bytes mapping that holds its `wanted` changes.
 
@@ -324,7 +394,7 @@ class GitHistory:
             return False  # the caller stopped early: nobody will read it
 
         def read() -> None:
-            stream = self._logged(since, places, tips)
+            stream = self._logged(since, places, tips, full_history)
             try:
                 for group in itertools.batched(stream, _COMMITS_PER_ROUND_TRIP):
                     shas = [
@@ -380,10 +450,37 @@ class GitHistory:
             for sha in chunk:
                 header = process.stdout.readline().split()
                 if len(header) != 3:
+                    # Its other answers are left unread: a process that cannot go on.
+                    self._cat_file = None
+                    process.kill()
+                    process.wait()
                     raise HistoryError(f"git cat-file: {sha} is missing from the repository")
                 found.append(process.stdout.read(int(header[2])))
                 process.stdout.read(1)  # the newline after each object
         return found
+
+    def commit(self, sha: str, data: bytes | None = None) -> Commit:
+        """One commit, with no changes, from its object (`data`, or read now)."""
+        data = self.blob(sha) if data is None else data
+        header = data.partition(b"\n\n")[0].split(b"\n")
+        line = next((ln for ln in header if ln.startswith(b"committer ")), b"")
+        ident, message = _commit_object(data)
+        name, email = self._mapped(ident)
+        authored_at = _ident_time(ident)
+        return Commit(
+            sha=sha,
+            parents=tuple(
+                ln.split(b" ", 1)[1].decode("ascii", "replace")
+                for ln in header
+                if ln.startswith(b"parent ")
+            ),
+            author=name,
+            author_email=email,
+            authored_at=authored_at,
+            committed_at=_ident_time(line.partition(b" ")[2]) if line else authored_at,
+            message=message,
+            changes=(),
+        )
 
     def files_at_head(self) -> dict[str, str]:
         """Path -> blob of every file in the ADR folder at HEAD (one `git ls-tree`)."""
@@ -487,6 +584,12 @@ class _LogReader:
         return [commit]
 
 
+def _log_key(
+    since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
+) -> tuple:
+    return since, tuple(places or ()), tuple(sorted(set(tips))), full_history
+
+
 def _logged_commit(header: bytes, changes: list[FileChange]) -> _LoggedCommit:
     sha, authored, committed, *parents = header.decode("ascii").split(" ")
     return _LoggedCommit(
@@ -532,7 +635,9 @@ def _change(raw: bytes, paths: list[bytes], *, keep_copies: bool = False) -> Fil
 
 
 def _path(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="surrogateescape")
+    # A name that is not UTF-8 keeps its odd bytes as \\xNN: text a database
+    # stores, the same for the log and for ls-tree.
+    return raw.decode("utf-8", errors="backslashreplace")
 
 
 def _commit_object(data: bytes) -> tuple[bytes, str]:
@@ -540,7 +645,7 @@ def _commit_object(data: bytes) -> tuple[bytes, str]:
     header, _, message = data.partition(b"\n\n")
     ident, encoding = b"", "utf-8"
     for line in header.split(b"\n"):
-        if line.startswith(b"author "):
+        if line.startswith(b"author ") and not ident:  # git reads the first
             ident = line[len(b"author ") :]
         elif line.startswith(b"encoding "):
             try:
@@ -554,6 +659,18 @@ def _commit_object(data: bytes) -> tuple[bytes, str]:
         except (UnicodeDecodeError, LookupError):
             pass
     return ident, _text(message).strip()
+
+
+def _ident_time(ident: bytes) -> datetime:
+    """The time of "Name <email> 1700000000 +0130"; the epoch when it cannot be read."""
+    when = ident[ident.rfind(b">") + 1 :].split()
+    try:
+        seconds, zone = int(when[0]), when[1].decode("ascii")
+        sign = -1 if zone.startswith("-") else 1
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+        return datetime.fromtimestamp(seconds, timezone(offset))
+    except (IndexError, ValueError, OverflowError, OSError):
+        return datetime.fromtimestamp(0, UTC)
 
 
 def _split_ident(ident: bytes) -> tuple[bytes, bytes]:
