@@ -344,6 +344,6 @@ def test_copy_detection_is_asked_only_of_the_commit_that_first_fills_a_place(rep
             return real(commits, *options)
 
         monkeypatch.setattr(history, "_diff_tree", recording)
-        assert history.discover(["adr"]) == ([], [])
+        assert list(history.discover(["adr"])) == [([], [])]
     # It reads a commit's whole tree: in a big repository, a second per commit.
     assert [commits for commits, options in asked if "-C" in options] == [[first]]

@@ -10,11 +10,12 @@ the first (or stops with a clear message), never interleaves.
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -207,47 +208,57 @@ def _read_history(
     since: str | None,
     progress: Callable[[int], None] | None,
 ) -> _State:
-    """Read the history of every place the folder's files have lived: two passes at most.
+    """Read the history of every place the folder's files have lived, newest place first.
 
     The first pass reads the places known from the last run (the ADR folder,
-    the first time). Meanwhile, another thread asks git where files came into
-    those places from, back through every earlier place (`GitHistory.discover`):
-    its processes run beside ours. Places found get one more pass, and the
-    lineages a move split between the two passes are joined at the end.
+    the first time). Meanwhile another thread asks git, round by round, where
+    files came into those places from (`GitHistory.discover`), and starts the
+    walk of each place it finds. Each found place then gets its pass, the
+    newest first, so a file a move brings into a decision already read is that
+    decision's from its first commit; other lineages a move split are joined
+    at the end.
     """
     state = _State(repository, history, incremental=since is not None)
     stored = repository.locations if repository.locations[:1] == [repository.adr_dir] else []
     known = stored or [repository.adr_dir]
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="adrsite-discover") as pool:
-        discovery = pool.submit(_discover, history, known, since)
+    state.places = list(known)
+    rounds: queue.Queue[tuple[list[Move], list[str]] | BaseException | None] = queue.Queue()
+
+    def discover() -> None:
+        try:
+            for moves, found in history.discover(known, since):
+                if found and not since:  # its walk, ready by the time its pass begins
+                    history.start_log(places=found, full_history=True)
+                rounds.put((moves, found))
+            rounds.put(None)
+        except BaseException as error:  # raised again in the caller's thread
+            rounds.put(error)
+
+    finding = threading.Thread(target=discover, name="adrsite-discover", daemon=True)
+    finding.start()
+    try:
         stream = history.commits_with_blobs(since, wanted=_is_lineage_change, places=known)
         state.read(stream, progress)
-        moves, found = discovery.result()
-    if found and since:
-        raise _FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
-    state.expect(moves)
-    if found:
-        # Their whole history, as later runs read the places they know: a run that
-        # found them and a run that knew them tell the same story. On every branch:
-        # once the folder has moved, a merge that brings a branch's file along
-        # hides that branch from git's simplified history of the old place.
-        stream = history.commits_with_blobs(
-            wanted=_is_lineage_change, places=found, full_history=True
-        )
-        state.read(stream, progress, later=True)
-    state.places = [*known, *found]
+        while (item := rounds.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            moves, found = item
+            if found and since:
+                raise _FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
+            state.expect(moves)
+            if found:
+                state.places += found
+                # On every branch: once the folder has moved, a merge that brings
+                # a branch's file along hides that branch from git's simplified
+                # history of the old place.
+                stream = history.commits_with_blobs(
+                    wanted=_is_lineage_change, places=found, full_history=True
+                )
+                state.read(stream, progress, later=True)
+    finally:
+        finding.join()
     state.finish()
     return state
-
-
-def _discover(
-    history: GitHistory, known: list[str], since: str | None
-) -> tuple[list[Move], list[str]]:
-    """`GitHistory.discover`, and the walk of the pass over the places found started early."""
-    moves, found = history.discover(known, since)
-    if found and not since:
-        history.start_log(places=found, full_history=True)
-    return moves, found
 
 
 def _result(
@@ -323,9 +334,9 @@ class _State:
         self.ended: dict[str, list[tuple[str, Decision, str]]] = {}  # path -> [(commit, _, blob)]
         self.moves: list[Move] = []
         self.when: dict[str, datetime] = {}  # commit -> its time, for those that add or delete
-        self.moves_from: dict[str, list[Move]] = {}  # source path -> its moves (not copies)
+        self.moves_from: dict[str, list[Move]] = {}  # source path -> its moves, copies that were
         self.early: dict[str, Decision] = {}  # path in a later pass -> the decision it becomes
-        self.early_authors: dict[int, tuple[Decision, list[str]]] = {}
+        self.early_authors: dict[int, tuple[Decision, list[tuple[datetime, str]]]] = {}
         self.deleters: dict[int, dict[str, str]] = {}  # decision -> commit -> author
         self.new_revisions = 0
         self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
@@ -380,7 +391,7 @@ class _State:
         """The moves into the places read so far, before a pass over the places they came from."""
         self.moves.extend(moves)
         for move in moves:
-            if not move.copy:
+            if not move.copy or move.source_deleted_in:
                 self.moves_from.setdefault(move.source, []).append(move)
 
     def follow_early(self, change: FileChange, commit: Commit, contents: dict[str, bytes]) -> bool:
@@ -414,9 +425,9 @@ class _State:
         status = parse_status(change.path, contents[change.blob])
         if commit.authored_at < decision.created_at:
             decision.created_commit, decision.created_at = commit.sha, commit.authored_at
-        authors = self.early_authors.setdefault(id(decision), (decision, []))[1]
-        if commit.author not in authors:
-            authors.append(commit.author)
+        self.early_authors.setdefault(id(decision), (decision, []))[1].append(
+            (commit.authored_at, commit.author)
+        )
         self.changed[id(decision)] = decision
         row = _RevisionRow.of(
             decision, commit, status, blob=change.blob, content=_content(contents[change.blob])
@@ -702,7 +713,8 @@ class _State:
                 del self.waiting[id(decision)]
                 self.changed.pop(id(decision), None)
         self.flush()
-        for decision, authors in self.early_authors.values():  # who wrote it before its move
+        for decision, dated in self.early_authors.values():  # who wrote it before its move
+            authors = [author for _, author in sorted(dated, key=lambda pair: pair[0])]
             decision.authors = list(dict.fromkeys([*authors, *decision.authors]))
             deleters = self.deleters.get(id(decision), {})
             for commit in [c for c, author in deleters.items() if author in authors]:

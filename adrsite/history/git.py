@@ -32,7 +32,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from subprocess import PIPE
@@ -93,6 +93,9 @@ class Move:
     target: str
     source_blob: str  # the source's content as it was moved or copied
     copy: bool
+    # For a copy: the commit that later deleted its source unedited, when one did.
+    # The copy was then a move, in two commits.
+    source_deleted_in: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,17 +171,18 @@ class GitHistory:
 
     # --- where the folder has lived ---------------------------------------
 
-    def discover(self, known: list[str], since: str | None = None) -> tuple[list[Move], list[str]]:
-        """Every move into the `known` places, back through every earlier place: (moves, places).
+    def discover(
+        self, known: list[str], since: str | None = None
+    ) -> Iterator[tuple[list[Move], list[str]]]:
+        """Round by round, the moves into the places so far and the places they came from.
 
-        A round per place found costs two git processes (three when the commit
-        that first put files there added several: a folder copied): the commits
-        that add files to it, then those commits diffed. With `since`, only
-        moves after that commit are looked for, in one round.
+        The first round looks at `known` places; each later one at the places
+        the round before found, back through every move. A round costs two git
+        processes (three when the commit that first put files in a place added
+        several: a folder copied): the commits that add files, then those
+        commits diffed. With `since`, only moves after that commit, in one round.
         """
-        moves: list[Move] = []
-        found: list[str] = []
-        frontier = list(known)
+        places, frontier = list(known), list(known)
         while frontier and self.head is not None:
             revisions = [f"{since}..HEAD"] if since else ["HEAD"]
             adding = self.repo.git.log(
@@ -186,15 +190,49 @@ class GitHistory:
                 *revisions, "--", *frontier,
             ).split()  # fmt: skip
             adding.reverse()  # oldest first
-            new: list[str] = []
-            for move in self.moves_into(adding, frontier):
-                moves.append(move)
-                places = [*known, *found, *new]
+            moves, new = self._copies_confirmed(self.moves_into(adding, frontier)), []
+            for move in moves:
                 if place_of(move.source, places) is None:
                     new.append(origin(move, place_of(move.target, frontier) or "", places))
-            found += new
+                    places.append(new[-1])
+            yield moves, new
             frontier = [] if since else new
-        return moves, found
+
+    def _copies_confirmed(self, moves: list[Move]) -> list[Move]:
+        """`moves`, each copy marked with the commit that deleted its source unedited, if any.
+
+        One log of the deletes of the copies' sources (on every branch, to the
+        end): a copy whose source goes later, as it was copied, was a move.
+        """
+        copies = {move.source: move for move in moves if move.copy}
+        if not copies:
+            return moves
+        process = self.repo.git.log(
+            "--full-history", "--no-renames", "--diff-filter=D", "--raw", "-z", "--no-abbrev",
+            # Their folders, not the files: a thousand pathspecs slow git's walk down.
+            "--format=%H", "HEAD", "--", *sorted({_folder(path) for path in copies}),
+            as_process=True,
+        )  # fmt: skip
+        output, _ = process.proc.communicate()
+        deleted: dict[str, str] = {}  # source -> the commit that deleted it unedited
+        fields, commit, index = output.split(b"\0"), "", 0
+        while index < len(fields):
+            field = fields[index].strip(b"\n")
+            index += 1
+            if not field.startswith(b":"):
+                commit = field.decode("ascii", "replace")
+                continue
+            path = _path(fields[index]) if index < len(fields) else ""
+            index += 1
+            old_blob = field.split(b" ")[2].decode("ascii", "replace")
+            move = copies.get(path)
+            # Oldest last in git's order: the first delete after the copy wins.
+            if move is not None and old_blob == move.source_blob:
+                deleted[path] = commit
+        return [
+            replace(move, source_deleted_in=deleted.get(move.source, "")) if move.copy else move
+            for move in moves
+        ]
 
     def moves_into(self, commits: list[str], places: list[str]) -> list[Move]:
         """The files `commits` (oldest first) moved, or copied whole, into `places` from elsewhere.
@@ -685,6 +723,10 @@ def _split_ident(ident: bytes) -> tuple[bytes, bytes]:
 def _text(raw: bytes) -> str:
     """Bytes a committer wrote, as text: invalid UTF-8 replaced, NUL (no database keeps it) too."""
     return raw.decode("utf-8", errors="replace").replace("\0", "\ufffd")
+
+
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else path
 
 
 def place_of(path: str, places: list[str]) -> str | None:
