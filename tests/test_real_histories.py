@@ -16,7 +16,7 @@ import git
 import pytest
 
 from adrsite.decisions.indexing import INDEX_FORMAT, repository_index
-from adrsite.decisions.models import Decision, Repository, Revision
+from adrsite.decisions.models import Decision, Problem, Repository, Revision
 from adrsite.decisions.queries import decision_export
 from tests.gitrepo import Repo, adr
 
@@ -50,6 +50,11 @@ def history(decision: Decision) -> list[tuple[str, str, str, str]]:
         (r.commit, r.author, r.status, r.path + (" (deleted)" if r.deleted else ""))
         for r in decision.revisions.order_by("authored_at", "id")
     ]
+
+
+def problems() -> list[tuple[str, str]]:
+    """(path, code) of every problem the index holds."""
+    return sorted(Problem.objects.values_list("path", "code"))
 
 
 def git_follow(repo: Repo, path: str, at: str = "HEAD") -> tuple[set[str], set[str]]:
@@ -127,6 +132,7 @@ def test_the_folder_is_followed_back_through_every_move_to_any_earlier_place(rep
     ]
     for path in current():
         assert_export_matches_git(repo, path)
+    assert problems() == []
 
 
 def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_commit(
@@ -173,6 +179,7 @@ def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_com
     repo.commit("Move back")
     assert Counter(index_counting()) == Counter(few)
     assert Decision.objects.filter(deleted_commit="").count() == 14
+    assert problems() == []
 
 
 def test_a_move_found_after_the_last_index_reindexes_fully_and_says_why(repo):
@@ -190,6 +197,7 @@ def test_a_move_found_after_the_last_index_reindexes_fully_and_says_why(repo):
     y = current()["adr/0002-use-y.md"]
     assert (y.created_commit, y.authors) == (added_y, ["Grace Hopper", "Linus Mover"])
     assert [c for c, *_ in history(y)] == [added_y, moved]
+    assert problems() == []
 
 
 # --- 2. the folder left and came back; a copy, then a delete ----------------
@@ -256,6 +264,7 @@ def test_decisions_that_leave_by_a_move_and_return_by_a_move_keep_one_history(re
         assert {entry["commit"] for entry in decision["history"]} == commits | source_commits
         assert set(decision["authors"]) == authors | source_authors
         assert decision["created"]["commit"] == first
+    assert problems() == []
 
 
 def test_a_copy_is_two_decisions_until_its_source_is_deleted_unedited(repo):
@@ -276,6 +285,7 @@ def test_a_copy_is_two_decisions_until_its_source_is_deleted_unedited(repo):
     assert sorted(current()) == ["adr/0002-use-x-again.md"]
     assert current()["adr/0002-use-x-again.md"].authors == ["Grace Hopper"]
     assert Decision.objects.exclude(deleted_commit="").get().path == "adr/0001-use-x.md"
+    assert problems() == []
 
 
 def test_a_copy_deleted_unedited_after_the_last_index_reindexes_fully(repo):
@@ -299,6 +309,7 @@ def test_a_copy_deleted_unedited_after_the_last_index_reindexes_fully(repo):
     )
     assert current()["adr/0001-use-x.md"].created_commit == first
     assert Decision.objects.count() == 2
+    assert problems() == []
 
 
 # --- 3. renames from names that are not decisions' --------------------------
@@ -326,7 +337,9 @@ def test_a_rename_from_a_placeholder_name_keeps_the_lineage(repo):
     )
     vite_numbered = repo.commit("Number and accept Vite", author=LINUS)
 
-    repo.write("adr/ADR003-use-signon", adr("Use sign-on", body=body("Use sign-on") + "SSO."))
+    # The template's choices, left as they were: no status, and a warning saying so.
+    signon_text = adr("Use sign-on", "Proposed | Accepted", body=body("Use sign-on") + "SSO.")
+    repo.write("adr/ADR003-use-signon", signon_text)
     signon = repo.commit("Forgot the extension", author=KEN)
     repo.git("mv", "adr/ADR003-use-signon", "adr/ADR003-use-signon.md")
     signon_md = repo.commit("Add the extension", author=ADA)
@@ -349,12 +362,13 @@ def test_a_rename_from_a_placeholder_name_keeps_the_lineage(repo):
         (vite_numbered, "Linus Mover", "accepted", "adr/ADR016-use-vite.md"),
     ]
     assert history(current()["adr/ADR003-use-signon.md"]) == [
-        (signon, "Ken Mover", "proposed", "adr/ADR003-use-signon"),
-        (signon_md, "Ada Lovelace", "proposed", "adr/ADR003-use-signon.md"),
+        (signon, "Ken Mover", "", "adr/ADR003-use-signon"),
+        (signon_md, "Ada Lovelace", "", "adr/ADR003-use-signon.md"),
     ]
     assert (result.decisions, Decision.objects.count()) == (3, 3)
     for path in current():
         assert_export_matches_git(repo, path)
+    assert problems() == [("adr/ADR003-use-signon.md", "status-placeholder")]
 
 
 def test_a_placeholder_renamed_after_the_last_index_reindexes_fully(repo):
@@ -370,6 +384,7 @@ def test_a_placeholder_renamed_after_the_last_index_reindexes_fully(repo):
     assert result.full
     assert result.reason == "adr/ADR016-use-vite.md was renamed from adr/ADRXXX-use-vite.md"
     assert current()["adr/ADR016-use-vite.md"].created_commit == drafted
+    assert problems() == []
 
 
 def test_a_rename_to_another_number_and_slug_is_still_a_new_decision(repo):
@@ -382,6 +397,7 @@ def test_a_rename_to_another_number_and_slug_is_still_a_new_decision(repo):
 
     assert current()["adr/ADR005-use-b.md"].created_commit == replaced
     assert Decision.objects.exclude(deleted_commit="").get().path == "adr/ADR004-use-a.md"
+    assert problems() == []
 
 
 # --- 4. bytes from git are data, never framing -----------------------------
@@ -446,6 +462,7 @@ def test_messages_names_and_file_names_with_any_control_byte_are_read_as_data(re
         (odd_author, stored_name, "accepted", odd_name),
     ]
     assert stored_name.startswith("Odd\x01")
+    assert problems() == []
 
 
 def test_a_nul_in_a_commit_message_is_stored_without_it(repo):
@@ -466,6 +483,7 @@ def test_a_nul_in_a_commit_message_is_stored_without_it(repo):
 
     (revision,) = Revision.objects.all()
     assert (revision.commit, revision.author, revision.message) == (sha, "Ada", "nul\ufffdhere")
+    assert problems() == []
 
 
 def test_renames_are_found_whatever_diff_renames_says(repo):
@@ -479,6 +497,7 @@ def test_renames_are_found_whatever_diff_renames_says(repo):
 
     (decision,) = Decision.objects.all()
     assert [c for c, *_ in history(decision)] == [added, renamed]
+    assert problems() == []
 
 
 def test_authors_go_through_the_mailmap_and_odd_names_do_not_stop_it(repo):
@@ -495,6 +514,7 @@ def test_authors_go_through_the_mailmap_and_odd_names_do_not_stop_it(repo):
     authors = [author for _, author, *_ in history(Decision.objects.get())]
     assert authors[0] == authors[2] == "Ada Lovelace"
     assert authors[1].startswith("Odd\x01\x1b")
+    assert problems() == []
 
 
 # --- 5. a rename inside a merge ---------------------------------------------
@@ -529,6 +549,7 @@ def test_a_rename_on_a_branch_merged_later_is_no_deletion(repo):
         (accepted, "Linus Mover", "accepted", "adr/0001-use-x.md"),
     ]
     assert result.decisions == 1
+    assert problems() == []
 
 
 # --- 12. indexes already built heal -------------------------------------------
@@ -562,6 +583,7 @@ def test_an_index_built_by_an_older_indexer_is_rebuilt_once_and_says_why(repo):
     assert not Revision.objects.filter(author="The CTO").exists()
     assert Decision.objects.count() == 1
     assert (again.full, Repository.objects.get().index_format) == (False, INDEX_FORMAT)
+    assert problems() == []
 
 
 # --- found in review: each of these failed before its fix -----------------------
@@ -601,6 +623,7 @@ def test_two_moves_out_of_the_same_earlier_place_are_both_followed(repo):
     assert [c for c, *_ in history(y)] == [added, first_move]
     assert (x.created_commit, y.created_commit) == (added, added)
     assert Decision.objects.count() == 2
+    assert problems() == []
 
 
 def test_a_copy_whose_deleted_source_comes_back_stays_two_decisions(repo):
@@ -617,6 +640,7 @@ def test_a_copy_whose_deleted_source_comes_back_stays_two_decisions(repo):
     assert sorted(current()) == ["adr/0001-use-x.md", "adr/0002-use-x-too.md"]
     assert current()["adr/0002-use-x-too.md"].created_commit == copied
     assert result.decisions == 2
+    assert problems() == []
 
 
 def test_a_copy_then_delete_in_one_incremental_run_ends_as_a_full_run_does(repo):
@@ -635,6 +659,7 @@ def test_a_copy_then_delete_in_one_incremental_run_ends_as_a_full_run_does(repo)
     assert after_incremental == snapshot()
     assert again.reason == "adr/0001-use-x.md was copied, then deleted: a move"
     assert current()["adr/0001-use-x-everywhere.md"].created_commit == added
+    assert problems() == []
 
 
 def test_a_decision_a_branch_added_before_the_folder_moved_arrives_with_the_merge(repo):
@@ -658,6 +683,7 @@ def test_a_decision_a_branch_added_before_the_folder_moved_arrives_with_the_merg
     y = current()["docs/adr/0002-use-y.md"]
     assert (y.created_commit, y.authors, y.title) == (added_y, ["Grace Hopper"], "Use Y")
     assert (result.decisions, Decision.objects.count()) == (2, 2)
+    assert problems() == []
 
 
 def test_a_file_that_only_a_merge_brought_begins_at_head(repo):
@@ -677,6 +703,7 @@ def test_a_file_that_only_a_merge_brought_begins_at_head(repo):
 
     y = current()["adr/0002-use-y.md"]
     assert (y.created_commit, y.authors, y.title) == (merged, ["Ken Mover"], "Use Y")
+    assert problems() == []
 
 
 def test_a_rename_on_a_branch_merged_later_is_updated_by_the_last_change(repo):
@@ -694,6 +721,7 @@ def test_a_rename_on_a_branch_merged_later_is_updated_by_the_last_change(repo):
 
     (decision,) = Decision.objects.all()
     assert (decision.status, decision.updated_commit) == ("accepted", accepted)
+    assert problems() == []
 
 
 def test_a_file_name_that_is_not_utf8_is_indexed_with_its_odd_bytes_shown(repo):
@@ -705,6 +733,7 @@ def test_a_file_name_that_is_not_utf8_is_indexed_with_its_odd_bytes_shown(repo):
 
     (decision,) = current().values()
     assert (decision.path, decision.created_commit) == ("adr/0001-caf\\xe9.md", added)
+    assert problems() == []
 
 
 def test_pointing_the_repository_at_another_folder_reindexes_it(repo):
@@ -718,6 +747,7 @@ def test_pointing_the_repository_at_another_folder_reindexes_it(repo):
 
     assert (result.full, result.reason) == (True, "the ADR folder is now docs/decisions")
     assert sorted(current()) == ["docs/decisions/0001-use-y.md"]
+    assert problems() == []
 
 
 def test_other_files_where_the_folder_once_lived_are_no_decisions(repo):
@@ -742,6 +772,7 @@ def test_other_files_where_the_folder_once_lived_are_no_decisions(repo):
         "adr/0001-use-x.md",
         "design/0002-stray.md",
     ]
+    assert problems() == []
 
 
 def test_slug_only_names_a_replacement_git_pairs_as_a_rename_is_a_new_decision(repo):
@@ -756,6 +787,7 @@ def test_slug_only_names_a_replacement_git_pairs_as_a_rename_is_a_new_decision(r
 
     assert current()["adr/use-kafka.md"].created_commit == replaced
     assert Decision.objects.exclude(deleted_commit="").get().path == "adr/use-postgres.md"
+    assert problems() == []
 
 
 def test_a_root_commit_is_read_whatever_log_show_root_says(repo):
@@ -766,6 +798,7 @@ def test_a_root_commit_is_read_whatever_log_show_root_says(repo):
     index(repo, "adr")
 
     assert current()["adr/0001-use-x.md"].created_commit == added
+    assert problems() == []
 
 
 def test_a_copy_nearly_alike_then_its_source_deleted_unedited_is_a_move(repo):
@@ -784,6 +817,7 @@ def test_a_copy_nearly_alike_then_its_source_deleted_unedited_is_a_move(repo):
     assert current()["adr/0001-use-x.md"].created_commit == added
     assert current()["adr/0002-use-y.md"].created_commit == added
     assert Decision.objects.count() == 2
+    assert problems() == []
 
 
 def test_a_decision_deleted_then_added_back_nearly_as_it_was_is_restored_in_any_run(repo):
@@ -808,3 +842,4 @@ def test_a_decision_deleted_then_added_back_nearly_as_it_was_is_restored_in_any_
         (dropped, "Grace Hopper", "proposed", "adr/0001-use-x.md (deleted)"),
         (back, "Ken Mover", "accepted", "adr/0001-use-x.md"),
     ]
+    assert problems() == []
