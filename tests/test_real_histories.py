@@ -468,16 +468,11 @@ def test_messages_names_and_file_names_with_any_control_byte_are_read_as_data(re
 def test_a_nul_in_a_commit_message_is_stored_without_it(repo):
     repo.write("adr/0001-use-x.md", adr("Use X"))
     repo.commit("Add")
-    tree = repo.git("write-tree")
-    raw = (
-        f"tree {tree}\nauthor Ada <ada@example.com> 1767261600 +0000\n"
-        f"committer Ada <ada@example.com> 1767261600 +0000\n\nnul\0here\n"
-    ).encode()
-    sha = subprocess.run(
-        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
-        cwd=repo.path, input=raw, capture_output=True, check=True,
-    ).stdout.decode().strip()  # fmt: skip
-    repo.git("reset", "-q", "--soft", sha)
+    sha = repo.commit_object(
+        "author Ada <ada@example.com> 1767261600 +0000\n"
+        "committer Ada <ada@example.com> 1767261600 +0000\n",
+        b"nul\0here\n",
+    )
 
     index(repo, "adr")
 
