@@ -41,10 +41,10 @@ class Repo:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text if isinstance(text, bytes) else text.encode())
 
-    def commit_object(self, header: str, message: bytes) -> str:
+    def commit_object(self, header: bytes, message: bytes) -> str:
         """A commit object written as given (the tree of the index, then `header`), for bytes
         and headers that `git commit` would refuse; HEAD is moved to it."""
-        raw = f"tree {self.git('write-tree')}\n{header}\n".encode() + message
+        raw = f"tree {self.git('write-tree')}\n".encode() + header + b"\n" + message
         sha = subprocess.run(
             ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
             cwd=self.path, input=raw, capture_output=True, check=True,

@@ -311,9 +311,9 @@ def test_a_commit_object_is_read_as_git_reads_it(repo):
     repo.write("adr/0001-use-x.md", adr("Use X"))
     repo.commit("Add")
     sha = repo.commit_object(
-        "author Ada Lovelace <ada@example.com> 1767261600 +0100\n"
-        "author The CTO <cto@example.com> 1577836800 +0000\n"
-        "committer Ada Lovelace <ada@example.com> 1767261600 +0100\nencoding ISO-8859-1\n",
+        b"author Ada Lovelace <ada@example.com> 1767261600 +0100\n"
+        b"author The CTO <cto@example.com> 1577836800 +0000\n"
+        b"committer Ada Lovelace <ada@example.com> 1767261600 +0100\nencoding ISO-8859-1\n",
         "Café décidé\n".encode("latin-1"),
     )
     with GitHistory(repo.path, "adr") as history:

@@ -469,8 +469,8 @@ def test_a_nul_in_a_commit_message_is_stored_without_it(repo):
     repo.write("adr/0001-use-x.md", adr("Use X"))
     repo.commit("Add")
     sha = repo.commit_object(
-        "author Ada <ada@example.com> 1767261600 +0000\n"
-        "committer Ada <ada@example.com> 1767261600 +0000\n",
+        b"author Ada <ada@example.com> 1767261600 +0000\n"
+        b"committer Ada <ada@example.com> 1767261600 +0000\n",
         b"nul\0here\n",
     )
 

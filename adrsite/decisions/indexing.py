@@ -407,6 +407,7 @@ class _State:
                     for move in self.moves_from.get(change.path, ())
                     if (found := self.born.get((move.commit, move.target))) is not None
                     and id(found) not in self.waiting
+                    and _same_decision(move.source, move.target)
                 ),
                 None,
             )

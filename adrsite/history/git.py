@@ -46,9 +46,9 @@ _STATUS = {"A": ADDED, "M": MODIFIED, "T": MODIFIED, "R": RENAMED, "D": DELETED}
 _REGULAR_FILES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
 _NO_BLOB = "0" * 40
 
-# Only fields that cannot carry a committer's bytes: hashes and ISO dates.
-# With -z, each commit's header and each path end with a NUL.
-_FORMAT = "%H %aI %cI %P"
+# Only fields that cannot carry a committer's bytes: hashes. Dates, names and
+# messages come from the commit object. With -z, each header and path end with a NUL.
+_FORMAT = "%H %P"
 _CHUNK = 1 << 16
 _REQUESTS_PER_WRITE = 1000  # 41 KB of requests: fits in a pipe (64 KB) while git answers
 _COMMITS_PER_ROUND_TRIP = 32  # their objects fetched together: a few hundred KB at most
@@ -100,12 +100,10 @@ class Move:
 
 @dataclass(frozen=True, slots=True)
 class _LoggedCommit:
-    """What the log says of a commit; its author and message come from its object."""
+    """What the log says of a commit; who, when and why come from its object."""
 
     sha: str
     parents: tuple[str, ...]
-    authored_at: datetime
-    committed_at: datetime
     changes: tuple[FileChange, ...]
 
 
@@ -382,23 +380,30 @@ class GitHistory:
         )
 
     def _with_authors(self, group: Iterable[_LoggedCommit], objects: list[bytes]) -> list[Commit]:
-        commits = []
-        for logged, data in zip(group, objects, strict=True):
-            ident, message = _commit_object(data)
-            name, email = self._mapped(ident)
-            commits.append(
-                Commit(
-                    sha=logged.sha,
-                    parents=logged.parents,
-                    author=name,
-                    author_email=email,
-                    authored_at=logged.authored_at,
-                    committed_at=logged.committed_at,
-                    message=message,
-                    changes=logged.changes,
-                )
-            )
-        return commits
+        return [
+            self._commit_of(logged.sha, logged.parents, data, logged.changes)
+            for logged, data in zip(group, objects, strict=True)
+        ]
+
+    def _commit_of(
+        self, sha: str, parents: tuple[str, ...], data: bytes, changes: tuple[FileChange, ...]
+    ) -> Commit:
+        """A commit from its raw object: who (through .mailmap), when, and why."""
+        author, committer, message = _commit_object(data)
+        name, email = self._mapped(author)
+        # A date that cannot be read (a hand-made object) borrows the other one's.
+        committed_at = _ident_time(committer)
+        authored_at = _ident_time(author) or committed_at or datetime.fromtimestamp(0, UTC)
+        return Commit(
+            sha=sha,
+            parents=parents,
+            author=name,
+            author_email=email,
+            authored_at=authored_at,
+            committed_at=committed_at or authored_at,
+            message=message,
+            changes=changes,
+        )
 
     def commits_with_blobs(
         self,
@@ -501,24 +506,12 @@ class GitHistory:
         """One commit, with no changes, from its object (`data`, or read now)."""
         data = self.blob(sha) if data is None else data
         header = data.partition(b"\n\n")[0].split(b"\n")
-        line = next((ln for ln in header if ln.startswith(b"committer ")), b"")
-        ident, message = _commit_object(data)
-        name, email = self._mapped(ident)
-        authored_at = _ident_time(ident)
-        return Commit(
-            sha=sha,
-            parents=tuple(
-                ln.split(b" ", 1)[1].decode("ascii", "replace")
-                for ln in header
-                if ln.startswith(b"parent ")
-            ),
-            author=name,
-            author_email=email,
-            authored_at=authored_at,
-            committed_at=_ident_time(line.partition(b" ")[2]) if line else authored_at,
-            message=message,
-            changes=(),
+        parents = tuple(
+            line.split(b" ", 1)[1].decode("ascii", "replace")
+            for line in header
+            if line.startswith(b"parent ")
         )
+        return self._commit_of(sha, parents, data, ())
 
     def files_at_head(self) -> dict[str, str]:
         """Path -> blob of every file in the ADR folder at HEAD (one `git ls-tree`)."""
@@ -629,14 +622,8 @@ def _log_key(
 
 
 def _logged_commit(header: bytes, changes: list[FileChange]) -> _LoggedCommit:
-    sha, authored, committed, *parents = header.decode("ascii").split(" ")
-    return _LoggedCommit(
-        sha=sha,
-        parents=tuple(parent for parent in parents if parent),
-        authored_at=datetime.fromisoformat(authored),
-        committed_at=datetime.fromisoformat(committed),
-        changes=tuple(changes),
-    )
+    sha, *parents = header.decode("ascii").split(" ")
+    return _LoggedCommit(sha, tuple(parent for parent in parents if parent), tuple(changes))
 
 
 def _read_changes(
@@ -678,13 +665,19 @@ def _path(raw: bytes) -> str:
     return raw.decode("utf-8", errors="backslashreplace")
 
 
-def _commit_object(data: bytes) -> tuple[bytes, str]:
-    """(author identity, message) of a raw commit object, decoded as its `encoding` header says."""
+def _commit_object(data: bytes) -> tuple[bytes, bytes, str]:
+    """(author, committer, message) of a raw commit object, decoded as its `encoding` says.
+
+    Identities are "Name <email> 1700000000 +0000", as written; where a header
+    repeats, the first is the one git reads.
+    """
     header, _, message = data.partition(b"\n\n")
-    ident, encoding = b"", "utf-8"
+    author, committer, encoding = b"", b"", "utf-8"
     for line in header.split(b"\n"):
-        if line.startswith(b"author ") and not ident:  # git reads the first
-            ident = line[len(b"author ") :]
+        if line.startswith(b"author ") and not author:
+            author = line[len(b"author ") :]
+        elif line.startswith(b"committer ") and not committer:
+            committer = line[len(b"committer ") :]
         elif line.startswith(b"encoding "):
             try:
                 encoding = codecs.lookup(line[len(b"encoding ") :].decode("ascii")).name
@@ -692,29 +685,36 @@ def _commit_object(data: bytes) -> tuple[bytes, str]:
                 encoding = "utf-8"
     if encoding != "utf-8":  # a legacy encoding: names and message are in it
         try:
-            ident = ident.decode(encoding).encode("utf-8", errors="replace")
+            author = author.decode(encoding).encode("utf-8", errors="replace")
             message = message.decode(encoding).encode("utf-8", errors="replace")
         except (UnicodeDecodeError, LookupError):
             pass
-    return ident, _text(message).strip()
+    return author, committer, _text(message).strip()
 
 
-def _ident_time(ident: bytes) -> datetime:
-    """The time of "Name <email> 1700000000 +0130"; the epoch when it cannot be read."""
+def _ident_time(ident: bytes) -> datetime | None:
+    """The time of "Name <email> 1700000000 +0130": None when there is none to read.
+
+    A zone git itself could not have written (`+9999`) is read as UTC.
+    """
     when = ident[ident.rfind(b">") + 1 :].split()
     try:
-        seconds, zone = int(when[0]), when[1].decode("ascii")
-        sign = -1 if zone.startswith("-") else 1
-        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
-        return datetime.fromtimestamp(seconds, timezone(offset))
+        moment = datetime.fromtimestamp(int(when[0]), UTC)
     except (IndexError, ValueError, OverflowError, OSError):
-        return datetime.fromtimestamp(0, UTC)
+        return None
+    zone = when[1].decode("ascii", "replace") if len(when) > 1 else ""
+    if len(zone) == 5 and zone[0] in "+-" and zone[1:].isdigit() and int(zone[1:3]) < 24:
+        sign = -1 if zone[0] == "-" else 1
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+        return moment.astimezone(timezone(offset))
+    return moment
 
 
 def _split_ident(ident: bytes) -> tuple[bytes, bytes]:
-    """(name, email) of "Name <email> 1700000000 +0000", as git reads it: the first '<' on."""
+    """(name, email) of "Name <email> 1700000000 +0000", as git reads it: from the first '<'
+    to the first '>' after it."""
     opening = ident.find(b"<")
-    closing = ident.rfind(b">")
+    closing = ident.find(b">", opening + 1) if opening >= 0 else -1
     if opening < 0 or closing < opening:
         return ident.rsplit(b" ", 2)[0].strip(), b""
     return ident[:opening].strip(), ident[opening + 1 : closing].strip()
