@@ -39,6 +39,7 @@ from adrsite.decisions.models import (
 from adrsite.history.git import (
     ADDED,
     DELETED,
+    MODIFIED,
     RENAMED,
     Commit,
     FileChange,
@@ -319,14 +320,14 @@ class _State:
         self.unsettled: dict[str, tuple[str, bytes]] = {}  # path -> (blob, bytes) last read
         self.settled: dict[str, tuple[str, Record]] = {}  # path -> (blob, record), for HEAD
         self.blobs: dict[str, str] = {}  # path -> the blob each lineage has now
-        self.paths_of_blob: dict[str, set[str]] = {}
+        self.holder_of_blob: dict[str, str] = {}  # blob -> the last path that took it
         self.paths_named: dict[str, set[str]] = {}
         self.renamed_from: dict[str, Decision] = {}  # old path -> the lineage a rename took
         # path -> (the decision deleted there, its blob, its bytes): a file added back
         # as it was restores it (see `restored`).
         self.deleted_at: dict[str, tuple[Decision, str, bytes] | None] = {}
         self.places: list[str] = []  # every place read, the folder first
-        self.later_pass = False  # reading older places after newer ones (see `note_copy`)
+        self.later_pass = False  # reading older places after newer ones (see `copied_from`)
         self.read_count = 0
         # How lineages split by a move are joined at the end (`join`): where each
         # lineage began by an add, where each ended by a delete, and the moves.
@@ -381,11 +382,17 @@ class _State:
             if elsewhere:
                 self.revise_elsewhere(decision, change, commit, contents[change.blob])
                 continue
+            source = (
+                self.copied_from(change, contents[change.blob]) if change.status == ADDED else ""
+            )
             decision = self.revise(decision, change, commit, contents[change.blob])
             if change.status == ADDED:
                 self.born[commit.sha, change.path] = decision
                 self.when[commit.sha] = commit.committed_at
-                self.note_copy(decision, change, commit)
+            if source:
+                self.moves.append(
+                    Move(commit.sha, source, change.path, self.blobs[source], copy=True)
+                )
 
     def expect(self, moves: list[Move]) -> None:
         """The moves into the places read so far, before a pass over the places they came from."""
@@ -479,7 +486,7 @@ class _State:
             decision.authors = [*decision.authors, commit.author]
         self.by_path[change.path] = decision
         self.unsettled[change.path] = (change.blob, data)
-        self.set_blob(change.path, change.blob)
+        self.set_blob(change.path, change.blob, new_path=change.status != MODIFIED)
         self.changed[id(decision)] = decision
         self.add_revision(
             _RevisionRow.of(decision, commit, status, blob=change.blob, content=_content(data))
@@ -523,41 +530,40 @@ class _State:
         if len(self.pending) >= _BATCH:
             self.flush()
 
-    def note_copy(self, copy: Decision, change: FileChange, commit: Commit) -> None:
-        """Remember the file `change` copied, if any: the same blob, or one ≥ 90 % alike by name.
+    def copied_from(self, change: FileChange, data: bytes) -> str:
+        """The file an added one copies, if any: the same blob, else one ≥ 90 % alike by name.
 
         Should that file be deleted unedited later, the copy was a move (`join`).
+        Asked before the add is recorded.
         """
         if self.incremental or self.later_pass:
             # A copy made and deleted in one incremental run is rare: `delete` asks
             # the database. A later pass reads older commits after newer ones: the
             # blobs it would compare with are not of the copy's time.
-            return
-        same = [p for p in self.paths_of_blob.get(change.blob, ()) if p != change.path]
-        if not same:
-            name = change.path.rsplit("/", 1)[-1]
-            data = self.unsettled[change.path][1]
-            same = [
+            return ""
+        holder = self.holder_of_blob.get(change.blob, "")
+        if holder and self.blobs.get(holder) == change.blob:
+            return holder
+        name = change.path.rsplit("/", 1)[-1]
+        return next(
+            (
                 path
-                for path in self.paths_named.get(name, ())
-                if path != change.path
-                and (unsettled := self.unsettled.get(path))
-                and _alike(unsettled[1], data)
-            ]
-        for path in sorted(same)[:1]:
-            self.moves.append(Move(commit.sha, path, change.path, self.blobs[path], copy=True))
+                for path in sorted(self.paths_named.get(name, ()))
+                if (unsettled := self.unsettled.get(path)) and _alike(unsettled[1], data)
+            ),
+            "",
+        )
 
-    def set_blob(self, path: str, blob: str) -> None:
-        """Record the blob at `path`, indexed by blob and by file name for `note_copy`."""
-        self.drop_blob(path)
+    def set_blob(self, path: str, blob: str, *, new_path: bool) -> None:
+        """Record the blob `path` holds now; by file name too, for `copied_from`, when it is new."""
         self.blobs[path] = blob
-        self.paths_of_blob.setdefault(blob, set()).add(path)
-        self.paths_named.setdefault(path.rsplit("/", 1)[-1], set()).add(path)
+        self.holder_of_blob[blob] = path  # checked against `blobs` when read: never stale
+        if new_path:
+            self.paths_named.setdefault(path.rsplit("/", 1)[-1], set()).add(path)
 
     def drop_blob(self, path: str) -> None:
-        if (blob := self.blobs.pop(path, None)) is not None:
-            self.paths_of_blob[blob].discard(path)
-            self.paths_named[path.rsplit("/", 1)[-1]].discard(path)
+        if self.blobs.pop(path, None) is not None:
+            self.paths_named.get(path.rsplit("/", 1)[-1], set()).discard(path)
 
     def settle(self, decision: Decision) -> None:
         """Copy the whole record of the decision's last revision read, if any, onto it."""
@@ -575,7 +581,8 @@ class _State:
             self.unsettled.pop(decision.path, None)
             return
         if self.incremental and (
-            self.paths_of_blob.get(blob) or _copied_before(self.repository, decision, blob)
+            self.blobs.get(self.holder_of_blob.get(blob, "")) == blob
+            or _copied_before(self.repository, decision, blob)
         ):
             raise _FullIndexNeeded(f"{decision.path} was copied, then deleted: a move")
         last = self.unsettled.get(decision.path, ("", b""))[1]
