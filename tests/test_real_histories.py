@@ -165,11 +165,12 @@ def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_com
     repo.git("mv", "decisions", "adr")
     repo.commit("Move")
     few = index_counting()
-    # Per place: the commits that add files to it, and those commits diffed (in a
-    # thread of their own, beside the first pass); a pass over the folder (log;
-    # cat-file for every object), one over the place it came from; HEAD's files.
+    # A pass over the folder (log; cat-file for every object). In a thread beside
+    # it: the commit that first put files in the folder, diffed (it moved them
+    # here); then per place, the commits that add files to it and those commits
+    # diffed. A pass over the place they came from; HEAD's files.
     assert Counter(few) == {
-        "log": 4, "diff-tree": 2, "cat-file": 1, "ls-tree": 1, "rev-parse": 2,
+        "log": 4, "diff-tree": 3, "cat-file": 1, "ls-tree": 1, "rev-parse": 2,
     }  # fmt: skip
     assert Decision.objects.filter(deleted_commit="").count() == 2
 
@@ -180,6 +181,28 @@ def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_com
     assert Counter(index_counting()) == Counter(few)
     assert Decision.objects.filter(deleted_commit="").count() == 14
     assert problems() == []
+
+
+def test_a_folder_that_never_moved_costs_no_second_walk_of_the_history(repo, monkeypatch):
+    for number in range(1, 13):
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}", body=body(f"X {number}")))
+        repo.commit(f"Add {number}")
+    started: list[str] = []
+    real_popen = git.cmd.safer_popen
+
+    def counting_popen(command, *args, **kwargs):
+        started.append(next(part for part in command[1:] if not part.startswith("-")))
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
+    index(repo, "adr")
+
+    # One log: the first commit that put files in the folder is diffed alone
+    # (nothing moved in), then the commits the log showed adding files.
+    assert Counter(started) == {
+        "log": 1, "diff-tree": 2, "cat-file": 1, "ls-tree": 1, "rev-parse": 2,
+    }  # fmt: skip
+    assert len(current()) == 12
 
 
 def test_a_move_found_after_the_last_index_reindexes_fully_and_says_why(repo):

@@ -10,6 +10,7 @@ the first (or stops with a clear message), never interleaves.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import threading
@@ -227,7 +228,15 @@ def _read_history(
 
     def discover() -> None:
         try:
-            for moves, found in history.discover(known, since):
+            # Was the folder moved here? The first commit that put files in it
+            # says so (one diff-tree). Then the places are asked of git at once,
+            # beside the first pass. If not, the first pass's own adds are asked
+            # once it ends: no second walk of the history for a folder that
+            # never moved, unless a later move shows.
+            first = state.first_add.get()
+            moved_here = bool(first) and bool(history.moves_into([first], known))
+            adding = None if moved_here else _until_none(state.adding)
+            for moves, found in history.discover(known, since, adding):
                 if found and not since:  # its walk, ready by the time its pass begins
                     history.start_log(places=found, full_history=True)
                 rounds.put((moves, found))
@@ -240,6 +249,8 @@ def _read_history(
     try:
         stream = history.commits_with_blobs(since, wanted=_is_lineage_change, places=known)
         state.read(stream, progress)
+        _announce(state.first_add, "")  # none, if no commit added a file
+        state.adding.put(None)
         while (item := rounds.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
@@ -257,9 +268,22 @@ def _read_history(
                 )
                 state.read(stream, progress, later=True)
     finally:
+        _announce(state.first_add, "")
+        state.adding.put(None)
         finding.join()
     state.finish()
     return state
+
+
+def _until_none(items: queue.Queue[str | None]) -> Iterator[str]:
+    while (item := items.get()) is not None:
+        yield item
+
+
+def _announce(slot: queue.Queue[str], value: str) -> None:
+    """Put `value` in a one-place queue, unless something was put there first."""
+    with contextlib.suppress(queue.Full):
+        slot.put_nowait(value)
 
 
 def _result(
@@ -328,6 +352,11 @@ class _State:
         self.deleted_at: dict[str, tuple[Decision, str, bytes] | None] = {}
         self.places: list[str] = []  # every place read, the folder first
         self.later_pass = False  # reading older places after newer ones (see `copied_from`)
+        # Commits of the first pass that add files, oldest first, then None: a
+        # thread diffs them while the pass goes on (`_read_history`).
+        self.adding: queue.Queue[str | None] = queue.Queue()
+        self.last_adding = ""
+        self.first_add: queue.Queue[str] = queue.Queue(maxsize=1)  # the first of them, or ""
         self.read_count = 0
         # How lineages split by a move are joined at the end (`join`): where each
         # lineage began by an add, where each ended by a delete, and the moves.
@@ -389,6 +418,10 @@ class _State:
             if change.status == ADDED:
                 self.born[commit.sha, change.path] = decision
                 self.when[commit.sha] = commit.committed_at
+                if not self.later_pass and self.last_adding != commit.sha:
+                    _announce(self.first_add, commit.sha)
+                    self.last_adding = commit.sha
+                    self.adding.put(commit.sha)
             if source:
                 self.moves.append(
                     Move(commit.sha, source, change.path, self.blobs[source], copy=True)

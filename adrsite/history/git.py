@@ -27,13 +27,14 @@ with the template it was written from (see the indexer for the copy-then-delete 
 from __future__ import annotations
 
 import codecs
+import functools
 import itertools
 import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from subprocess import PIPE
 
@@ -170,7 +171,7 @@ class GitHistory:
     # --- where the folder has lived ---------------------------------------
 
     def discover(
-        self, known: list[str], since: str | None = None
+        self, known: list[str], since: str | None = None, adding: Iterable[str] | None = None
     ) -> Iterator[tuple[list[Move], list[str]]]:
         """Round by round, the moves into the places so far and the places they came from.
 
@@ -178,23 +179,26 @@ class GitHistory:
         the round before found, back through every move. A round costs two git
         processes (three when the commit that first put files in a place added
         several: a folder copied): the commits that add files, then those
-        commits diffed. With `since`, only moves after that commit, in one round.
+        commits diffed; given `adding` (oldest first, possibly still arriving),
+        the first round skips the log. With `since`, only moves after that
+        commit, in one round.
         """
         places, frontier = list(known), list(known)
         while frontier and self.head is not None:
-            revisions = [f"{since}..HEAD"] if since else ["HEAD"]
-            adding = self.repo.git.log(
-                "--root", "--no-renames", "--diff-filter=A", "--format=%H",
-                *revisions, "--", *frontier,
-            ).split()  # fmt: skip
-            adding.reverse()  # oldest first
+            if adding is None:
+                revisions = [f"{since}..HEAD"] if since else ["HEAD"]
+                adding = self.repo.git.log(
+                    "--root", "--no-renames", "--diff-filter=A", "--format=%H",
+                    *revisions, "--", *frontier,
+                ).split()  # fmt: skip
+                adding.reverse()  # oldest first
             moves, new = self._copies_confirmed(self.moves_into(adding, frontier)), []
             for move in moves:
                 if place_of(move.source, places) is None:
                     new.append(origin(move, place_of(move.target, frontier) or "", places))
                     places.append(new[-1])
             yield moves, new
-            frontier = [] if since else new
+            frontier, adding = ([] if since else new), None
 
     def _copies_confirmed(self, moves: list[Move]) -> list[Move]:
         """`moves`, each copy marked with the commit that deleted its source unedited, if any.
@@ -232,7 +236,7 @@ class GitHistory:
             for move in moves
         ]
 
-    def moves_into(self, commits: list[str], places: list[str]) -> list[Move]:
+    def moves_into(self, commits: Iterable[str], places: list[str]) -> list[Move]:
         """The files `commits` (oldest first) moved, or copied whole, into `places` from elsewhere.
 
         A path-limited log sees a move into the folder only as an add: the
@@ -272,9 +276,16 @@ class GitHistory:
                     found.append(Move(sha, change.old_path, change.path, change.old_blob, True))
         return found
 
-    def _diff_tree(self, commits: list[str], *options: str) -> Iterator[tuple[str, list]]:
-        """(commit, changes) for each of `commits`, from one `git diff-tree --stdin`."""
-        if not commits:
+    def _diff_tree(self, commits: Iterable[str], *options: str) -> Iterator[tuple[str, list]]:
+        """(commit, changes) for each of `commits`, from one `git diff-tree --stdin`.
+
+        `commits` may arrive slowly (another pass finding them): each is handed
+        to git as it comes, and a thread drains git's answers meanwhile, so the
+        diffs are ready when the last commit is.
+        """
+        commits = iter(commits)
+        first = next(commits, None)
+        if first is None:
             return
         output = self.repo.git.diff_tree(
             "--stdin",
@@ -286,10 +297,23 @@ class GitHistory:
             istream=PIPE,
             as_process=True,
         )
-        data, _ = output.proc.communicate("".join(f"{sha}\n" for sha in commits).encode())
-        if output.proc.returncode:
-            raise HistoryError(f"git diff-tree failed (exit {output.proc.returncode})")
-        fields = data.split(b"\0")
+        process = output.proc
+        answers: list[bytes] = []
+        drain = threading.Thread(
+            target=lambda: answers.append(process.stdout.read()), name="adrsite-diff-tree"
+        )
+        drain.start()
+        try:
+            for sha in itertools.chain([first], commits):
+                process.stdin.write(f"{sha}\n".encode())
+                process.stdin.flush()
+        finally:
+            process.stdin.close()
+            drain.join()
+            process.wait()
+        if process.returncode:
+            raise HistoryError(f"git diff-tree failed (exit {process.returncode})")
+        fields = answers[0].split(b"\0")
         index = 0
         while index < len(fields):
             sha = fields[index].strip(b"\n").decode()
@@ -699,15 +723,17 @@ def _ident_time(ident: bytes) -> datetime | None:
     """
     when = ident[ident.rfind(b">") + 1 :].split()
     try:
-        moment = datetime.fromtimestamp(int(when[0]), UTC)
+        return datetime.fromtimestamp(int(when[0]), _zone(when[1] if len(when) > 1 else b""))
     except (IndexError, ValueError, OverflowError, OSError):
         return None
-    zone = when[1].decode("ascii", "replace") if len(when) > 1 else ""
-    if len(zone) == 5 and zone[0] in "+-" and zone[1:].isdigit() and int(zone[1:3]) < 24:
-        sign = -1 if zone[0] == "-" else 1
-        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
-        return moment.astimezone(timezone(offset))
-    return moment
+
+
+@functools.lru_cache(maxsize=256)  # a history has a handful of zones, met on every commit
+def _zone(text: bytes) -> tzinfo:
+    if len(text) == 5 and text[:1] in (b"+", b"-") and text[1:].isdigit() and int(text[1:3]) < 24:
+        offset = timedelta(hours=int(text[1:3]), minutes=int(text[3:5]))
+        return timezone(-offset if text[:1] == b"-" else offset)
+    return UTC
 
 
 def _split_ident(ident: bytes) -> tuple[bytes, bytes]:
