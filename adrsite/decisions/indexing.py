@@ -70,6 +70,7 @@ _BATCH = 500
 #    across renames from placeholder names, moves out and back, copy-then-delete.
 INDEX_FORMAT = 2
 _SIMILAR = 0.9  # a copy at least this similar to its deleted source was a move
+_STATUSES_KEPT = 100_000  # blobs whose status is remembered (a few MB)
 
 
 class _FullIndexNeeded(Exception):
@@ -345,6 +346,7 @@ class _State:
         self.settled: dict[str, tuple[str, Record]] = {}  # path -> (blob, record), for HEAD
         self.blobs: dict[str, str] = {}  # path -> the blob each lineage has now
         self.holder_of_blob: dict[str, str] = {}  # blob -> the last path that took it
+        self.statuses: dict[str, str] = {}  # blob -> the status it states
         self.paths_named: dict[str, set[str]] = {}
         self.renamed_from: dict[str, Decision] = {}  # old path -> the lineage a rename took
         # path -> (the decision deleted there, its blob, its bytes): a file added back
@@ -463,7 +465,7 @@ class _State:
             return True  # moved into the places read before: the decision goes on there
         if change.status == RENAMED:
             self.early[change.path] = self.early.pop(change.old_path)
-        status = parse_status(change.path, contents[change.blob])
+        status = self.status_of(change, contents[change.blob])
         if commit.authored_at < decision.created_at:
             decision.created_commit, decision.created_at = commit.sha, commit.authored_at
         self.early_authors.setdefault(id(decision), (decision, []))[1].append(
@@ -495,7 +497,7 @@ class _State:
         unchanged = (
             decision is not None and change.status == RENAMED and change.old_blob == change.blob
         )
-        status = decision.status if unchanged else parse_status(change.path, data)
+        status = decision.status if unchanged else self.status_of(change, data)
         if decision is None:
             decision = Decision(
                 repository=self.repository,
@@ -526,6 +528,16 @@ class _State:
         )
         return decision
 
+    def status_of(self, change: FileChange, data: bytes) -> str:
+        """The status a file's bytes state, read once per blob: moves, copies and reverts
+        bring the same bytes back under other names and in other passes."""
+        status = self.statuses.get(change.blob)
+        if status is None:
+            if len(self.statuses) >= _STATUSES_KEPT:  # memory stays bounded
+                self.statuses.clear()
+            status = self.statuses[change.blob] = parse_status(change.path, data)
+        return status
+
     def shown(self, path: str) -> bool:
         """Whether a lineage at `path` is a decision (or waits for a rename to make it one).
 
@@ -546,7 +558,7 @@ class _State:
         self, decision: Decision, change: FileChange, commit: Commit, data: bytes
     ) -> None:
         """A revision made under another path, on a branch merged later: history, not HEAD."""
-        status = parse_status(change.path, data)
+        status = self.status_of(change, data)
         if commit.author not in decision.authors:
             decision.authors = [*decision.authors, commit.author]
         if commit.authored_at >= decision.updated_at:
