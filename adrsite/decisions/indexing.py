@@ -226,18 +226,21 @@ def _read_history(
     known = stored or [repository.adr_dir]
     state.places = list(known)
     rounds: queue.Queue[tuple[list[Move], list[str]] | BaseException | None] = queue.Queue()
+    stopping = threading.Event()  # the caller gave up (an error): no more rounds
 
     def discover() -> None:
         try:
             # Was the folder moved here? The first commit that put files in it
-            # says so (one diff-tree). Then the places are asked of git at once,
-            # beside the first pass. If not, the first pass's own adds are asked
-            # once it ends: no second walk of the history for a folder that
-            # never moved, unless a later move shows.
+            # says so (one diff-tree), and then the places are asked of git at
+            # once, beside the first pass. If not, the commits the first pass
+            # sees adding files are diffed as it reads them: a folder that never
+            # moved costs no second walk of the history.
             first = state.first_add.get()
             moved_here = bool(first) and bool(history.moves_into([first], known))
             adding = None if moved_here else _until_none(state.adding)
             for moves, found in history.discover(known, since, adding):
+                if stopping.is_set():
+                    break
                 if found and not since:  # its walk, ready by the time its pass begins
                     history.start_log(places=found, full_history=True)
                 rounds.put((moves, found))
@@ -269,6 +272,7 @@ def _read_history(
                 )
                 state.read(stream, progress, later=True)
     finally:
+        stopping.set()
         _announce(state.first_add, "")
         state.adding.put(None)
         finding.join()
