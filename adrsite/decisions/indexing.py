@@ -1,66 +1,33 @@
 """The indexing service: write what git knows about a repository's decisions into the database.
 
 `repository_index` reads the ADR folder's history (`adrsite.history`) from the
-last indexed commit, oldest first, parses each changed file (`adrsite.records`)
-and records a Revision per commit; then it recomputes links and problems from
-the files at HEAD. One run is one transaction: a failure half-way leaves the
-previous index as it was, and a second run on the same repository waits for
-the first (or stops with a clear message), never interleaves.
+last indexed commit, oldest first, through every place the folder has lived,
+and follows each file through its renames (`lineages.py`), recording a
+Revision per commit; then it recomputes links and problems from the files at
+HEAD. One run is one transaction: a failure half-way leaves the previous index
+as it was, and a second run on the same repository waits for the first (or
+stops with a clear message), never interleaves.
 """
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import re
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
 
-from django.db import OperationalError, connection, transaction
-from django.db.models.constants import OnConflict
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from adrsite.decisions.models import (
-    Decision,
-    DecisionTag,
-    Link,
-    LinkKind,
-    Problem,
-    Repository,
-    Revision,
-    Tag,
-)
-from adrsite.history.git import (
-    ADDED,
-    DELETED,
-    MODIFIED,
-    RENAMED,
-    Commit,
-    FileChange,
-    GitHistory,
-    Move,
-)
-from adrsite.records.dates import settle_dates
-from adrsite.records.folder import could_be_decision_file, is_decision_file, resolved_links
+from adrsite.decisions.lineages import FullIndexNeeded, Lineages, announce, is_lineage_change
+from adrsite.decisions.models import Decision, Link, LinkKind, Problem, Repository
+from adrsite.history.git import GitHistory, Move
+from adrsite.records.folder import resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
-from adrsite.records.parse import (
-    MAX_BYTES,
-    ambiguous_date,
-    date_in_name,
-    parse,
-    parse_file_name,
-    parse_status,
-)
-
-_BATCH = 500
 
 # What an index holds, and how it is read from git. Raise it whenever the indexer
 # would now read an existing history differently: the next run of every
@@ -69,12 +36,6 @@ _BATCH = 500
 # 2: byte-safe log reading; the folder followed through any move; lineages kept
 #    across renames from placeholder names, moves out and back, copy-then-delete.
 INDEX_FORMAT = 2
-_SIMILAR = 0.9  # a copy at least this similar to its deleted source was a move
-_STATUSES_KEPT = 100_000  # blobs whose status is remembered (a few MB)
-
-
-class _FullIndexNeeded(Exception):
-    """An incremental run met history it cannot place without the whole of it."""
 
 
 class IndexBusy(Exception):
@@ -183,7 +144,7 @@ def _index(
         try:
             with transaction.atomic():  # a savepoint: a run that must go full leaves nothing
                 state = _read_history(repository, history, since, progress)
-        except _FullIndexNeeded as needed:
+        except FullIndexNeeded as needed:
             full, reason = True, str(needed)
     if full:
         repository.decisions.all().delete()
@@ -210,7 +171,7 @@ def _read_history(
     history: GitHistory,
     since: str | None,
     progress: Callable[[int], None] | None,
-) -> _State:
+) -> Lineages:
     """Read the history of every place the folder's files have lived, newest place first.
 
     The first pass reads the places known from the last run (the ADR folder,
@@ -221,7 +182,7 @@ def _read_history(
     decision's from its first commit; other lineages a move split are joined
     at the end.
     """
-    state = _State(repository, history, incremental=since is not None)
+    state = Lineages(repository, history, incremental=since is not None)
     stored = repository.locations if repository.locations[:1] == [repository.adr_dir] else []
     known = stored or [repository.adr_dir]
     state.places = list(known)
@@ -251,16 +212,16 @@ def _read_history(
     finding = threading.Thread(target=discover, name="adrsite-discover", daemon=True)
     finding.start()
     try:
-        stream = history.commits_with_blobs(since, wanted=_is_lineage_change, places=known)
+        stream = history.commits_with_blobs(since, wanted=is_lineage_change, places=known)
         state.read(stream, progress)
-        _announce(state.first_add, "")  # none, if no commit added a file
+        announce(state.first_add, "")  # none, if no commit added a file
         state.adding.put(None)
         while (item := rounds.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
             moves, found = item
             if found and since:
-                raise _FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
+                raise FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
             state.expect(moves)
             if found:
                 state.places += found
@@ -268,12 +229,12 @@ def _read_history(
                 # a branch's file along hides that branch from git's simplified
                 # history of the old place.
                 stream = history.commits_with_blobs(
-                    wanted=_is_lineage_change, places=found, full_history=True
+                    wanted=is_lineage_change, places=found, full_history=True
                 )
                 state.read(stream, progress, later=True)
     finally:
         stopping.set()
-        _announce(state.first_add, "")
+        announce(state.first_add, "")
         state.adding.put(None)
         finding.join()
     state.finish()
@@ -283,12 +244,6 @@ def _read_history(
 def _until_none(items: queue.Queue[str | None]) -> Iterator[str]:
     while (item := items.get()) is not None:
         yield item
-
-
-def _announce(slot: queue.Queue[str], value: str) -> None:
-    """Put `value` in a one-place queue, unless something was put there first."""
-    with contextlib.suppress(queue.Full):
-        slot.put_nowait(value)
 
 
 def _result(
@@ -310,809 +265,6 @@ def _result(
         decisions=repository.decisions.filter(deleted_commit="").count(),
         problems=repository.problems.count(),
         seconds=time.perf_counter() - started,
-    )
-
-
-class _State:
-    """Every lineage being indexed, by the path it has now.
-
-    A lineage is one file followed through every rename git records, into and
-    out of the folder and every place it has lived. Most are decisions. Some
-    carry a name that is not one yet (`ADRXXX-use-vite.md`, a name without
-    `.md`): their revisions wait in memory, and are written only if a rename
-    gives them a decision's name; otherwise they are dropped at the end.
-
-    Decisions are changed in memory while the history streams past and written
-    in bulk: new ones at each flush (their revisions need an id), every changed
-    one once at the end, in its final state. Memory holds one row and one file
-    per lineage and one batch of revisions, whatever the number of commits.
-
-    A past revision needs only its status (`parse_status`); a decision's whole
-    record is parsed once, from its last revision, when it leaves the stream:
-    deleted, or at the end (`settle`).
-    """
-
-    def __init__(self, repository: Repository, history: GitHistory, *, incremental: bool) -> None:
-        self.repository = repository
-        self.history = history
-        self.incremental = incremental
-        self.by_path: dict[str, Decision] = {}
-        if incremental:
-            # Decisions that left the folder by a move may come back by one.
-            self.by_path = {d.path: d for d in _moved_out(repository)}
-            self.by_path |= {d.path: d for d in repository.decisions.filter(deleted_commit="")}
-        self.pending: list[_RevisionRow] = []
-        self.unsaved: list[Decision] = []
-        self.waiting: dict[int, list[_RevisionRow]] = {}  # by id(): lineages not yet decisions
-        self.changed: dict[int, Decision] = {}  # by id(): unsaved decisions have no pk yet
-        self.tags: dict[int, tuple[Decision, tuple[str, ...]]] = {}
-        self.unsettled: dict[str, tuple[str, bytes]] = {}  # path -> (blob, bytes) last read
-        self.settled: dict[str, tuple[str, Record]] = {}  # path -> (blob, record), for HEAD
-        self.blobs: dict[str, str] = {}  # path -> the blob each lineage has now
-        self.holder_of_blob: dict[str, str] = {}  # blob -> the last path that took it
-        self.statuses: dict[str, str] = {}  # blob -> the status it states
-        self.paths_named: dict[str, set[str]] = {}
-        self.renamed_from: dict[str, Decision] = {}  # old path -> the lineage a rename took
-        # path -> (the decision deleted there, its blob, its bytes): a file added back
-        # as it was restores it (see `restored`).
-        self.deleted_at: dict[str, tuple[Decision, str, bytes] | None] = {}
-        self.places: list[str] = []  # every place read, the folder first
-        self.later_pass = False  # reading older places after newer ones (see `copied_from`)
-        # Commits of the first pass that add files, oldest first, then None: a
-        # thread diffs them while the pass goes on (`_read_history`).
-        self.adding: queue.Queue[str | None] = queue.Queue()
-        self.last_adding = ""
-        self.first_add: queue.Queue[str] = queue.Queue(maxsize=1)  # the first of them, or ""
-        self.read_count = 0
-        # How lineages split by a move are joined at the end (`join`): where each
-        # lineage began by an add, where each ended by a delete, and the moves.
-        self.born: dict[tuple[str, str], Decision] = {}  # (commit, path) ->
-        self.ended: dict[str, list[tuple[str, Decision, str]]] = {}  # path -> [(commit, _, blob)]
-        self.moves: list[Move] = []
-        self.when: dict[str, datetime] = {}  # commit -> its time, for those that add or delete
-        self.moves_from: dict[str, list[Move]] = {}  # source path -> its moves, copies that were
-        self.early: dict[str, Decision] = {}  # path in a later pass -> the decision it becomes
-        self.early_authors: dict[int, tuple[Decision, list[tuple[datetime, str]]]] = {}
-        self.deleters: dict[int, dict[str, str]] = {}  # decision -> commit -> author
-        self.new_revisions = 0
-        self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
-
-    def apply(self, commit: Commit, contents: dict[str, bytes]) -> None:
-        for change in commit.changes:
-            if self.later_pass and self.follow_early(change, commit, contents):
-                continue
-            if not _is_lineage_path(change.path):
-                # Renamed to a name no decision has (README.md, x.txt): it left the log.
-                if change.status == RENAMED and (gone := self.by_path.pop(change.old_path, None)):
-                    self.delete(gone, commit, change.old_blob)
-                continue
-            if change.status == DELETED:
-                if decision := self.by_path.pop(change.path, None):
-                    self.delete(decision, commit, change.blob)
-                continue
-            decision, elsewhere = None, False
-            if change.status == RENAMED:
-                decision = self.by_path.pop(change.old_path, None)
-                if decision is None and self.incremental and _is_lineage_path(change.old_path):
-                    # Its earlier commits were never stored (a name that was not
-                    # a decision's then): only a full run can join them.
-                    raise _FullIndexNeeded(f"{change.path} was renamed from {change.old_path}")
-                if decision and not _same_decision(change.old_path, change.path):
-                    self.delete(decision, commit, change.old_blob)  # git paired two ADRs
-                    decision = None
-                if decision:
-                    self.renamed_from[change.old_path] = decision
-                self.unsettled.pop(change.old_path, None)  # the new path's bytes follow
-                self.drop_blob(change.old_path)
-            else:
-                decision = self.by_path.get(change.path)
-                if decision is None and change.status == ADDED:
-                    decision = self.restored(change, contents[change.blob])
-                if decision is None and change.status != ADDED:
-                    # Changed on a branch where it still had its old name, after
-                    # another branch renamed it: the same decision, in a merge's past.
-                    moved = self.renamed_from.get(change.path)
-                    if moved is not None and not moved.deleted_commit:
-                        decision, elsewhere = moved, True
-            if elsewhere:
-                self.revise_elsewhere(decision, change, commit, contents[change.blob])
-                continue
-            source = (
-                self.copied_from(change, contents[change.blob]) if change.status == ADDED else ""
-            )
-            decision = self.revise(decision, change, commit, contents[change.blob])
-            if change.status == ADDED:
-                self.born[commit.sha, change.path] = decision
-                self.when[commit.sha] = commit.committed_at
-                if not self.later_pass and self.last_adding != commit.sha:
-                    _announce(self.first_add, commit.sha)
-                    self.last_adding = commit.sha
-                    self.adding.put(commit.sha)
-            if source:
-                self.moves.append(
-                    Move(commit.sha, source, change.path, self.blobs[source], copy=True)
-                )
-
-    def expect(self, moves: list[Move]) -> None:
-        """The moves into the places read so far, before a pass over the places they came from."""
-        self.moves.extend(moves)
-        for move in moves:
-            if not move.copy or move.source_deleted_in:
-                self.moves_from.setdefault(move.source, []).append(move)
-
-    def follow_early(self, change: FileChange, commit: Commit, contents: dict[str, bytes]) -> bool:
-        """In a later pass: the early life of a file that a move brings into a decision read before.
-
-        Its commits are that decision's, straight away: no lineage of its own to
-        join later. False when `change` is to no such file.
-        """
-        if change.status == ADDED and change.path not in self.by_path:
-            decision = next(
-                (
-                    found
-                    for move in self.moves_from.get(change.path, ())
-                    if (found := self.born.get((move.commit, move.target))) is not None
-                    and id(found) not in self.waiting
-                    and _same_decision(move.source, move.target)
-                ),
-                None,
-            )
-            if decision is None:
-                return False
-            self.early[change.path] = decision
-            self.born[commit.sha, change.path] = decision
-            self.when[commit.sha] = commit.committed_at
-        elif (decision := self.early.get(change.old_path or change.path)) is None:
-            return False
-        if change.status == DELETED or not _is_lineage_path(change.path):
-            del self.early[change.path if change.status == DELETED else change.old_path]
-            return True  # moved into the places read before: the decision goes on there
-        if change.status == RENAMED:
-            self.early[change.path] = self.early.pop(change.old_path)
-        status = self.status_of(change, contents[change.blob])
-        if commit.authored_at < decision.created_at:
-            decision.created_commit, decision.created_at = commit.sha, commit.authored_at
-        self.early_authors.setdefault(id(decision), (decision, []))[1].append(
-            (commit.authored_at, commit.author)
-        )
-        self.changed[id(decision)] = decision
-        row = _RevisionRow.of(
-            decision, commit, status, blob=change.blob, content=_content(contents[change.blob])
-        )
-        self.add_revision(row._replace(path=change.path))
-        return True
-
-    def restored(self, change: FileChange, data: bytes) -> Decision | None:
-        """The decision deleted at this path, when the file comes back as it was (a revert)."""
-        if self.incremental and change.path not in self.deleted_at:
-            self.deleted_at[change.path] = _deleted_at(self.repository, change.path)
-        gone = self.deleted_at.pop(change.path, None)
-        if gone is None or gone[0].deleted_commit == "":
-            return None
-        decision, blob, last = gone
-        if blob != change.blob and not _alike(last, data):
-            return None
-        decision.deleted_commit = ""
-        return decision
-
-    def revise(
-        self, decision: Decision | None, change: FileChange, commit: Commit, data: bytes
-    ) -> Decision:
-        unchanged = (
-            decision is not None and change.status == RENAMED and change.old_blob == change.blob
-        )
-        status = decision.status if unchanged else self.status_of(change, data)
-        if decision is None:
-            decision = Decision(
-                repository=self.repository,
-                path=change.path,
-                created_commit=commit.sha,
-                created_at=commit.authored_at,
-            )
-            if self.shown(change.path):
-                self.unsaved.append(decision)
-            else:
-                self.waiting[id(decision)] = []
-        elif id(decision) in self.waiting and self.shown(change.path):
-            # A placeholder name became a decision's: its history comes along.
-            self.unsaved.append(decision)
-            self.pending.extend(self.waiting.pop(id(decision)))
-        decision.path = change.path
-        decision.status = status
-        decision.updated_commit = commit.sha
-        decision.updated_at = commit.authored_at
-        if commit.author not in decision.authors:
-            decision.authors = [*decision.authors, commit.author]
-        self.by_path[change.path] = decision
-        self.unsettled[change.path] = (change.blob, data)
-        self.set_blob(change.path, change.blob, new_path=change.status != MODIFIED)
-        self.changed[id(decision)] = decision
-        self.add_revision(
-            _RevisionRow.of(decision, commit, status, blob=change.blob, content=_content(data))
-        )
-        return decision
-
-    def status_of(self, change: FileChange, data: bytes) -> str:
-        """The status a file's bytes state, read once per blob: moves, copies and reverts
-        bring the same bytes back under other names and in other passes."""
-        status = self.statuses.get(change.blob)
-        if status is None:
-            if len(self.statuses) >= _STATUSES_KEPT:  # memory stays bounded
-                self.statuses.clear()
-            status = self.statuses[change.blob] = parse_status(change.path, data)
-        return status
-
-    def shown(self, path: str) -> bool:
-        """Whether a lineage at `path` is a decision (or waits for a rename to make it one).
-
-        In the ADR folder, every decision file is. Where the folder lived
-        before, the files beside the decisions may have been anything (the
-        folder a move came from may be `design/`, with its `overview.md`):
-        there, only names with a number or a date are decisions, and other
-        files become one only by reaching the folder.
-        """
-        if not _is_decision_path(path):
-            return False
-        if _place_of(path, [self.history.adr_dir]) is not None:
-            return True
-        name = path.rsplit("/", 1)[-1]
-        return parse_file_name(name)[0] is not None or bool(date_in_name(name))
-
-    def revise_elsewhere(
-        self, decision: Decision, change: FileChange, commit: Commit, data: bytes
-    ) -> None:
-        """A revision made under another path, on a branch merged later: history, not HEAD."""
-        status = self.status_of(change, data)
-        if commit.author not in decision.authors:
-            decision.authors = [*decision.authors, commit.author]
-        if commit.authored_at >= decision.updated_at:
-            decision.updated_commit, decision.updated_at = commit.sha, commit.authored_at
-        self.changed[id(decision)] = decision
-        row = _RevisionRow.of(decision, commit, status, blob=change.blob, content=_content(data))
-        self.add_revision(row._replace(path=change.path))
-
-    def add_revision(self, row: _RevisionRow) -> None:
-        if (held := self.waiting.get(id(row.decision))) is not None:
-            held.append(row)
-            return
-        self.pending.append(row)
-        if len(self.pending) >= _BATCH:
-            self.flush()
-
-    def copied_from(self, change: FileChange, data: bytes) -> str:
-        """The file an added one copies, if any: the same blob, else one ≥ 90 % alike by name.
-
-        Should that file be deleted unedited later, the copy was a move (`join`).
-        Asked before the add is recorded.
-        """
-        if self.incremental or self.later_pass:
-            # A copy made and deleted in one incremental run is rare: `delete` asks
-            # the database. A later pass reads older commits after newer ones: the
-            # blobs it would compare with are not of the copy's time.
-            return ""
-        holder = self.holder_of_blob.get(change.blob, "")
-        if holder and self.blobs.get(holder) == change.blob:
-            return holder
-        name = change.path.rsplit("/", 1)[-1]
-        return next(
-            (
-                path
-                for path in sorted(self.paths_named.get(name, ()))
-                if (unsettled := self.unsettled.get(path)) and _alike(unsettled[1], data)
-            ),
-            "",
-        )
-
-    def set_blob(self, path: str, blob: str, *, new_path: bool) -> None:
-        """Record the blob `path` holds now; by file name too, for `copied_from`, when it is new."""
-        self.blobs[path] = blob
-        self.holder_of_blob[blob] = path  # checked against `blobs` when read: never stale
-        if new_path:
-            self.paths_named.setdefault(path.rsplit("/", 1)[-1], set()).add(path)
-
-    def drop_blob(self, path: str) -> None:
-        if self.blobs.pop(path, None) is not None:
-            self.paths_named.get(path.rsplit("/", 1)[-1], set()).discard(path)
-
-    def settle(self, decision: Decision) -> None:
-        """Copy the whole record of the decision's last revision read, if any, onto it."""
-        if unsettled := self.unsettled.pop(decision.path, None):
-            blob, data = unsettled
-            record = parse(decision.path, data)
-            _copy_record(decision, record)
-            self.tags[id(decision)] = (decision, record.tags)
-            self.settled[decision.path] = (blob, record)
-
-    def delete(self, decision: Decision, commit: Commit, blob: str) -> None:
-        self.drop_blob(decision.path)
-        if id(decision) in self.waiting:  # never a decision: nothing to keep
-            del self.waiting[id(decision)]
-            self.unsettled.pop(decision.path, None)
-            return
-        if self.incremental and (
-            self.blobs.get(self.holder_of_blob.get(blob, "")) == blob
-            or _copied_before(self.repository, decision, blob)
-        ):
-            raise _FullIndexNeeded(f"{decision.path} was copied, then deleted: a move")
-        last = self.unsettled.get(decision.path, ("", b""))[1]
-        self.deleted_at[decision.path] = (decision, blob, last)
-        self.ended.setdefault(decision.path, []).append((commit.sha, decision, blob))
-        self.when[commit.sha] = commit.committed_at
-        self.settle(decision)
-        self.settled.pop(decision.path, None)
-        decision.deleted_commit = commit.sha
-        decision.updated_commit = commit.sha
-        decision.updated_at = commit.authored_at
-        if commit.author not in decision.authors:  # deleting it is a part in its story too
-            decision.authors = [*decision.authors, commit.author]
-            # An author by this delete alone, unless it was a move (`join`).
-            self.deleters.setdefault(id(decision), {})[commit.sha] = commit.author
-        self.changed[id(decision)] = decision
-        self.add_revision(_RevisionRow.of(decision, commit, decision.status, deleted=True))
-
-    def read(
-        self,
-        stream: Iterator[tuple[Commit, dict[str, bytes]]],
-        progress: Callable[[int], None] | None = None,
-        *,
-        later: bool = False,
-    ) -> None:
-        """Apply a pass's commits, oldest first; `later`: a pass over older places than before."""
-        self.later_pass = later
-        with closing(stream):
-            for commit, contents in stream:
-                self.apply(commit, contents)
-                self.read_count += 1
-                if progress:
-                    progress(self.read_count)
-
-    def join(self) -> None:
-        """One decision for each lineage a move split: its revisions, its first commit, its authors.
-
-        A move between two places read in different passes is, to each pass,
-        a delete in one place and an add in the other, in the same commit; a
-        folder copied and deleted later is an add, then a delete of the same
-        blob. The deletes those moves made are no part of the story: dropped.
-        """
-        parent: dict[int, Decision] = {}
-        alive: dict[int, int] = {}  # root -> current decisions in its group
-
-        def root(lineage: Decision) -> Decision:
-            path = []
-            while id(lineage) in parent:
-                path.append(lineage)
-                lineage = parent[id(lineage)]
-            for on_the_way in path:  # compressed: each later look-up is one step
-                parent[id(on_the_way)] = lineage
-            return lineage
-
-        def current(lineage: Decision) -> int:
-            return alive.setdefault(id(lineage), int(not lineage.deleted_commit))
-
-        dropped: set[tuple[int, str]] = set()  # (decision id, commit) of deletes that were moves
-        members: dict[int, Decision] = {}
-        for move in self.moves:
-            born = self.born.get((move.commit, move.target))
-            if born is None or id(born) in self.waiting:
-                continue
-            for commit, ended, blob in self.ended.get(move.source, ()):
-                if move.copy:  # deleted unedited, after it was copied
-                    matches = (
-                        blob == move.source_blob and self.when[commit] >= self.when[move.commit]
-                    )
-                else:
-                    matches = commit == move.commit and _same_decision(move.source, move.target)
-                if not matches:
-                    continue
-                first, second = root(ended), root(born)
-                if first is not second:
-                    if current(first) + current(second) > 1:
-                        break  # both files are at HEAD (a delete reverted): two decisions
-                    parent[id(first)] = second
-                    alive[id(second)] = current(first) + current(second)
-                dropped.add((ended.pk, commit))
-                if deleter := self.deleters.get(id(ended), {}).pop(commit, None):
-                    ended.authors = [a for a in ended.authors if a != deleter]
-                members |= {id(ended): ended, id(born): born}
-                break
-        if not members:
-            return
-        groups: dict[int, list[Decision]] = {}
-        for member in members.values():
-            groups.setdefault(id(root(member)), []).append(member)
-        self.flush()  # every lineage has its id, every revision is written
-        survivors: dict[int, Decision] = {}
-        for group in groups.values():
-            alive = [d for d in group if not d.deleted_commit]
-            survivor = max(alive or group, key=lambda d: (d.updated_at, d.pk))
-            # Its segments follow each other in time: the story begins with the first.
-            group.sort(key=lambda d: (d.created_at, d.pk))
-            survivor.created_commit, survivor.created_at = (
-                group[0].created_commit,
-                group[0].created_at,
-            )
-            survivor.authors = list(dict.fromkeys(a for d in group for a in d.authors))
-            for member in group:
-                survivors[member.pk] = survivor
-        _merge_lineages(
-            [(pk, survivor.pk) for pk, survivor in survivors.items() if survivor.pk != pk],
-            dropped,
-        )
-        for member in members.values():
-            survivor = survivors[member.pk]
-            if member is survivor:
-                self.changed[id(member)] = member
-                continue
-            for table in (self.changed, self.tags):
-                table.pop(id(member), None)
-            if self.by_path.get(member.path) is member:
-                del self.by_path[member.path]
-            for path, lineage in list(self.renamed_from.items()):
-                if lineage is member:
-                    self.renamed_from[path] = survivor
-
-    def flush(self) -> None:
-        """Write new decisions (revisions need their ids) and the pending revisions."""
-        Decision.objects.bulk_create(self.unsaved, batch_size=_BATCH)
-        self.unsaved = []
-        # A commit may touch one decision twice (a rename git split in two):
-        # the last state of the file in that commit is the revision.
-        unique = {(id(r.decision), r.commit): r for r in self.pending}
-        _insert_revisions(list(unique.values()))
-        self.new_revisions += len(unique)
-        self.pending = []
-
-    def finish(self) -> None:
-        """Write every changed decision once, in its final state, and its tags."""
-        for path, decision in list(self.by_path.items()):
-            if id(decision) in self.waiting:  # a placeholder name to the end: not a decision
-                del self.by_path[path]
-                del self.waiting[id(decision)]
-                self.changed.pop(id(decision), None)
-        self.flush()
-        for decision, dated in self.early_authors.values():  # who wrote it before its move
-            authors = [author for _, author in sorted(dated, key=lambda pair: pair[0])]
-            decision.authors = list(dict.fromkeys([*authors, *decision.authors]))
-            deleters = self.deleters.get(id(decision), {})
-            for commit in [c for c, author in deleters.items() if author in authors]:
-                del deleters[commit]  # an author by other commits too
-        self.join()
-        for decision in list(self.by_path.values()):
-            self.settle(decision)
-        self.reconcile_with_head()
-        _update_decisions(list(self.changed.values()))
-        _set_tags([decision for decision, _ in self.tags.values()], self.tags.values())
-
-    def reconcile_with_head(self) -> None:
-        """Match the files at HEAD, whatever merges and moves did to the path-by-path story.
-
-        A decision not at HEAD is gone: since its move, if it moved out of the
-        folder; else as of HEAD (a merge made the difference). A file at HEAD
-        that no commit of the stream left as it is (a merge combined two
-        branches' edits) is what the decision says now.
-        """
-        at_head = {p: b for p, b in self.history.files_at_head().items() if _is_decision_path(p)}
-        orphans = sorted(set(at_head) - set(self.by_path))  # brought by a merge, unseen
-        leftovers = set(self.by_path) - set(at_head)
-        unread = [p for p in sorted(at_head) if self.settled.get(p, ("",))[0] != at_head[p]]
-        found = self.history.blobs([at_head[p] for p in unread])  # one round trip
-        data_at_head = dict(zip(unread, found, strict=True))
-        for path in orphans:
-            # A merge that moved a branch's file along with its folder: the same name,
-            # the same text (or nearly), now where HEAD has it.
-            decision = next(
-                (
-                    self.by_path[gone]
-                    for gone in sorted(leftovers)
-                    if gone.rsplit("/", 1)[-1] == path.rsplit("/", 1)[-1]
-                    and gone in self.settled
-                    and (
-                        self.settled[gone][0] == at_head[path]
-                        or _alike(self.settled[gone][1].body.encode(), data_at_head[path])
-                    )
-                ),
-                None,
-            )
-            if decision is not None:
-                leftovers.discard(decision.path)
-                del self.by_path[decision.path]
-                decision.path = path
-            else:  # no commit of the stream made it: it begins at HEAD
-                decision = self.revise(
-                    None, FileChange(ADDED, path, "", at_head[path]),
-                    self.history.commit(self.history.head or ""),
-                    data_at_head[path],
-                )  # fmt: skip
-                self.flush()
-                self.unsettled.pop(path, None)
-            self.by_path[path] = decision
-            self.changed[id(decision)] = decision
-        for path in leftovers:
-            decision = self.by_path.pop(path)
-            inside = _place_of(path, [self.history.adr_dir]) is not None
-            gone_at = self.history.head if inside else decision.updated_commit
-            decision.deleted_commit = gone_at or ""
-            self.changed[id(decision)] = decision
-        for path, data in data_at_head.items():
-            if path not in self.by_path:
-                continue
-            record = parse(path, data)
-            self.settled[path] = (at_head[path], record)
-            decision = self.by_path[path]
-            if _differs(decision, record):
-                _copy_record(decision, record)
-                self.tags[id(decision)] = (decision, record.tags)
-                self.changed[id(decision)] = decision
-        self.at_head = at_head
-
-    def records_at_head(self) -> list[tuple[Decision, Record]]:
-        """Each current decision with its file at HEAD, parsed once."""
-        paths = [path for path in sorted(self.at_head) if path in self.by_path]
-        current = [(self.by_path[p], self.settled[p][1]) for p in paths]
-        # Day/month dates by the folder's convention, git's created date breaking a tie.
-        created = {record.path: decision.created_at for decision, record in current}
-        records = settle_dates([record for _, record in current], created)
-        redated = []
-        for (decision, _), record in zip(current, records, strict=True):
-            if decision.date != (settled := _date_of(record)):
-                decision.date = settled
-                redated.append(decision)
-        Decision.objects.bulk_update(redated, ["date"], batch_size=_BATCH)
-        return [(decision, record) for (decision, _), record in zip(current, records, strict=True)]
-
-    @property
-    def changed_count(self) -> int:
-        return len(self.changed)
-
-
-def _moved_out(repository: Repository) -> Iterable[Decision]:
-    """Decisions that left the folder by a move, not a delete: their last revision is no delete."""
-    return (
-        repository.decisions.exclude(deleted_commit="")
-        .exclude(revisions__deleted=True)
-        .order_by("updated_at", "pk")
-    )
-
-
-def _merge_lineages(moved: list[tuple[int, int]], dropped: set[tuple[int, str]]) -> None:
-    """Move the revisions of each decision in `moved` ((decision id, survivor id)) to its survivor.
-
-    The deletes in `dropped` ((decision id, commit)) go first, and so does a
-    revision the survivor already has for the same commit; then the decisions
-    moved go. A few statements, each run for every row at once.
-    """
-    quote = connection.ops.quote_name
-    table = quote(Revision._meta.db_table)
-    decision, commit, deleted = (quote(name) for name in ("decision_id", "commit", "deleted"))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"DELETE FROM {table} WHERE {decision} = %s AND {commit} = %s AND {deleted}",
-            sorted(dropped),
-        )
-        cursor.executemany(
-            f"DELETE FROM {table} WHERE {decision} = %s AND {commit} IN "
-            f"(SELECT {commit} FROM {table} WHERE {decision} = %s)",
-            moved,
-        )
-        cursor.executemany(
-            f"UPDATE {table} SET {decision} = %s WHERE {decision} = %s",
-            [(survivor, member) for member, survivor in moved],
-        )
-    doomed = sorted(member for member, _ in moved)
-    for at in range(0, len(doomed), _BATCH):
-        Decision.objects.filter(pk__in=doomed[at : at + _BATCH]).delete()
-
-
-def _deleted_at(repository: Repository, path: str) -> tuple[Decision, str, bytes] | None:
-    """The decision last deleted at `path`, with the blob and text it had (one query)."""
-    revision = (
-        Revision.objects.filter(decision__repository=repository, decision__path=path)
-        .exclude(decision__deleted_commit="")
-        .filter(deleted=False)
-        .select_related("decision")
-        .order_by("-authored_at", "-id")
-        .first()
-    )
-    if revision is None:
-        return None
-    return revision.decision, revision.blob, revision.content.encode()
-
-
-def _copied_before(repository: Repository, decision: Decision, blob: str) -> bool:
-    """Whether a current decision elsewhere began as a copy of `blob`: copy-then-delete."""
-    return (
-        bool(blob)
-        and Revision.objects.filter(decision__repository=repository, blob=blob)
-        .filter(decision__deleted_commit="")
-        .exclude(decision=decision)
-        .exists()
-    )
-
-
-def _content(data: bytes) -> str:
-    # Too large to be an ADR: the blob id is kept, the bytes are not.
-    return data.decode("utf-8", errors="replace") if len(data) <= MAX_BYTES else ""
-
-
-def _alike(old: bytes, new: bytes) -> bool:
-    """At least 90 % of the lines in common, counted as multisets: linear in the files' size."""
-    if not old or not new or max(len(old), len(new)) > MAX_BYTES:
-        return False
-    old_lines, new_lines = Counter(old.splitlines()), Counter(new.splitlines())
-    common = sum((old_lines & new_lines).values())
-    return 2 * common >= _SIMILAR * (old_lines.total() + new_lines.total())
-
-
-def _place_of(path: str, places: list[str]) -> str | None:
-    for place in places:
-        if path == place or path.startswith(place + "/"):
-            return place
-    return None
-
-
-_DECISION_FIELDS = [
-    "path", "number", "slug", "title", "status", "status_text", "date", "deciders", "authors",
-    "affects", "rule", "body", "created_commit", "created_at", "updated_commit", "updated_at",
-    "deleted_commit",
-]  # fmt: skip
-
-
-class _RevisionRow(NamedTuple):
-    """A revision waiting to be written: cheaper to build than a model instance, by the thousand."""
-
-    decision: Decision  # may get its id only at the next flush
-    commit: str
-    author: str
-    author_email: str
-    authored_at: datetime
-    message: str
-    path: str
-    status: str
-    blob: str = ""
-    content: str = ""
-    deleted: bool = False
-
-    @classmethod
-    def of(cls, decision: Decision, commit: Commit, status: str, **file: Any) -> _RevisionRow:
-        """The revision `commit` made of `decision`, at the path the decision has now."""
-        return cls(
-            decision, commit.sha, commit.author, commit.author_email, commit.authored_at,
-            commit.message, decision.path, status, **file,
-        )  # fmt: skip
-
-
-def _insert_revisions(revisions: list[_RevisionRow]) -> None:
-    """One INSERT statement run for every revision (executemany), skipping any already there.
-
-    bulk_create spends most of its time building model instances and SQL, row
-    by row; this is the indexer's hottest write (a row per decision per commit).
-    """
-    columns = ["decision_id", *_RevisionRow._fields[1:]]
-    quote = connection.ops.quote_name
-    ignore = OnConflict.IGNORE
-    fields = [Revision._meta.get_field(name) for name in columns]
-    sql = (
-        f"{connection.ops.insert_statement(on_conflict=ignore)} {quote(Revision._meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"{connection.ops.on_conflict_suffix_sql(fields, ignore, None, None) or ''}"
-    )
-    adapt = connection.ops.adapt_datetimefield_value  # the one value a driver may not take as is
-    rows = [(r.decision.pk, *r[1:4], adapt(r.authored_at), *r[5:]) for r in revisions]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _update_decisions(decisions: list[Decision]) -> None:
-    """One UPDATE statement run for every row (executemany).
-
-    QuerySet.bulk_update would build a CASE expression per row and field:
-    seconds for a thousand decisions, against milliseconds here. Each field
-    prepares its own value, so JSON and dates adapt to SQLite and PostgreSQL.
-    """
-    fields = [Decision._meta.get_field(name) for name in _DECISION_FIELDS]
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(Decision._meta.db_table)} SET "
-        + ", ".join(f"{quote(field.column)} = %s" for field in fields)
-        + f" WHERE {quote(Decision._meta.pk.column)} = %s"
-    )
-    rows = [
-        [field.get_db_prep_save(getattr(d, field.attname), connection) for field in fields] + [d.pk]
-        for d in decisions
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _is_lineage_change(change: FileChange) -> bool:
-    return _is_lineage_path(change.path)
-
-
-def _is_decision_path(path: str) -> bool:
-    return is_decision_file(path.rsplit("/", 1)[-1])
-
-
-def _is_lineage_path(path: str) -> bool:
-    """A decision, or a file a rename may yet make one (`ADRXXX-x.md`, `ADR003-x` with no .md)."""
-    return could_be_decision_file(path.rsplit("/", 1)[-1])
-
-
-def _same_decision(old_path: str, new_path: str) -> bool:
-    """A rename keeps a decision when it keeps its number (retitled) or its slug (renumbered).
-
-    Git pairs a deleted file with an added one when their text is similar, and
-    ADRs share a template: both number and slug changing is a new decision. A
-    name that held no number yet (`ADR00TBD-x.md`, `ADRXXX-x.md`, `ADR003-x`
-    without `.md`) is given one by the rename: the same decision.
-    """
-    old_name, new_name = old_path.rsplit("/", 1)[-1], new_path.rsplit("/", 1)[-1]
-    if not is_decision_file(old_name) or _PLACEHOLDER_NUMBER.match(old_name):
-        return True
-    old_number, old_slug = parse_file_name(old_name)
-    new_number, new_slug = parse_file_name(new_name)
-    return (old_number is not None and old_number == new_number) or old_slug == new_slug
-
-
-# A number still to be given: "ADR00TBD-", "adr-TBD-", "ADR-???-", "0000-" is not one.
-_PLACEHOLDER_NUMBER = re.compile(r"(?i)(?:m?adr[-_ ]?)?\d{0,6}(?:tbd|\?{1,6}|x{2,6}|n{3,6})[-_ .]")
-
-
-# What `_copy_record` sets from a file.
-_RECORD_FIELDS = [
-    "number", "slug", "title", "status", "status_text", "date", "deciders", "affects", "rule",
-    "body",
-]  # fmt: skip
-
-
-def _differs(decision: Decision, record: Record) -> bool:
-    """Whether `record` says something `decision` does not (tags aside: they cost a query)."""
-    copied = Decision()
-    _copy_record(copied, record)
-    # An ambiguous day/month date is the folder's to read (`records_at_head`), not the file's.
-    fields = [f for f in _RECORD_FIELDS if f != "date" or not ambiguous_date(record.date_text)]
-    return any(getattr(copied, field) != getattr(decision, field) for field in fields)
-
-
-def _copy_record(decision: Decision, record: Record) -> None:
-    decision.number = record.number
-    decision.slug = record.slug
-    decision.title = record.title[:500]
-    decision.status = record.status
-    decision.status_text = record.status_text[:500]
-    decision.date = _date_of(record)
-    decision.deciders = list(record.deciders)
-    decision.affects = list(record.affects)
-    decision.rule = record.rule
-    decision.body = record.body
-    decision.deleted_commit = ""
-
-
-def _date_of(record: Record) -> date | None:
-    return date.fromisoformat(record.date) if record.date else None
-
-
-def _set_tags(
-    decisions: list[Decision], wanted: Iterable[tuple[Decision, tuple[str, ...]]]
-) -> None:
-    """Replace the tags of `decisions`: three queries, whatever their number."""
-    names = {
-        decision.pk: {name.strip().lower() for name in tags if name.strip()}
-        for decision, tags in wanted
-    }
-    all_names = set().union(*names.values()) if names else set()
-    Tag.objects.bulk_create([Tag(name=name) for name in all_names], ignore_conflicts=True)
-    ids = dict(Tag.objects.filter(name__in=all_names).values_list("name", "pk"))
-    ids_to_clear = [decision.pk for decision in decisions]
-    for at in range(0, len(ids_to_clear), _BATCH):  # SQLite limits a query's parameters
-        DecisionTag.objects.filter(decision_id__in=ids_to_clear[at : at + _BATCH]).delete()
-    DecisionTag.objects.bulk_create(
-        [
-            DecisionTag(decision_id=pk, tag_id=ids[name])
-            for pk, tags in names.items()
-            for name in tags
-        ],
-        batch_size=_BATCH,
     )
 
 
