@@ -64,3 +64,19 @@ def decision_folder(tmp_path, settings):
     settings.ADRSITE_REPOSITORY = tmp_path
     settings.ADRSITE_ADR_DIR = "adr"
     return folder
+
+
+@pytest.fixture
+def git_processes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The git subcommands started from here on ("log", "cat-file", ...), in order."""
+    import git
+
+    started: list[str] = []
+    real_popen = git.cmd.safer_popen
+
+    def counting_popen(command, *args, **kwargs):
+        started.append(next(part for part in command[1:] if not part.startswith("-")))
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
+    return started

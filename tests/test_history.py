@@ -6,7 +6,6 @@ import subprocess
 import threading
 from datetime import UTC, datetime
 
-import git
 import pytest
 
 from adrsite.history.git import (
@@ -195,26 +194,19 @@ def test_odd_bytes_big_blobs_symlinks_and_odd_names_are_read_as_they_are(repo):
         assert history.blob(found["adr/0002-big.md"]) == big
 
 
-def test_any_history_costs_two_git_processes(repo, monkeypatch):
+def test_any_history_costs_two_git_processes(repo, git_processes):
     for number in range(1, 41):
         repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}"))
         repo.write(f"adr/{number:04d}-y.md", adr(f"Y {number}")) if number % 2 else None
         repo.commit(f"Commit {number}")
-    started: list[list[str]] = []
-    real_popen = git.cmd.safer_popen
-
-    def counting_popen(command, *args, **kwargs):
-        started.append([part for part in command if not part.startswith("-")][:2])
-        return real_popen(command, *args, **kwargs)
-
-    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
+    git_processes.clear()
     with GitHistory(repo.path, "adr") as history:
         commits = list(history.commits())
         contents = [history.blob(ch.blob) for c in commits for ch in c.changes]
     assert (len(commits), len(contents)) == (40, 60)
-    assert [command[1] for command in started] == ["log", "cat-file"]
+    assert git_processes == ["log", "cat-file"]
 
-    started.clear()
+    git_processes.clear()
     with GitHistory(repo.path, "adr") as history:
         read_ahead = [
             (commit, [found[ch.blob] for ch in commit.changes])
@@ -223,7 +215,7 @@ def test_any_history_costs_two_git_processes(repo, monkeypatch):
     # Read ahead by a thread, several commits per round trip: the same commits, the same bytes.
     assert [commit for commit, _ in read_ahead] == commits
     assert [blob for _, blobs in read_ahead for blob in blobs] == contents
-    assert [command[1] for command in started] == ["log", "cat-file"]
+    assert git_processes == ["log", "cat-file"]
 
 
 def test_read_ahead_fetches_only_the_wanted_blobs(repo):
@@ -331,15 +323,22 @@ def test_copy_detection_is_asked_only_of_the_commit_that_first_fills_a_place(rep
         repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}", body=f"Why {number}."))
         repo.write(f"adr/{number + 1:04d}-x.md", adr(f"X {number + 1}", body=f"Why {number + 1}."))
         repo.commit(f"Add {number}")
-    asked: list[tuple[list[str], tuple[str, ...]]] = []
     with GitHistory(repo.path, "adr") as history:
-        real = history._diff_tree
-
-        def recording(commits, *options):
-            asked.append((list(commits), options))
-            return real(commits, *options)
-
-        monkeypatch.setattr(history, "_diff_tree", recording)
+        asked = recorded_diff_trees(history, monkeypatch)
         assert list(history.discover(["adr"])) == [([], [])]
     # It reads a commit's whole tree: in a big repository, a second per commit.
     assert [commits for commits, options in asked if "-C" in options] == [[first]]
+
+
+def recorded_diff_trees(history: GitHistory, monkeypatch) -> list[tuple[list[str], tuple]]:
+    """(commits, options) of each `git diff-tree` the history asks from here on."""
+    asked: list[tuple[list[str], tuple]] = []
+    real = history._diff_tree
+
+    def recording(commits, *options):
+        commits = list(commits)
+        asked.append((commits, options))
+        return real(commits, *options)
+
+    monkeypatch.setattr(history, "_diff_tree", recording)
+    return asked

@@ -14,6 +14,7 @@ import pytest
 from adrsite.decisions.models import Decision, Repository
 from adrsite.history.git import GitHistory, HistoryError
 from tests.gitrepo import Repo, adr
+from tests.test_history import recorded_diff_trees
 from tests.test_real_histories import (
     ADA,
     GRACE,
@@ -149,15 +150,8 @@ def test_a_place_first_filled_by_a_move_is_never_asked_for_copies_later(repo, mo
     repo.write("adr/0002-use-y.md", adr("Use Y", body=body("Use Y")))
     repo.write("adr/0003-use-z.md", adr("Use Z", body=body("Use Z")))
     repo.commit("Y and Z, new")
-    asked: list[tuple[list[str], tuple[str, ...]]] = []
     with GitHistory(repo.path, "adr") as history:
-        real = history._diff_tree
-
-        def recording(commits, *options):
-            asked.append((list(commits), options))
-            return real(commits, *options)
-
-        monkeypatch.setattr(history, "_diff_tree", recording)
+        asked = recorded_diff_trees(history, monkeypatch)
         (moves, found), *_ = history.discover(["adr"])
     assert ([(m.commit, m.source) for m in moves], found) == (
         [(moved, "old/0001-use-x.md")],

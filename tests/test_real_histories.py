@@ -12,7 +12,6 @@ from __future__ import annotations
 import subprocess
 from collections import Counter
 
-import git
 import pytest
 
 from adrsite.decisions.indexing import INDEX_FORMAT, repository_index
@@ -136,7 +135,7 @@ def test_the_folder_is_followed_back_through_every_move_to_any_earlier_place(rep
 
 
 def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_commit(
-    repo, monkeypatch
+    repo, git_processes
 ):
     def build(first: int, last: int) -> None:
         for number in range(first, last + 1):
@@ -146,20 +145,11 @@ def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_com
             repo.write(path, adr(f"X {number}", "accepted", body=body(f"X {number}")))
             repo.commit(f"Accept {number}")
 
-    started: list[str] = []
-    real_popen = git.cmd.safer_popen
-
-    def counting_popen(command, *args, **kwargs):
-        started.append(next(part for part in command[1:] if not part.startswith("-")))
-        return real_popen(command, *args, **kwargs)
-
-    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
-
     def index_counting() -> list[str]:
-        started.clear()
+        git_processes.clear()
         Repository.objects.all().delete()
         index(repo, "adr")
-        return list(started)
+        return list(git_processes)
 
     build(1, 2)
     repo.git("mv", "decisions", "adr")
@@ -183,23 +173,16 @@ def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_com
     assert problems() == []
 
 
-def test_a_folder_that_never_moved_costs_no_second_walk_of_the_history(repo, monkeypatch):
+def test_a_folder_that_never_moved_costs_no_second_walk_of_the_history(repo, git_processes):
     for number in range(1, 13):
         repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}", body=body(f"X {number}")))
         repo.commit(f"Add {number}")
-    started: list[str] = []
-    real_popen = git.cmd.safer_popen
-
-    def counting_popen(command, *args, **kwargs):
-        started.append(next(part for part in command[1:] if not part.startswith("-")))
-        return real_popen(command, *args, **kwargs)
-
-    monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
+    git_processes.clear()
     index(repo, "adr")
 
     # One log: the first commit that put files in the folder is diffed alone
     # (nothing moved in), then the commits the log showed adding files.
-    assert Counter(started) == {
+    assert Counter(git_processes) == {
         "log": 1, "diff-tree": 2, "cat-file": 1, "ls-tree": 1, "rev-parse": 2,
     }  # fmt: skip
     assert len(current()) == 12
