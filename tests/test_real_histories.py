@@ -17,6 +17,7 @@ import pytest
 from adrsite.decisions.indexing import INDEX_FORMAT, repository_index
 from adrsite.decisions.models import Decision, Problem, Repository, Revision
 from adrsite.decisions.queries import decision_export
+from adrsite.history.git import HistoryError
 from tests.gitrepo import Repo, adr
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -844,3 +845,66 @@ def test_a_decision_deleted_then_added_back_nearly_as_it_was_is_restored_in_any_
         (back, "Ken Mover", "accepted", "adr/0001-use-x.md"),
     ]
     assert problems() == []
+
+
+# --- issue 9: bytes a database refuses, clones that change, objects that break --------
+
+
+def test_a_nul_byte_in_a_committed_adr_is_a_problem_and_the_index_is_kept(repo):
+    text = adr("Use X", body=body("Use X")) + "x" * 9000 + "\n\0 after the first 8 KB\n"
+    repo.write("adr/0001-use-x.md", text)
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    added = repo.commit("X with a NUL byte in it, and Y", author=ADA)
+
+    index(repo, "adr")  # PostgreSQL's text columns refuse NUL: nothing may reach them
+
+    x = current()["adr/0001-use-x.md"]
+    assert (x.created_commit, x.title, "\0" in x.body, "\ufffd after" in x.body) == (
+        added,
+        "Use X",
+        False,
+        True,
+    )
+    assert "\0" not in Revision.objects.get(decision=x).content
+    assert sorted(current()) == ["adr/0001-use-x.md", "adr/0002-use-y.md"]
+    assert problems() == [("adr/0001-use-x.md", "nul-byte")]
+
+
+def test_a_clone_no_longer_shallow_is_indexed_again_whole(repo, tmp_path):
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    added = repo.commit("Add X", author=ADA)
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted", body=body("Use X")))
+    accepted = repo.commit("Accept X", author=GRACE)
+    clone = Repo.__new__(Repo)
+    clone.path, clone.day = tmp_path / "clone", repo.day
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone.path)], check=True
+    )
+    index(clone, "adr")
+    assert [c for c, *_ in history(Decision.objects.get())] == [accepted]
+
+    subprocess.run(["git", "fetch", "-q", "--unshallow"], cwd=clone.path, check=True)
+    result = index(clone, "adr")
+
+    assert (result.full, result.reason) == (
+        True,
+        "the clone is no longer shallow: its whole history is read",
+    )
+    assert [c for c, *_ in history(Decision.objects.get())] == [added, accepted]
+
+
+def test_a_corrupt_commit_is_a_clear_error_and_the_previous_index_stays(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Add X", author=ADA)
+    index(repo, "adr")
+    before = snapshot()
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    broken = repo.commit("Add Y", author=GRACE)
+    loose = repo.path / ".git" / "objects" / broken[:2] / broken[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(b"not a zlib stream")
+
+    with pytest.raises(HistoryError, match=r"^git .* failed: .*"):
+        index(repo, "adr")
+
+    assert snapshot() == before

@@ -137,6 +137,8 @@ def _index(
         full, reason = True, f"the ADR folder is now {repository.adr_dir}"
     elif not full and not history.is_ancestor(since):
         full, reason = True, "history rewritten (force-push?)"
+    elif not full and repository.shallow and not history.shallow:
+        full, reason = True, "the clone is no longer shallow: its whole history is read"
     if not full and since == head:
         return _result(repository, head, full, reason, 0, 0, started)
 

@@ -679,8 +679,11 @@ def _copied_before(repository: Repository, decision: Decision, blob: str) -> boo
 
 
 def _content(data: bytes) -> str:
-    # Too large to be an ADR: the blob id is kept, the bytes are not.
-    return data.decode("utf-8", errors="replace") if len(data) <= MAX_BYTES else ""
+    # Too large to be an ADR: the blob id is kept, the bytes are not. NUL, which
+    # PostgreSQL's text refuses, is kept visible as U+FFFD (the parser says so).
+    if len(data) > MAX_BYTES:
+        return ""
+    return data.decode("utf-8", errors="replace").replace("\0", "\ufffd")
 
 
 def _alike(old: bytes, new: bytes) -> bool:

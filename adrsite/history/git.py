@@ -187,10 +187,13 @@ class GitHistory:
         while frontier and self.head is not None:
             if adding is None:
                 revisions = [f"{since}..HEAD"] if since else ["HEAD"]
-                adding = self.repo.git.log(
-                    "--root", "--no-renames", "--diff-filter=A", "--format=%H",
-                    *revisions, "--", *frontier,
-                ).split()  # fmt: skip
+                try:
+                    adding = self.repo.git.log(
+                        "--root", "--no-renames", "--diff-filter=A", "--format=%H",
+                        *revisions, "--", *frontier,
+                    ).split()  # fmt: skip
+                except git.GitCommandError as error:
+                    raise _history_error(error) from None
                 adding.reverse()  # oldest first
             moves, new = self._copies_confirmed(self.moves_into(adding, frontier)), []
             for move in moves:
@@ -215,7 +218,7 @@ class GitHistory:
             "--format=%H", "HEAD", "--", *sorted({_folder(path) for path in copies}),
             as_process=True,
         )  # fmt: skip
-        output, _ = process.proc.communicate()
+        output = _output_of(process, "log")
         deleted: dict[str, str] = {}  # source -> the commit that deleted it unedited
         fields, commit, index = output.split(b"\0"), "", 0
         while index < len(fields):
@@ -358,9 +361,14 @@ class GitHistory:
             yield from reader.feed([buffer] if buffer else [])
             yield from reader.finish()
             finished = True
+        except git.GitCommandError as error:
+            raise _history_error(error) from None
         finally:
             if finished:
-                process.wait()  # raises GitCommandError if git failed
+                try:
+                    process.wait()  # raises GitCommandError if git failed
+                except git.GitCommandError as error:
+                    raise _history_error(error) from None
             else:  # the reader stopped early
                 process.proc.kill()
                 process.proc.wait()
@@ -544,7 +552,7 @@ class GitHistory:
         process = self.repo.git.ls_tree(
             "-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir, as_process=True
         )
-        listing, _ = process.proc.communicate()
+        listing = _output_of(process, "ls-tree")
         files = {}
         for entry in listing.split(b"\0"):
             if entry:
@@ -734,6 +742,25 @@ def _zone(text: bytes) -> tzinfo:
         offset = timedelta(hours=int(text[1:3]), minutes=int(text[3:5]))
         return timezone(-offset if text[:1] == b"-" else offset)
     return UTC
+
+
+def _output_of(process: git.cmd.Git.AutoInterrupt, command: str) -> bytes:
+    """A git process's whole output, or a HistoryError in git's own words."""
+    output, errors = process.proc.communicate()
+    if process.proc.returncode:
+        said = (errors or b"").decode("utf-8", "replace").strip().splitlines()
+        raise HistoryError(f"git {command} failed: {said[0] if said else process.proc.returncode}")
+    return output
+
+
+def _history_error(error: git.GitCommandError) -> HistoryError:
+    """git's own words on what it could not read (a corrupt object, a missing pack)."""
+    said = error.stderr if isinstance(error.stderr, str) else str(error.stderr or "")
+    first = next((line.strip() for line in said.splitlines() if line.strip()), "")
+    return HistoryError(
+        f"git {error.command[1] if len(error.command) > 1 else ''} failed: "
+        f"{first.removeprefix('stderr: ').strip(chr(39)) or error.status}"
+    )
 
 
 def _split_ident(ident: bytes) -> tuple[bytes, bytes]:

@@ -320,6 +320,10 @@ class _Reader:
         if not text.strip():
             self.problem(1, ERROR, "empty", "file is empty")
             return None
+        if "\0" in text:  # past the first 8 KB: text, with a byte no database keeps
+            line = text.count("\n", 0, text.index("\0")) + 1
+            self.problem(line, ERROR, "nul-byte", "a NUL byte (0x00) in the text; read as \ufffd")
+            text = text.replace("\0", "\ufffd")
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
     def read_front_matter(self, text: str, lines: list[str]) -> tuple[dict[str, Any], int]:
