@@ -796,3 +796,52 @@ def test_day_month_dates_are_read_by_the_folders_convention_or_warn(repo):
         "read as 2019-01-06 (write YYYY-MM-DD)\n"
         "1 decision: 0 errors, 1 warning\n"
     )
+
+
+# --- files and paths a committer may plant (issue 9) ----------------------------
+
+
+def test_a_symlink_out_of_the_repository_is_never_followed_and_is_an_error(repo, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the secret\n")
+    write(repo, "0001-use-x.md", decision("Use X"))
+    (repo / "adr" / "0002-passwords.md").symlink_to(secret)
+    (repo / "adr" / "0003-alias.md").symlink_to("0001-use-x.md")
+
+    checked = run_adr(repo, "check")
+    shown = run_adr(repo, "show", "2")
+    listed = run_adr(repo, "list")
+
+    assert "the secret" not in shown.stdout + shown.stderr + listed.stdout
+    assert (
+        "adr/0002-passwords.md:1: error: a symbolic link (outside the repository): not read; "
+        "commit the file itself"
+    ) in checked.stdout
+    assert (
+        "adr/0003-alias.md:1: warning: a symbolic link (a link, not a file): not read; "
+        "commit the file itself"
+    ) in checked.stdout
+    assert checked.returncode == 1
+
+
+def test_an_adr_dir_file_pointing_outside_the_repository_is_a_clear_error(repo):
+    (repo / "src").mkdir()
+    (repo / "src" / ".adr-dir").write_text("../../etc\n")
+
+    result = run_adr(repo / "src", "list")
+
+    assert result.returncode == 1
+    assert "names '../../etc', which is outside the repository" in result.stderr
+
+
+def test_one_file_name_in_two_sub_folders_is_a_clash_adr_check_reports(repo):
+    write(repo, "team-a/use-queues.md", decision("Use queues"))
+    write(repo, "team-b/use-queues.md", decision("Use queues too"))
+
+    result = run_adr(repo, "check")
+
+    assert (
+        "adr/team-a/use-queues.md:1: warning: file name 'use-queues.md' is used by 2 files: "
+        "adr/team-a/use-queues.md, adr/team-b/use-queues.md; a link by this name is ambiguous: "
+        "rename one, or link by path"
+    ) in result.stdout

@@ -908,3 +908,21 @@ def test_a_corrupt_commit_is_a_clear_error_and_the_previous_index_stays(repo):
         index(repo, "adr")
 
     assert snapshot() == before
+
+
+def test_the_site_and_adr_skip_the_same_sub_folders(repo):
+    from adrsite.records.folder import Folder, read_folder
+
+    repo.write("docs/_adr/0001-use-x.md", adr("Use X"))  # the folder itself may be "_adr"
+    repo.write("docs/_adr/..hidden/0002-use-y.md", adr("Use Y"))
+    repo.write("docs/_adr/_drafts/0003-use-z.md", adr("Use Z"))
+    repo.write("docs/_adr/templates/0004-use-w.md", adr("Use W"))
+    repo.write("docs/_adr/team/0005-use-v.md", adr("Use V"))
+    repo.commit("Decisions, and files beside them", author=ADA)
+
+    index(repo, "docs/_adr")
+    read = read_folder(Folder(repo.path, repo.path / "docs" / "_adr"))
+
+    assert sorted(current()) == sorted(r.path for r in read)
+    assert sorted(current()) == ["docs/_adr/0001-use-x.md", "docs/_adr/team/0005-use-v.md"]
+    assert problems() == []

@@ -39,9 +39,10 @@ from adrsite.history.git import (
     FileChange,
     GitHistory,
     Move,
+    place_of,
 )
 from adrsite.records.dates import settle_dates
-from adrsite.records.folder import could_be_decision_file, is_decision_file
+from adrsite.records.folder import could_be_decision_file, in_skipped_folder, is_decision_file
 from adrsite.records.model import Record
 from adrsite.records.parse import (
     MAX_BYTES,
@@ -130,7 +131,7 @@ class Lineages:
         for change in commit.changes:
             if self.later_pass and self.follow_early(change, commit, contents):
                 continue
-            if not _is_lineage_path(change.path):
+            if not self.lineage_path(change.path):
                 # Renamed to a name no decision has (README.md, x.txt): it left the log.
                 if change.status == RENAMED and (gone := self.by_path.pop(change.old_path, None)):
                     self.delete(gone, commit, change.old_blob)
@@ -142,7 +143,7 @@ class Lineages:
             decision, elsewhere = None, False
             if change.status == RENAMED:
                 decision = self.by_path.pop(change.old_path, None)
-                if decision is None and self.incremental and _is_lineage_path(change.old_path):
+                if decision is None and self.incremental and self.lineage_path(change.old_path):
                     # Its earlier commits were never stored (a name that was not
                     # a decision's then): only a full run can join them.
                     raise FullIndexNeeded(f"{change.path} was renamed from {change.old_path}")
@@ -213,7 +214,7 @@ class Lineages:
             self.when[commit.sha] = commit.committed_at
         elif (decision := self.early.get(change.old_path or change.path)) is None:
             return False
-        if change.status == DELETED or not _is_lineage_path(change.path):
+        if change.status == DELETED or not self.lineage_path(change.path):
             del self.early[change.path if change.status == DELETED else change.old_path]
             return True  # moved into the places read before: the decision goes on there
         if change.status == RENAMED:
@@ -291,6 +292,16 @@ class Lineages:
             status = self.statuses[change.blob] = parse_status(change.path, data)
         return status
 
+    def lineage_path(self, path: str) -> bool:
+        """A file whose lineage is followed: a decision's name (or a name a rename may
+        make one), outside the sub-folders that hold no decisions."""
+        return _is_lineage_path(path) and not self.in_skipped_folder(path)
+
+    def in_skipped_folder(self, path: str) -> bool:
+        """In a hidden, `_`-prefixed or templates sub-folder of its place: `adr`'s own rule."""
+        place = place_of(path, self.places) or ""
+        return in_skipped_folder(path[len(place) + 1 :] if place else path)
+
     def shown(self, path: str) -> bool:
         """Whether a lineage at `path` is a decision (or waits for a rename to make it one).
 
@@ -300,7 +311,7 @@ class Lineages:
         there, only names with a number or a date are decisions, and other
         files become one only by reaching the folder.
         """
-        if not _is_decision_path(path):
+        if not _is_decision_path(path) or self.in_skipped_folder(path):
             return False
         if _place_of(path, [self.history.adr_dir]) is not None:
             return True
@@ -540,7 +551,11 @@ class Lineages:
         that no commit of the stream left as it is (a merge combined two
         branches' edits) is what the decision says now.
         """
-        at_head = {p: b for p, b in self.history.files_at_head().items() if _is_decision_path(p)}
+        at_head = {
+            path: blob
+            for path, blob in self.history.files_at_head().items()
+            if _is_decision_path(path) and not self.in_skipped_folder(path)
+        }
         orphans = sorted(set(at_head) - set(self.by_path))  # brought by a merge, unseen
         leftovers = set(self.by_path) - set(at_head)
         unread = [p for p in sorted(at_head) if self.settled.get(p, ("",))[0] != at_head[p]]

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from adrsite.records.dates import settle_dates
-from adrsite.records.model import ERROR, Problem, Record
+from adrsite.records.model import ERROR, WARNING, Problem, Record
 from adrsite.records.parse import parse, parse_file_name
 from adrsite.records.vocabulary import FORWARD_KINDS, REVERSE_KIND
 
@@ -69,8 +69,14 @@ def find_folder(start: Path, override: str | None = None) -> Folder:
     for directory in (start.resolve(), *start.resolve().parents):
         marker = directory / ".adr-dir"
         if marker.is_file():
-            named = marker.read_text(encoding="utf-8").strip()
-            return Folder(root, (directory / named).resolve())
+            named = marker.read_text(encoding="utf-8", errors="replace").strip()
+            path = (directory / named).resolve()
+            if not path.is_relative_to(root):
+                raise FolderError(
+                    f"{marker}: names {named!r}, which is outside the repository ({root}); "
+                    "write a folder inside it, or pass --dir"
+                )
+            return Folder(root, path)
         for usual in USUAL_DIRS:
             if (directory / usual).is_dir():
                 return Folder(root, directory / usual)
@@ -126,15 +132,26 @@ def find_records(records: list[Record], ref: str) -> list[Record]:
     return [r for r in records if r.path == wanted or name == r.name or stem in {r.slug, r.stem}]
 
 
+def is_skipped_folder(name: str) -> bool:
+    """A sub-folder of the ADR folder that holds no decisions: hidden, `_`-prefixed, templates.
+
+    One rule for `adr` and for the indexer (`in_skipped_folder`).
+    """
+    return not name or name[0] in "._" or name.lower() in _SKIPPED_DIRS
+
+
+def in_skipped_folder(relative: str) -> bool:
+    """Whether a path inside the ADR folder (`team/0003-x.md`) lies in a skipped sub-folder."""
+    return any(is_skipped_folder(part) for part in relative.split("/")[:-1])
+
+
 def decision_files(folder: Folder) -> list[Path]:
     """Every decision file in the folder and its sub-folders, in a stable order."""
     if not folder.path.is_dir():
         raise FolderError(f"{folder.relative}: ADR folder does not exist")
     found = []
     for directory, subdirectories, names in os.walk(folder.path):
-        subdirectories[:] = sorted(
-            d for d in subdirectories if d[0] not in "._" and d.lower() not in _SKIPPED_DIRS
-        )
+        subdirectories[:] = sorted(d for d in subdirectories if not is_skipped_folder(d))
         found.extend(Path(directory) / name for name in names if is_decision_file(name))
     return sorted(found, key=_file_order)
 
@@ -147,6 +164,21 @@ def read_folder(folder: Folder) -> list[Record]:
     records = []
     for path in decision_files(folder):
         relative = path.relative_to(folder.root).as_posix()
+        if path.is_symlink():
+            # Never followed: it may point anywhere (/etc/passwd), and git keeps
+            # it as a link, which the site does not index either.
+            target = os.readlink(path)
+            outside = not (path.parent / target).resolve().is_relative_to(folder.root)
+            where = "outside the repository" if outside else "a link, not a file"
+            records.append(
+                _with_read_error(
+                    parse(relative, b"-"),
+                    f"a symbolic link ({where}): not read; commit the file itself",
+                    severity=ERROR if outside else WARNING,
+                    code="symlink",
+                )
+            )
+            continue
         try:
             records.append(parse(relative, path.read_bytes()))
         except OSError as error:
@@ -156,8 +188,10 @@ def read_folder(folder: Folder) -> list[Record]:
     return settle_dates(records)
 
 
-def _with_read_error(record: Record, message: str) -> Record:
-    return replace(record, problems=(Problem(record.path, 1, ERROR, "unreadable", message),))
+def _with_read_error(
+    record: Record, message: str, *, severity: str = ERROR, code: str = "unreadable"
+) -> Record:
+    return replace(record, problems=(Problem(record.path, 1, severity, code, message),))
 
 
 def _file_order(path: Path) -> tuple[int, str]:

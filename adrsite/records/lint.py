@@ -24,6 +24,7 @@ def check(records: list[Record]) -> list[Problem]:
     problems = [problem for record in records for problem in record.problems]
     problems += _file_names(records)
     problems += _duplicate_numbers(resolver)
+    problems += _duplicate_names(resolver)
     problems += _links(records, resolver)
     edges = supersessions(records)
     problems += _supersession_consistency(records, edges)
@@ -108,6 +109,27 @@ def _duplicate_numbers(resolver: Resolver) -> list[Problem]:
                 "duplicate-number",
                 f"number {number} is used by {len(shared)} files: {paths}; "
                 f"keep one and run 'adr renumber FILE' on the others",
+            )
+            for record in shared
+        ]
+    return problems
+
+
+def _duplicate_names(resolver: Resolver) -> list[Problem]:
+    """One file name in two sub-folders: a link by that name cannot say which it means."""
+    problems = []
+    for name, shared in resolver.by_name.items():
+        if len(shared) < 2:
+            continue
+        paths = ", ".join(record.path for record in shared)
+        problems += [
+            Problem(
+                record.path,
+                1,
+                WARNING,
+                "duplicate-name",
+                f"file name {name!r} is used by {len(shared)} files: {paths}; "
+                "a link by this name is ambiguous: rename one, or link by path",
             )
             for record in shared
         ]
