@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from adrsite.records import templates
+from adrsite.records.controls import visible_controls
 from adrsite.records.export import decision_links, decisions_json
 from adrsite.records.folder import (
     USUAL_DIRS,
@@ -210,7 +211,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for record in shown:
         number = str(record.number) if record.number is not None else "-"
         status = record.status or "?"
-        print(f"{number:>5}  {status:<10}  {record.date or '-':<10}  {record.title}")
+        line = f"{number:>5}  {status:<10}  {record.date or '-':<10}  {record.title}"
+        print(visible_controls(line))  # a committer's escape sequence must not drive the terminal
     return 0
 
 
@@ -230,15 +232,14 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("affects", ", ".join(record.affects)),
         ("rule", record.rule),
     ]
-    print(record.path)
-    print(f"{record.label}: {record.title}")
-    for key, value in rows:
-        if value:
-            print(f"  {key + ':':<15}{value}")
-    for problem in record.problems:
-        print(f"  {problem}")
+    lines = [record.path, f"{record.label}: {record.title}"]
+    lines += [f"  {key + ':':<15}{value}" for key, value in rows if value]
+    lines += [f"  {problem}" for problem in record.problems]
+    # A committer's escape sequences must not drive the terminal: shown as `\x1b`.
+    print("\n".join(visible_controls(line) for line in lines))
     print()
-    print(record.body, end="" if record.body.endswith("\n") else "\n")
+    body = visible_controls(record.body.replace("\r\n", "\n"), keep="\n\t")
+    print(body, end="" if body.endswith("\n") else "\n")
     return 0
 
 
