@@ -8,6 +8,7 @@ Errors a user can cause print `adr: ...` and exit 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import re
@@ -423,11 +424,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    if settings.DEBUG and not _loopback(args.host):
+        raise UserError(
+            f"DEBUG=true shows settings and the environment on error pages: "
+            f"serve it on 127.0.0.1 only, not {args.host}"
+        )
     call_command("migrate", interactive=False, verbosity=0)
     print(f"database: {settings.DATABASES['default']['NAME']}")
     print(_index(folder.root, folder.relative, name=_slugify(folder.root.name), full=False))
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     return 0
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` (a name, an address, `[::1]`) is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False  # another name: it may resolve to anything
 
 
 def _index(root: Path, adr_dir: str, *, name: str, full: bool, web_url: str | None = None) -> str:
