@@ -1176,7 +1176,7 @@ def test_adr_serve_refuses_debug_on_an_address_others_can_reach(tmp_path):
     for host in ("0.0.0.0", "::", "192.0.2.1", "example.com"):
         result = subprocess.run(
             [adr, "serve", "--host", host, "--port", "1"],
-            cwd=repo, env=env, capture_output=True, text=True, timeout=60,
+            cwd=repo, env=env, capture_output=True, text=True, timeout=30,
         )  # fmt: skip
         assert result.returncode == 1, (host, result.stderr)
         assert result.stderr.startswith("adr: DEBUG=true"), result.stderr
