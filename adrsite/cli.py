@@ -8,6 +8,7 @@ Errors a user can cause print `adr: ...` and exit 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from adrsite.records import templates
+from adrsite.records.controls import visible_controls
 from adrsite.records.export import decision_links, decisions_json
 from adrsite.records.folder import (
     USUAL_DIRS,
@@ -210,7 +212,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for record in shown:
         number = str(record.number) if record.number is not None else "-"
         status = record.status or "?"
-        print(f"{number:>5}  {status:<10}  {record.date or '-':<10}  {record.title}")
+        line = f"{number:>5}  {status:<10}  {record.date or '-':<10}  {record.title}"
+        print(visible_controls(line))  # a committer's escape sequence must not drive the terminal
     return 0
 
 
@@ -230,15 +233,14 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("affects", ", ".join(record.affects)),
         ("rule", record.rule),
     ]
-    print(record.path)
-    print(f"{record.label}: {record.title}")
-    for key, value in rows:
-        if value:
-            print(f"  {key + ':':<15}{value}")
-    for problem in record.problems:
-        print(f"  {problem}")
+    lines = [record.path, f"{record.label}: {record.title}"]
+    lines += [f"  {key + ':':<15}{value}" for key, value in rows if value]
+    lines += [f"  {problem}" for problem in record.problems]
+    # A committer's escape sequences must not drive the terminal: shown as `\x1b`.
+    print("\n".join(visible_controls(line) for line in lines))
     print()
-    print(record.body, end="" if record.body.endswith("\n") else "\n")
+    body = visible_controls(record.body.replace("\r\n", "\n"), keep="\n\t")
+    print(body, end="" if body.endswith("\n") else "\n")
     return 0
 
 
@@ -422,11 +424,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    if settings.DEBUG and not _loopback(args.host):
+        raise UserError(
+            f"DEBUG=true shows settings and the environment on error pages: "
+            f"serve it on 127.0.0.1 only, not {args.host}"
+        )
     call_command("migrate", interactive=False, verbosity=0)
     print(f"database: {settings.DATABASES['default']['NAME']}")
     print(_index(folder.root, folder.relative, name=_slugify(folder.root.name), full=False))
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     return 0
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` (a name, an address, `[::1]`) is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False  # another name: it may resolve to anything
 
 
 def _index(root: Path, adr_dir: str, *, name: str, full: bool, web_url: str | None = None) -> str:

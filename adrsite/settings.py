@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "adrsite.middleware.refuse_unstorable_input",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -134,6 +135,9 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# DEBUG's error pages list settings and the environment: hide DATABASE_URL and the like too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "adrsite.reporting.SecretsFilter"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

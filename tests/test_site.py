@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -553,6 +554,7 @@ PAGES = {
     "/api/decisions/demo/0002-decision-2": 200,
     "/api/decisions/demo/1": 300,
     "/api/decisions": 200,
+    "/api/decisions?page=2": 200,  # pages of API_PAGE_SIZE = 2 here
     "/timeline/": 200,
     "/graph/": 200,
     "/rules/": 200,
@@ -570,7 +572,8 @@ def queries_per_page(client) -> dict[str, int]:
     return counts
 
 
-def test_every_page_runs_the_same_number_of_queries_at_two_sizes(client, repo):
+def test_every_page_runs_the_same_number_of_queries_at_two_sizes(client, repo, monkeypatch):
+    monkeypatch.setattr(queries, "API_PAGE_SIZE", 2)  # a second page even at the small size
     grow(repo, 1, 3)
     repo.write("adr/0001-also-one.md", adr("Also one"))
     repo.commit("A parallel branch took number 1")
@@ -992,3 +995,197 @@ def test_number_spellings_are_read_in_linear_time_and_bounded():
     started = time.perf_counter()
     assert number_in("0" * 100_000 + "x") is None
     assert time.perf_counter() - started < 0.1
+
+
+# --- methods, bytes and secrets (issue 9) -------------------------------------------
+
+
+def url_patterns(resolver=None, prefix: str = ""):
+    """Every (namespaced name, pattern) of the URLconf, however deeply included."""
+    from django.urls import URLResolver, get_resolver
+
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from url_patterns(entry, namespace)
+        else:
+            yield f"{prefix}{entry.name}", entry.pattern
+
+
+def test_head_answers_every_route_as_get_does_without_a_body(client, story):
+    from django.urls import reverse
+
+    index(story)
+    first, second = story.git("log", "--format=%H", "--", "adr/0001-use-x.md").split()[-2:]
+    arguments = {"repository": "demo", "ref": "0001-use-x", "commit": first}
+    queries = {"decisions:diff": f"?from={first}&to={second}"}
+    seen = set()
+    for name, pattern in url_patterns():
+        kwargs = {key: arguments[key] for key in pattern.converters}
+        url = reverse(name, kwargs=kwargs) + queries.get(name, "")
+        got, head = client.get(url), client.head(url)
+        assert got.status_code == 200, url
+        assert head.status_code == 200, url
+        assert head["Content-Type"] == got["Content-Type"], url
+        assert head.content == b"", url
+        seen.add(name)
+    assert len(seen) == 11, seen  # every route: a new one without a sample URL fails above
+
+
+# Every page and every parameter it reads, each given a NUL byte: PostgreSQL refuses it in
+# any text value, so a parameter that reached a query would be a 500 there.
+NUL_IN_PARAMETERS = [
+    "/?tag=%00",
+    "/?repository=%00",
+    "/?q=%00",
+    "/?q=use%00x&status=%00&sort=%00&page=%00",
+    "/?tag%00=queues",
+    "/timeline/?repository=%00",
+    "/graph/?repository=%00",
+    "/rules/?repository=%00",
+    "/problems/?repository=%00",
+    "/feed.atom?repository=%00",
+    "/api/decisions?repository=%00",
+    "/api/decisions?repository=demo&page=%00",
+    "/decisions/demo/0001-use-x/?repository=%00",
+    "/decisions/demo/0001-use-x/diff/?from=%00&to=%00",
+]
+NUL_IN_PATHS = [
+    "/decisions/demo/%00/",
+    "/decisions/demo/0001-use-x%00/",
+    "/decisions/demo/0001-use-x/revisions/%00/",
+    "/decisions/demo/%00/diff/",
+    "/api/decisions/demo/%00",
+    "/api/decisions/demo/0001%00",
+    "/api/decisions/%00/1",
+    "/%00/",
+]
+
+
+@pytest.mark.postgres  # PostgreSQL refuses NUL in text: the fuzz must run there too
+def test_a_nul_byte_in_a_query_parameter_drops_that_parameter_on_every_page(client, story):
+    index(story)
+    for url in NUL_IN_PARAMETERS:
+        response = client.get(url)
+        expected = 404 if "diff" in url else 200  # the diff without its two revisions
+        assert response.status_code == expected, url
+    everything = html_of(client, "/")
+    for url in ("/?tag=%00", "/?repository=%00", "/?q=%00", "/?tag%00=queues"):
+        assert html_of(client, url).count("/decisions/demo/") == everything.count(
+            "/decisions/demo/"
+        ), url  # the filter is dropped, not matched against
+    assert len(client.get("/api/decisions?repository=%00").json()["decisions"]) == 3
+
+
+@pytest.mark.postgres  # PostgreSQL refuses NUL in text: the fuzz must run there too
+def test_a_nul_byte_in_a_url_path_is_not_found_on_every_route(client, story):
+    index(story)
+    for url in NUL_IN_PATHS:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        if not url.startswith("/api/"):
+            assert "Not found" in response.content.decode() or b"404" in response.content, url
+
+
+def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(client, repo):
+    red = "\x1b[31mred\x1b[0m"
+    repo.write("adr/0001-use-x.md", adr(f"Use {red} X\x0c\x7f", body=f"Body {red}\x0b.\n"))
+    repo.commit(f"Add {red}\x0b\x01 from CI")
+    index(repo)
+    response = client.get("/feed.atom")
+    assert response.status_code == 200
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = next(ET.fromstring(response.content).iter(f"{atom}entry"))
+    assert (
+        entry.findtext(f"{atom}title") == "ADR 1: Use \\x1b[31mred\\x1b[0m X\\x0c\\x7f (proposed)"
+    )
+    summary = entry.findtext(f"{atom}summary")
+    assert summary == "Add \\x1b[31mred\\x1b[0m\\x0b\\x01 from CI"
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", response.content.decode())
+
+
+def test_the_api_serves_the_export_a_page_at_a_time_with_links_between_pages(
+    client, story, monkeypatch
+):
+    repository = index(story)
+    monkeypatch.setattr(queries, "API_PAGE_SIZE", 2)
+    first = client.get("/api/decisions?repository=demo").json()
+    base = "http://testserver/api/decisions?repository=demo"
+    assert first["count"] == 3
+    assert (first["page"], first["pages"]) == (1, 2)
+    assert first["previous"] is None
+    assert first["next"] == f"{base}&page=2"
+    second = client.get(first["next"]).json()
+    assert (second["next"], second["previous"]) == (None, f"{base}&page=1")
+    whole = queries.decision_export(repository=repository)  # what `adr export` prints
+    assert first["decisions"] + second["decisions"] == whole["decisions"]
+    assert {key: first[key] for key in ("repository", "head")} == {
+        key: whole[key] for key in ("repository", "head")
+    }
+    for page in ("3", "0", "-1", "x", "²", "9" * 30):
+        response = client.get(f"/api/decisions?page={page}")
+        assert response.status_code == 404, page
+        assert "error" in response.json()
+
+
+def test_the_api_keeps_a_page_to_a_fixed_size(client, repo):
+    grow(repo, 1, queries.API_PAGE_SIZE + 1)
+    index(repo)
+    first = client.get("/api/decisions").json()
+    assert len(first["decisions"]) == queries.API_PAGE_SIZE
+    assert first["count"] == queries.API_PAGE_SIZE + 1
+    assert len(client.get(first["next"]).json()["decisions"]) == 1
+
+
+def test_a_500_page_under_debug_shows_no_password_from_settings_or_the_environment(
+    settings, story, monkeypatch
+):
+    from django.test import Client
+
+    # Made up here: the page's traceback shows this test's source, which must not hold them.
+    passwords = [f"{uuid.uuid4().hex}-secret" for _ in range(3)]
+    settings.DEBUG = True
+    settings.SENTRY_DSN = f"https://public:{passwords[0]}@sentry.example.com/1"
+
+    def broken(**kwargs):
+        raise RuntimeError("the timeline broke")
+
+    monkeypatch.setattr(queries, "timeline", broken)
+    response = Client(raise_request_exception=False).get(
+        "/timeline/",
+        DATABASE_URL=f"postgres://adr:{passwords[1]}@db.example.com/adr",
+        CACHE_LOCATION=f"redis://cache:{passwords[2]}@cache.example.com/0",
+    )
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "the timeline broke" in page  # it is the technical 500 page
+    assert "DATABASE_URL" in page
+    assert "SENTRY_DSN" in page
+    assert "cache.example.com" in page  # the value is shown, without its password
+    for password in passwords:
+        assert password not in page, password
+
+
+def test_adr_serve_refuses_debug_on_an_address_others_can_reach(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "adr").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "DEBUG": "true"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    adr = str(Path(sys.executable).parent / "adr")
+    for host in ("0.0.0.0", "::", "192.0.2.1", "example.com"):
+        result = subprocess.run(
+            [adr, "serve", "--host", host, "--port", "1"],
+            cwd=repo, env=env, capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert result.returncode == 1, (host, result.stderr)
+        assert result.stderr.startswith("adr: DEBUG=true"), result.stderr
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stdout == ""  # refused before migrating or indexing anything
+
+
+def test_only_loopback_hosts_count_as_this_machine_only():
+    from adrsite.cli import _loopback
+
+    assert all(map(_loopback, ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"]))
+    assert not any(map(_loopback, ["0.0.0.0", "::", "[::]", "10.0.0.1", "example.com", ""]))

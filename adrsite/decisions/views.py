@@ -6,6 +6,8 @@ HX-Request`); every other page is a plain page. Reads go through `queries.py`.
 
 from __future__ import annotations
 
+import re
+
 from django.http import (
     Http404,
     HttpRequest,
@@ -17,16 +19,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from adrsite.decisions import queries
 from adrsite.decisions.graph import Node, arc_layout
 from adrsite.decisions.models import Decision, Repository
+from adrsite.records.controls import visible_controls
 from adrsite.records.diff import line_diff
 
+_PAGE = re.compile(r"[0-9]{1,6}")  # not str.isdigit(): it takes "²", which int() refuses
 
-@require_GET
+
+@require_safe
 @vary_on_headers("HX-Request")
 def decision_log(request: HttpRequest) -> HttpResponse:
     log = queries.decision_log(filters=queries.LogFilters.from_query(request.GET))
@@ -55,7 +60,7 @@ def _decision_or_answer(
     return lookup.decision
 
 
-@require_GET
+@require_safe
 def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResponse:
     decision = _decision_or_answer(request, repository, ref, "decisions:detail")
     if isinstance(decision, HttpResponse):
@@ -64,7 +69,7 @@ def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResp
     return render(request, "decisions/detail.html", {"page": page, "decision": decision})
 
 
-@require_GET
+@require_safe
 def revision_detail(request: HttpRequest, repository: str, ref: str, commit: str) -> HttpResponse:
     decision = _decision_or_answer(request, repository, ref, "decisions:revision", commit)
     if isinstance(decision, HttpResponse):
@@ -75,7 +80,7 @@ def revision_detail(request: HttpRequest, repository: str, ref: str, commit: str
     return render(request, "decisions/revision.html", {"decision": decision, "revision": revision})
 
 
-@require_GET
+@require_safe
 def revision_diff(request: HttpRequest, repository: str, ref: str) -> HttpResponse:
     decision = _decision_or_answer(request, repository, ref, "decisions:diff")
     if isinstance(decision, HttpResponse):
@@ -93,14 +98,14 @@ def revision_diff(request: HttpRequest, repository: str, ref: str) -> HttpRespon
     return render(request, "decisions/diff.html", context)
 
 
-@require_GET
+@require_safe
 def timeline(request: HttpRequest) -> HttpResponse:
     repository = request.GET.get("repository", "")
     events = queries.timeline(repository=repository)
     return render(request, "decisions/timeline.html", {"events": events})
 
 
-@require_GET
+@require_safe
 def graph(request: HttpRequest) -> HttpResponse:
     decisions, links = queries.graph(repository=request.GET.get("repository", ""))
     nodes = [
@@ -114,19 +119,19 @@ def graph(request: HttpRequest) -> HttpResponse:
     return render(request, "decisions/graph.html", {"layout": layout, "links": described})
 
 
-@require_GET
+@require_safe
 def rules(request: HttpRequest) -> HttpResponse:
     found = queries.rules(repository=request.GET.get("repository", ""))
     return render(request, "decisions/rules.html", {"rules": found})
 
 
-@require_GET
+@require_safe
 def problems(request: HttpRequest) -> HttpResponse:
     report = queries.problems(repository=request.GET.get("repository", ""))
     return render(request, "decisions/problems.html", {"report": report})
 
 
-@require_GET
+@require_safe
 def api_decisions(request: HttpRequest) -> JsonResponse:
     """The export contract (DESIGN.md) of one repository: named, or the only one indexed."""
     try:
@@ -141,10 +146,36 @@ def api_decisions(request: HttpRequest) -> JsonResponse:
             )
         )
         return JsonResponse({"error": message, "repositories": names}, status=404)
-    return JsonResponse(queries.decision_export(repository=repository))
+    asked = request.GET.get("page", "1")
+    page = int(asked) if _PAGE.fullmatch(asked) else 0
+    found = queries.decision_export_page(repository=repository, page=page)
+    if found is None:
+        message = f"no page {asked!r}: pages run from 1 to the last"
+        return JsonResponse({"error": message, "repository": repository.name}, status=404)
+
+    def page_url(number: int) -> str | None:
+        if not 1 <= number <= found.pages:
+            return None
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    # The export contract's envelope (`adr export`), with the page's place in the whole.
+    return JsonResponse(
+        {
+            "repository": repository.name,
+            "head": repository.last_indexed_commit or None,
+            "count": found.count,
+            "page": found.page,
+            "pages": found.pages,
+            "next": page_url(found.page + 1),
+            "previous": page_url(found.page - 1),
+            "decisions": found.decisions,
+        }
+    )
 
 
-@require_GET
+@require_safe
 def api_decision(request: HttpRequest, repository: str, ref: str) -> JsonResponse:
     """One decision, by any spelling of its ref (ADR 21); several: 300 with the choices."""
     lookup = queries.decision_lookup(repository=repository, ref=ref)
@@ -178,7 +209,7 @@ def api_decision(request: HttpRequest, repository: str, ref: str) -> JsonRespons
     return JsonResponse(data)
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest) -> HttpResponse:
     """An Atom feed of the newest revisions: a decision written, changed, or deleted."""
     atom = Atom1Feed(
@@ -196,14 +227,21 @@ def feed(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         verb = "deleted" if revision.deleted else (revision.status or "changed")
         atom.add_item(
-            title=f"{decision.label}: {decision.title} ({verb})",
+            title=_xml_text(f"{decision.label}: {decision.title} ({verb})"),
             link=link,
-            description=escape(revision.message),  # Atom's summary is HTML: a message is text
-            author_name=revision.author,
+            # Atom's summary is HTML: a message is text
+            description=escape(_xml_text(revision.message)),
+            author_name=_xml_text(revision.author),
             pubdate=revision.authored_at,
             unique_id=link,
-            categories=[revision.status] if revision.status else None,
+            categories=[_xml_text(revision.status)] if revision.status else None,
         )
     return HttpResponse(
         atom.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
     )
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: a control character a committer wrote (an ANSI colour code
+    pasted from CI output) shown as `\\x1b`, where the feed would otherwise fail."""
+    return visible_controls(text, keep="\t\n\r")
