@@ -55,10 +55,11 @@ def rewritten_paragraphs(size: int = 70_000, seed: int = 9) -> tuple[str, str]:
     return old, "\n\n".join(new)
 
 
-def normal_edit(size: int, seed: int = 1) -> tuple[str, str]:
-    """A normal revision of an ADR of `size` characters: its status and one paragraph change."""
+def normal_edit(*, size: int = 0, lines: int = 0, seed: int = 1) -> tuple[str, str]:
+    """A normal revision of an ADR of at least `size` characters and `lines` lines: its
+    status and one paragraph change."""
     rng = random.Random(seed)
-    old = _adr(rng, size)
+    old = _adr(rng, size, lines)
     parts = old.split("\n\n")
     parts[2] = "accepted"
     middle = len(parts) // 2
@@ -69,10 +70,13 @@ def normal_edit(size: int, seed: int = 1) -> tuple[str, str]:
 SECTIONS = ("## Context", "## Considered options", "## Decision outcome", "## Consequences")
 
 
-def _adr(rng: random.Random, size: int) -> str:
+def _adr(rng: random.Random, size: int, lines: int = 0) -> str:
     """Short paragraphs, a line each, in four sections of about the same length."""
     paragraphs = ["# Use a queue between the services", "## Status", "proposed"]
-    while sum(len(part) + 2 for part in paragraphs) < size:
+    while (
+        sum(len(part) + 2 for part in paragraphs) < size
+        or 2 * (len(paragraphs) + len(SECTIONS)) - 1 < lines
+    ):
         paragraphs.append(_paragraph(rng))
     step = (len(paragraphs) - 3) // len(SECTIONS) + 1
     for place, heading in reversed(list(enumerate(SECTIONS))):

@@ -48,7 +48,7 @@ def test_the_worst_cases_issue_9_found_diff_in_linear_time(case):
 
 
 def test_a_normal_edit_shows_only_what_changed():
-    old, new = normal_edit(70_000)
+    old, new = normal_edit(size=70_000)
     hunks = line_diff(old, new)
     changed = [line.text for hunk in hunks for line in hunk.lines if line.kind != SAME]
     assert len(hunks) == 2
