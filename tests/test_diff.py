@@ -47,6 +47,71 @@ def test_the_worst_cases_issue_9_found_diff_in_linear_time(case):
     assert added - {""} == set(new.splitlines()) - set(old.splitlines())
 
 
+def _lines(lines) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def _each_pass_frees_one_anchor(pairs: int) -> tuple[str, str]:
+    """`u1 u0 u2 u1 u3 u2 ...` against `e u0 e u1 e u2 ...`: in what is left after each anchor
+    exactly one more line is found once a side, so patience without a budget is quadratic."""
+    old = [line for k in range(pairs) for line in (f"u{k + 1}", f"u{k}")]
+    new = [line for k in range(pairs) for line in ("e", f"u{k}")]
+    return _lines(old), _lines(new)
+
+
+def _small_repeated_regions(blocks: int) -> tuple[str, str]:
+    """Issue 9's renumbered list in blocks of 100 lines, each after a line found once a side:
+    every region goes to difflib, on the kind of input it is worst on."""
+    old = [line for k in range(blocks) for line in (f"anchor {k}", *["1.", ""] * 50)]
+    new = [line for k in range(blocks) for line in (f"anchor {k}", *["1)", ""] * 50)]
+    return _lines(old), _lines(new)
+
+
+ADVERSARIAL = {
+    "two lines against three, alternating": (
+        _lines(["a", "b"] * 5_000),
+        _lines(["a", "b", "c"] * 3_334),
+    ),
+    "all lines equal": (_lines(["x"] * 10_000), _lines(["x"] * 10_000)),
+    "all lines equal, one fewer": (_lines(["x"] * 10_000), _lines(["x"] * 9_999)),
+    "old side empty": ("", _lines(map(str, range(10_000)))),
+    "new side empty": (_lines(map(str, range(10_000))), ""),
+    "no line in common": (
+        _lines(f"a{n}" for n in range(10_000)),
+        _lines(f"b{n}" for n in range(10_000)),
+    ),
+    "reversed": (_lines(map(str, range(10_000))), _lines(map(str, reversed(range(10_000))))),
+    # 20,000 lines: at 10,000 patience without its budget takes 3 s here, too near the guard.
+    "each pass frees one anchor": _each_pass_frees_one_anchor(10_000),
+    "small regions of repeated lines": _small_repeated_regions(100),
+}
+
+
+@pytest.mark.parametrize("name", ADVERSARIAL)
+def test_adversarial_texts_of_10_000_lines_diff_in_near_linear_time(name):
+    old, new = ADVERSARIAL[name]
+    hunks = finishes_within(2, lambda: line_diff(old, new))
+    assert rebuilt(hunks, old, new) == (old.splitlines(), new.splitlines())
+    if old == new:
+        assert hunks == []
+
+
+def test_a_small_region_with_no_line_found_once_is_matched_finely():
+    """No line is found once on each side, so patience has no anchor; the region is small,
+    so difflib matches it and the blank lines stay."""
+    old, new = "1.\n\n2.\n\n3.\n", "1)\n\n2)\n\n3)\n"
+    kept = [line.text for hunk in line_diff(old, new) for line in hunk.lines if line.kind == SAME]
+    assert kept == ["", ""]
+
+
+def test_a_large_region_with_no_line_found_once_shows_as_replaced():
+    """Issue 9's renumbered list: past SMALL_REGION no anchor means no matching at all (only
+    the blank line both texts end with stays)."""
+    old, new = alternating_lines()
+    kinds = [line.kind for hunk in line_diff(old, new) for line in hunk.lines]
+    assert kinds == [REMOVED] * 1_199 + [ADDED] * 1_199 + [SAME]
+
+
 def test_a_normal_edit_shows_only_what_changed():
     old, new = normal_edit(size=70_000)
     hunks = line_diff(old, new)
