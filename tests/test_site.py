@@ -23,6 +23,7 @@ from adrsite.decisions.indexing import repository_index, repository_register
 from adrsite.decisions.models import Problem, Repository
 from adrsite.decisions.queries import PAGE_SIZE
 from adrsite.decisions.refs import decision_ref, folder_relative, number_in
+from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES
 from tests.conftest import ROOT
 from tests.gitrepo import Repo, adr
 
@@ -251,6 +252,34 @@ def test_every_revision_is_viewable_and_any_two_diffable(client, story):
     assert "Accept X" in diff
     assert client.get("/decisions/demo/0001-use-x/diff/?from=zzz&to=").status_code == 404
     assert client.get("/decisions/demo/0001-use-x/revisions/0000000/").status_code == 404
+
+
+def test_a_diff_past_the_size_cap_links_to_both_revisions_instead(client, repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", body="Short."))
+    repo.commit("Propose X")
+    repo.write("adr/0001-use-x.md", adr("Use X", body="Short, then longer."))
+    repo.commit("Edit X")
+    lines = "".join(f"Step {n}.\n" for n in range(MAX_LINES + 1))
+    repo.write("adr/0001-use-x.md", adr("Use X", body=lines))
+    repo.commit("Paste the whole runbook")
+    index(repo)
+    first, second, huge = repo.git("log", "--format=%H", "--reverse").split()
+    url = "/decisions/demo/0001-use-x/diff/?from={}&to={}"
+    with CaptureQueriesContext(connection) as small_diff:
+        shown = html_of(client, url.format(first, second))
+    assert re.search(r'class="line-added">.*?Short, then longer\.', shown, re.S)
+    assert "too large" not in shown
+    with CaptureQueriesContext(connection) as capped:
+        page = html_of(client, url.format(second, huge))
+    assert "This diff is too large to show" in page
+    assert f"longer than {MAX_LINES:,} lines or {MAX_CHARACTERS:,} characters" in page
+    assert 'class="diff"' not in page
+    assert "Step 17." not in page
+    for commit in (second, huge):
+        link = f'href="/decisions/demo/0001-use-x/revisions/{commit}/"'
+        assert page.count(link) == 2  # in the revision's summary and in the notice
+    assert "Step 17." in html_of(client, f"/decisions/demo/0001-use-x/revisions/{huge}/")
+    assert len(capped) == len(small_diff)
 
 
 def test_an_unknown_decision_gets_the_sites_own_404_page(client, repo):

@@ -26,7 +26,7 @@ from adrsite.decisions import queries
 from adrsite.decisions.graph import Node, arc_layout
 from adrsite.decisions.models import Decision, Repository
 from adrsite.records.controls import visible_controls
-from adrsite.records.diff import line_diff
+from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES, line_diff, too_large_to_diff
 
 _PAGE = re.compile(r"[0-9]{1,6}")  # not str.isdigit(): it takes "²", which int() refuses
 
@@ -89,11 +89,14 @@ def revision_diff(request: HttpRequest, repository: str, ref: str) -> HttpRespon
     old, new = queries.revision_pair(decision=decision, old=old_sha, new=new_sha)
     if old is None or new is None:
         raise Http404("Choose two revisions of this decision to compare")
+    too_large = too_large_to_diff(old.content, new.content)
     context = {
         "decision": decision,
         "old": old,
         "new": new,
-        "hunks": line_diff(old.content, new.content),
+        "too_large": too_large,
+        "limit": f"{MAX_LINES:,} lines or {MAX_CHARACTERS:,} characters",
+        "hunks": [] if too_large else line_diff(old.content, new.content),
     }
     return render(request, "decisions/diff.html", context)
 
