@@ -87,6 +87,12 @@ def test_the_last_word_matches_as_a_prefix_while_typing(corpus):
     assert found("postg sqlite") == []  # only the last word is a prefix
 
 
+def test_a_last_word_of_one_or_two_letters_is_no_prefix(corpus):
+    # "p" or "po" as prefixes would read most of the index on every keystroke.
+    assert (found("p"), found("po"), found("pos")) == ([], [], [POSTGRES_TITLE, SQLITE_TITLE])
+    assert found("sqlite po") == []
+
+
 def test_search_ignores_case_and_matches_stems(corpus):
     assert found("POSTGRESQL Production") == [POSTGRES_TITLE]
     # the file says "Reviewers" and "diff": stems match, as a whole word or a prefix

@@ -9,7 +9,8 @@ and rank a match in the title above a match in the body only.
 
 Text typed into a search box is never query syntax: it is cut into words
 (letters and digits), every word must match, and the last one matches as a
-prefix, so results follow the typing ("postg" finds PostgreSQL).
+prefix once it has three letters, so results follow the typing ("postg" finds
+PostgreSQL; "po" only the word "po", not every word starting so).
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ MARK_START, MARK_END = "\x02", "\x03"
 SNIPPET_WORDS = 24
 # Bounds the work one request can ask of the database; nobody types more.
 MAX_WORDS = 16
+# A prefix shorter than this ("a", "po") would expand to most of the index's words,
+# each read in full: such a last word matches as a whole word instead (issue 9).
+MIN_PREFIX = 3
 
 # Letters and digits only: the characters both tokenizers keep inside a word.
 # Underscores, apostrophes and hyphens split words there too, so "depends-on" is
@@ -145,13 +149,15 @@ def _sqlite_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet
 
 
 def _fts5_query(words: list[str]) -> str:
-    """An FTS5 query: each word a quoted string, so nothing in it is syntax; the last a prefix.
+    """An FTS5 query: each word a quoted string, so nothing in it is syntax; the last a prefix
+    (from MIN_PREFIX letters).
 
     Words hold letters and digits only, so a double quote (the one character that
     would need escaping inside an FTS5 string) cannot occur.
     """
     quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
+    if len(words[-1]) >= MIN_PREFIX:
+        quoted[-1] += "*"
     return " AND ".join(quoted)
 
 
@@ -197,7 +203,8 @@ def _postgresql_matching(queryset: QuerySet[Decision], words: list[str]) -> Quer
     )
 
     # Lexemes are quoted by Django, so nothing a user types is tsquery syntax.
-    lexemes = [Lexeme(word) for word in words[:-1]] + [Lexeme(words[-1], prefix=True)]
+    last = Lexeme(words[-1], prefix=len(words[-1]) >= MIN_PREFIX)
+    lexemes = [Lexeme(word) for word in words[:-1]] + [last]
     combined = lexemes[0]
     for lexeme in lexemes[1:]:
         combined &= lexeme
