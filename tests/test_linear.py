@@ -41,7 +41,7 @@ def line_shapes(run: str) -> list[str]:
     return [
         f"## a{run}b",  # a heading (the 187 s case)
         f"# 12. a{run}b",  # a numbered title
-        f"# ADR-{run}: x",
+        f"# ADR-{run}x",  # a title number that never ends
         f"Status: a{run}x",  # a MADR 2 / Nygard preamble line (the 7 s case)
         f"* **Status:** a{run}x",
         f"- Status{run}:",
