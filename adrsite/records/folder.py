@@ -124,7 +124,7 @@ def is_external(target: str) -> bool:
 def find_records(records: list[Record], ref: str) -> list[Record]:
     """The decisions `ref` names: a number ("7", "0007", "ADR-7"), a file name, path or slug."""
     wanted = ref.strip()
-    digits = re.fullmatch(r"(?:m?adr[\s_-]?)?0*(\d+)", wanted, re.IGNORECASE)
+    digits = re.fullmatch(r"(?:m?adr[\s_-]?)?(\d++)", wanted, re.IGNORECASE)
     if digits:
         return [r for r in records if r.number == int(digits[1])]
     name = wanted.rsplit("/", 1)[-1]
@@ -225,7 +225,7 @@ class Resolver:
                 return named
             number, _ = parse_file_name(name)  # renamed since: fall back to its number
             return self.by_number.get(number, []) if number is not None else []
-        digits = re.fullmatch(r"(?:m?adr[\s_-]?#?)?0*(\d+)", target, re.IGNORECASE)
+        digits = re.fullmatch(r"(?:m?adr[\s_-]?#?)?(\d++)", target, re.IGNORECASE)
         return self.by_number.get(int(digits[1]), []) if digits else []
 
     def is_broken_path(self, target: str, source: Record) -> bool:

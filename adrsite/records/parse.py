@@ -51,27 +51,31 @@ _FRONT_MATTER = frontmatter.YAMLHandler()
 _DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
 _NUMBER_NAME = re.compile(r"^(?:m?adr[-_ ]?)?(\d{1,6})(?:[-_ .]+|$)(.*)$", re.IGNORECASE)
 # Title prefixes: "12. ", "ADR-0012: ", "[ADR 12] ", "ADR012 - ".
+# Every pattern here is linear on any line (ADR 22): no two unbounded quantifiers
+# over the same characters meet unless the first is possessive (*+, ++), and a
+# pattern tried at every position cannot rescan the same run from each of them.
+# The digits keep their leading zeros: int() drops them.
 TITLE_NUMBER = re.compile(
-    r"^(?:\[?(?:m?adr)[\s_-]*#?0*(\d+)\]?\s*[:.)\-\u2013\u2014]?\s+|0*(\d+)\s*[:.)\-\u2013\u2014]\s+)",
+    r"^(?:\[?(?:m?adr)[\s_-]*+#?(\d++)\]?(?:\s*+[:.)\-\u2013\u2014])?\s++"
+    r"|(\d++)\s*+[:.)\-\u2013\u2014]\s++)",
     re.IGNORECASE,
 )
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _HEADING_OR_FENCE = frozenset("#`~ \t")  # how a heading or a (possibly indented) fence starts
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*+(```|~~~)")
 META_LINE = re.compile(
-    r"^\s*(?P<bullet>[-*+]\s+)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z _-]{0,30}?)\s*(?:\*\*|__)?"
-    r"\s*:\s*(?:\*\*|__)?\s*(?P<value>(?:.*\S)?)\s*$"  # greedy to the last non-space: linear
+    r"^\s*+(?P<bullet>[-*+]\s++)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z _-]{0,30}?)\s*+(?:\*\*|__)?"
+    r"\s*+:\s*+(?:\*\*|__)?\s*+(?P<value>(?:.*\S)?)\s*$"  # greedy to the last non-space
 )
 # "Amended by [3. X](0003-x.md)", "Supersedes ADR 25", "Relates to: ./0004-y.md"
 _LINK_LINE = re.compile(
-    r"^(?P<verb>[A-Za-z][A-Za-z _-]{1,40}?)\s*:?\s+"
+    r"^(?P<verb>[A-Za-z][A-Za-z _-]{1,40}?)(?:\s*+:)?\s++"
     r"(?P<rest>(?:\[|m?adr[\s_-]?#?\d|\.{0,2}/|\d|[\w-]+\.md\b).*)$",
     re.IGNORECASE,
 )
 # No "[" inside a part: each try stops at the next "[", so a line of them is linear.
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^)\s>\[]*)>?(?:\s+[\"'][^)\[]*)?\)")
 _MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w./-]*[\w-]\.md)\b")
-_BARE_REF = re.compile(r"\bm?adr[\s_-]?#?0*(\d+)\b", re.IGNORECASE)
+_BARE_REF = re.compile(r"\bm?adr[\s_-]?#?(\d++)\b", re.IGNORECASE)  # zeros dropped after
 _CHANGELOG = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*[:\-\u2013\u2014]?\s*(?P<rest>.*)$"
 )
@@ -79,7 +83,10 @@ _CHANGELOG = re.compile(
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
 _NUMERIC_DATE = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_LIST_MARK = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s++")
+# "a, b and c": tried only where a run of spaces starts (or at a comma, where an
+# earlier match ended), so a long run of spaces is scanned once, not from each one.
+_LIST_SEPARATOR = re.compile(r"(?:(?<!\s)|(?=,))\s*+,\s*+|(?<!\s)\s++and\s++")
 _METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags"}
 _EXPECTED = "(expected proposed, accepted, rejected, deprecated or superseded)"
 DATE_AMBIGUOUS = "date-ambiguous"
@@ -137,7 +144,7 @@ def link_targets(text: str) -> list[str]:
     targets = [href or label for label, href in _MD_LINK.findall(text)]
     rest = _MD_LINK.sub(" ", text)
     targets += _MD_FILE.findall(rest)
-    targets += _BARE_REF.findall(_MD_FILE.sub(" ", rest))
+    targets += [digits.lstrip("0") or "0" for digits in _BARE_REF.findall(_MD_FILE.sub(" ", rest))]
     return targets
 
 
@@ -373,7 +380,7 @@ class _Reader:
         self.meta_lines = {
             _norm_key(match[1]): index + 1
             for index, line in enumerate(lines[1 : body_start - 1], start=1)
-            if (match := re.match(r"^([A-Za-z][\w -]*?)\s*:", line))
+            if (match := re.match(r"^([A-Za-z][\w -]*+)\s*+:", line))  # _norm_key strips
         }
         return {_norm_key(str(key)): value for key, value in loaded.items()}, body_start
 
@@ -384,13 +391,13 @@ class _Reader:
 
     def read_title(self, lines: list[str], start: int, meta: dict[str, Any]) -> tuple[str, int]:
         for index, line in outside_fences(lines, start):
-            heading = HEADING.match(line)
+            found = heading(line)
             setext = (
                 index + 1 < len(lines) and re.match(r"^=+\s*$", lines[index + 1]) and line.strip()
             )
-            if (heading and len(heading[1]) == 1) or setext:
-                return self.strip_title_number(heading[2] if heading else line.strip()), index + 1
-            if heading:
+            if (found and found[0] == 1) or setext:
+                return self.strip_title_number(found[1] if found else line.strip()), index + 1
+            if found:
                 break  # a lower heading came first: no H1 title
         if isinstance(meta.get("title"), str) and meta["title"].strip():
             return self.strip_title_number(meta["title"].strip()), self.meta_line("title")
@@ -460,7 +467,7 @@ class _Reader:
         """`Key: value` lines between the title and the first section (MADR 2, Nygard's Date:)."""
         found: dict[str, tuple[str, int]] = {}
         for index, line in outside_fences(lines, max(start, title_line)):
-            if HEADING.match(line):
+            if heading(line):
                 break
             match = META_LINE.match(line)
             bare_date = None if match else _BARE_DATE_LINE.match(line)
@@ -610,7 +617,7 @@ class _Reader:
         if isinstance(value, str) and not split:
             return (value.strip(),) if value.strip() else ()  # a glob: its "**" is not bold
         if isinstance(value, str):
-            items = re.split(r"\s*,\s*|\s+and\s+", value)
+            items = _LIST_SEPARATOR.split(value)
             return tuple(clean_text(item) for item in items if clean_text(item))
         if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
             return tuple(str(item).strip() for item in value if str(item).strip())
@@ -642,6 +649,18 @@ def clean_text_keep_links(text: str) -> str:
     return re.sub(r"(\*\*|__|`)", "", text).strip().lstrip(">").strip()
 
 
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line ("## Status ##" gives (2, "Status")), or None.
+
+    Plain string code: the regex it replaces, `^(#{1,6})\\s+(.*?)\\s*#*\\s*$`,
+    took cubic time on a heading with a long run of spaces inside.
+    """
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or not line[level : level + 1].isspace():
+        return None
+    return level, line[level:].strip().rstrip("#").rstrip()
+
+
 def headings(lines: list[str], start: int) -> Iterator[tuple[int, int, str]]:
     """(index, level, name) of each heading outside code blocks; names cleaned and lowercased."""
     # The same walk as outside_fences, inlined: it runs over the lines of every
@@ -657,8 +676,8 @@ def headings(lines: list[str], start: int) -> Iterator[tuple[int, int, str]]:
                 fence = ""
         elif marker:
             fence = marker[1]
-        elif line[0] == "#" and (match := HEADING.match(line)):
-            yield index, len(match[1]), clean_text(match[2]).lower().rstrip(":")
+        elif line[0] == "#" and (found := heading(line)):
+            yield index, found[0], clean_text(found[1]).lower().rstrip(":")
 
 
 def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, int] | None:

@@ -94,7 +94,10 @@ FORWARD_KINDS = frozenset(REVERSE_KIND)  # how links are read: "supersedes", nev
 REVERSE_KIND.update({reverse: kind for kind, reverse in list(REVERSE_KIND.items())})
 
 # Quotes and underscores only at a word's edge: "won't do" and "john_doe" keep theirs.
-_DECORATION = re.compile(r"[*`~>\[\]\"]+|(?<!\w)['_]+|['_]+(?!\w)")
+# The last branch, a run after a word, ends at the run's end or before its last
+# quote; it starts only where a run starts (or at a quote, where an earlier match
+# ended), so a long run of "_" inside a word is scanned once, not from each "_".
+_DECORATION = re.compile(r"[*`~>\[\]\"]+|(?<!\w)['_]+|(?:(?<!_)|(?='))(?:['_]++(?!\w)|['_]+(?='))")
 _SPACES = re.compile(r"\s+")
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, STYLE_MADR2, Record
 from adrsite.records.parse import (
-    HEADING,
     META_LINE,
     TITLE_NUMBER,
     changelog_entry,
     find_section,
+    heading,
     outside_fences,
     parse,
 )
@@ -35,7 +35,7 @@ _VERBS = {
 # A YAML key needs a space (or the line's end) after its colon: "status:x" is a string.
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:(?:\s|$)")
 _FRONT_MATTER_VALUE = re.compile(
-    r"^(?P<key>\s*[\w-]+\s*:)(?P<space>\s*)(?P<value>.*?)(?P<comment>\s+#.*)?$"
+    r"^(?P<key>\s*+[\w-]++\s*+:)(?P<space>\s*)(?P<value>.*?)(?P<comment>(?<!\s)\s++#.*)?$"
 )
 _ADR_TOOLS_TOKENS = re.compile(r"\b(NUMBER|TITLE|DATE|STATUS)\b")
 
@@ -80,10 +80,10 @@ def set_title(text: str, record: Record, *, number: int | None, title: str) -> s
     """Rewrite the H1; adr-tools titles keep their "12. " number prefix."""
     lines = text.split("\n")
     index = record.title_line - 1
-    heading = HEADING.match(lines[index]) if index < len(lines) else None
-    if heading is None or len(heading[1]) != 1:
+    found = heading(lines[index]) if index < len(lines) else None
+    if found is None or found[0] != 1:
         return text
-    numbered = record.style == STYLE_ADR_TOOLS or TITLE_NUMBER.match(heading[2])
+    numbered = record.style == STYLE_ADR_TOOLS or TITLE_NUMBER.match(found[1])
     lines[index] = f"# {number}. {title}" if numbered and number is not None else f"# {title}"
     return "\n".join(lines)
 
@@ -92,8 +92,8 @@ def renumber_title(text: str, record: Record, number: int) -> str:
     """Change the number in a title like "# 12. Use X" or "# ADR-0012: Use X", if it has one."""
     lines = text.split("\n")
     index = record.title_line - 1
-    heading = HEADING.match(lines[index]) if index < len(lines) else None
-    if heading is None or not TITLE_NUMBER.match(heading[2]):
+    found = heading(lines[index]) if index < len(lines) else None
+    if found is None or not TITLE_NUMBER.match(found[1]):
         return text
     lines[index] = re.sub(
         r"\d+",
@@ -302,7 +302,7 @@ def _closing_emphasis(line: str, match: re.Match[str]) -> str:
 
 def _preamble_index(lines: list[str], record: Record, key: str) -> int | None:
     for index, line in outside_fences(lines, record.title_line):
-        if HEADING.match(line):
+        if heading(line):
             return None
         match = META_LINE.match(line)
         if match and match["key"].strip().lower() == key:
@@ -313,7 +313,7 @@ def _preamble_index(lines: list[str], record: Record, key: str) -> int | None:
 def _last_preamble_index(lines: list[str], record: Record) -> int:
     last = record.title_line - 1
     for index, line in outside_fences(lines, record.title_line):
-        if HEADING.match(line):
+        if heading(line):
             break
         if META_LINE.match(line):
             last = index
@@ -370,7 +370,7 @@ def _strip_list_mark(line: str) -> str:
 def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
     lines = list(lines)
     for index, line in outside_fences(lines, record.title_line):
-        if HEADING.match(line):
+        if heading(line):
             break
         match = re.match(
             r"^(\s*(?:[-*+]\s+)?(?:\*\*)?Date(?:\*\*)?\s*:\s*(?:\*\*)?\s*)(.*)$",
@@ -386,8 +386,8 @@ def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
 
 def _first_section_index(lines: list[str], record: Record) -> int:
     for index, line in outside_fences(lines, record.title_line):
-        heading = HEADING.match(line)
-        if heading and len(heading[1]) >= 2:
+        found = heading(line)
+        if found and found[0] >= 2:
             return index
     return len(lines)
 
