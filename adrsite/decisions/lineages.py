@@ -313,7 +313,7 @@ class Lineages:
         """
         if not _is_decision_path(path) or self.in_skipped_folder(path):
             return False
-        if _place_of(path, [self.history.adr_dir]) is not None:
+        if place_of(path, [self.history.adr_dir]) is not None:
             return True
         name = path.rsplit("/", 1)[-1]
         return parse_file_name(name)[0] is not None or bool(date_in_name(name))
@@ -593,7 +593,7 @@ class Lineages:
             self.changed[id(decision)] = decision
         for path in leftovers:
             decision = self.by_path.pop(path)
-            inside = _place_of(path, [self.history.adr_dir]) is not None
+            inside = place_of(path, [self.history.adr_dir]) is not None
             gone_at = self.history.head if inside else decision.updated_commit
             decision.deleted_commit = gone_at or ""
             self.changed[id(decision)] = decision
@@ -708,13 +708,6 @@ def _alike(old: bytes, new: bytes) -> bool:
     old_lines, new_lines = Counter(old.splitlines()), Counter(new.splitlines())
     common = sum((old_lines & new_lines).values())
     return 2 * common >= _SIMILAR * (old_lines.total() + new_lines.total())
-
-
-def _place_of(path: str, places: list[str]) -> str | None:
-    for place in places:
-        if path == place or path.startswith(place + "/"):
-            return place
-    return None
 
 
 _DECISION_FIELDS = [

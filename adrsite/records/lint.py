@@ -9,6 +9,7 @@ ways, no supersede cycles, and numbers another branch already took.
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
 from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
@@ -96,43 +97,38 @@ def _file_names(records: list[Record]) -> list[Problem]:
 
 
 def _duplicate_numbers(resolver: Resolver) -> list[Problem]:
-    problems = []
-    for number, shared in resolver.by_number.items():
-        if len(shared) < 2:
-            continue
-        paths = ", ".join(record.path for record in shared)
-        problems += [
-            Problem(
-                record.path,
-                1,
-                ERROR,
-                "duplicate-number",
-                f"number {number} is used by {len(shared)} files: {paths}; "
-                f"keep one and run 'adr renumber FILE' on the others",
-            )
-            for record in shared
-        ]
-    return problems
+    return _shared(
+        resolver.by_number,
+        ERROR,
+        "duplicate-number",
+        "number {key} is used by {count} files: {paths}; "
+        "keep one and run 'adr renumber FILE' on the others",
+    )
 
 
 def _duplicate_names(resolver: Resolver) -> list[Problem]:
     """One file name in two sub-folders: a link by that name cannot say which it means."""
+    return _shared(
+        resolver.by_name,
+        WARNING,
+        "duplicate-name",
+        "file name {key!r} is used by {count} files: {paths}; "
+        "a link by this name is ambiguous: rename one, or link by path",
+    )
+
+
+def _shared(
+    groups: dict[Any, list[Record]], severity: str, code: str, message: str
+) -> list[Problem]:
+    """A problem on every record of each group that has more than one."""
     problems = []
-    for name, shared in resolver.by_name.items():
+    for key, shared in groups.items():
         if len(shared) < 2:
             continue
-        paths = ", ".join(record.path for record in shared)
-        problems += [
-            Problem(
-                record.path,
-                1,
-                WARNING,
-                "duplicate-name",
-                f"file name {name!r} is used by {len(shared)} files: {paths}; "
-                "a link by this name is ambiguous: rename one, or link by path",
-            )
-            for record in shared
-        ]
+        text = message.format(
+            key=key, count=len(shared), paths=", ".join(record.path for record in shared)
+        )
+        problems += [Problem(record.path, 1, severity, code, text) for record in shared]
     return problems
 
 
