@@ -63,12 +63,15 @@ TITLE_NUMBER = re.compile(
 _HEADING_OR_FENCE = frozenset("#`~ \t")  # how a heading or a (possibly indented) fence starts
 _FENCE = re.compile(r"^\s*+(```|~~~)")
 META_LINE = re.compile(
-    r"^\s*+(?P<bullet>[-*+]\s++)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z _-]{0,30}?)\s*+(?:\*\*|__)?"
+    r"^\s*+(?P<bullet>[-*+]\s++)?(?:\*\*|__)?"
+    # A space in a key only before another letter: each length tried stops at the first
+    # space of a run, so "Status" + 100,000 spaces is scanned once, not once per length.
+    r"(?P<key>[A-Za-z](?:[A-Za-z_-]| (?=[A-Za-z_-])){0,30}?)\s*+(?:\*\*|__)?"
     r"\s*+:\s*+(?:\*\*|__)?\s*+(?P<value>(?:.*\S)?)\s*$"  # greedy to the last non-space
 )
 # "Amended by [3. X](0003-x.md)", "Supersedes ADR 25", "Relates to: ./0004-y.md"
 _LINK_LINE = re.compile(
-    r"^(?P<verb>[A-Za-z][A-Za-z _-]{1,40}?)(?:\s*+:)?\s++"
+    r"^(?P<verb>[A-Za-z](?:[A-Za-z_-]| (?=[A-Za-z_-])){1,40}?)(?:\s*+:)?\s++"
     r"(?P<rest>(?:\[|m?adr[\s_-]?#?\d|\.{0,2}/|\d|[\w-]+\.md\b).*)$",
     re.IGNORECASE,
 )
@@ -81,6 +84,9 @@ _CHANGELOG = re.compile(
 )
 # "Date 09/04/2018" under the title: a date line without its colon.
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
+_YEAR = re.compile(r"\d{4}")
+# "September 30, 2024" is 18 characters: room for the spaces strptime allows.
+_LONGEST_LOOSE_DATE = 40
 _NUMERIC_DATE = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 _LIST_MARK = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s++")
@@ -781,6 +787,8 @@ def _read_loose_date(text: str) -> str:
     if readings:  # 13/01/2020 only reads day first, 01/13/2020 only month first
         day_first, month_first = readings
         return day_first or month_first
+    if len(text) > _LONGEST_LOOSE_DATE or not _YEAR.search(text):
+        return ""  # every format below has a four-digit year; strptime is slow to say no
     for fmt in ("%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d"):
         try:
             return datetime.strptime(text, fmt).date().isoformat()
