@@ -628,6 +628,30 @@ def test_two_moves_out_of_the_same_earlier_place_are_both_followed(repo):
     assert problems() == []
 
 
+def test_a_file_that_reached_an_earlier_place_after_a_move_out_of_it_is_followed_further(repo):
+    # The walk for where files came into "old" from starts at the moves out of it,
+    # all of them: Y reached "old" from "older" only after X had left.
+    repo.write("old/0001-use-x.md", adr("Use X", body=body("Use X")))
+    repo.write("older/0002-use-y.md", adr("Use Y", body=body("Use Y")))
+    added = repo.commit("Start", author=ADA)
+    mv(repo, "old/0001-use-x.md", "adr/0001-use-x.md")
+    first_move = repo.commit("Move X", author=LINUS)
+    mv(repo, "older/0002-use-y.md", "old/0002-use-y.md")
+    into_old = repo.commit("Y into old", author=GRACE)
+    mv(repo, "old/0002-use-y.md", "adr/0002-use-y.md")
+    second_move = repo.commit("Move Y", author=KEN)
+
+    index(repo, "adr")
+
+    x, y = current()["adr/0001-use-x.md"], current()["adr/0002-use-y.md"]
+    assert [c for c, *_ in history(x)] == [added, first_move]
+    assert [c for c, *_ in history(y)] == [added, into_old, second_move]
+    assert (x.created_commit, y.created_commit) == (added, added)
+    assert set(y.authors) == {"Ada Lovelace", "Grace Hopper", "Ken Mover"}
+    assert Decision.objects.count() == 2
+    assert problems() == []
+
+
 def test_a_copy_whose_deleted_source_comes_back_stays_two_decisions(repo):
     repo.write("adr/0001-use-x.md", adr("Use X", body=body("Use X")))
     repo.commit("Add X", author=ADA)

@@ -184,9 +184,14 @@ class GitHistory:
         commit, in one round.
         """
         places, frontier = list(known), list(known)
+        # Where the walk for a round's adds starts: HEAD for the known places; for
+        # places found since, the commits that moved files out of them. A file
+        # that moved on from a place was in it in that commit's parent, so every
+        # add that brought it there is an ancestor: the walk skips the history
+        # newer than the last move out, most of it for the oldest places.
+        revisions = [f"{since}..HEAD"] if since else ["HEAD"]
         while frontier and self.head is not None:
             if adding is None:
-                revisions = [f"{since}..HEAD"] if since else ["HEAD"]
                 try:
                     adding = self.repo.git.log(
                         "--root", "--no-renames", "--diff-filter=A", "--format=%H",
@@ -202,6 +207,7 @@ class GitHistory:
                     places.append(new[-1])
             yield moves, new
             frontier, adding = ([] if since else new), None
+            revisions = sorted({move.commit for move in moves if place_of(move.source, new)})
 
     def _copies_confirmed(self, moves: list[Move]) -> list[Move]:
         """`moves`, each copy marked with the commit that deleted its source unedited, if any.
@@ -212,10 +218,14 @@ class GitHistory:
         copies = {move.source: move for move in moves if move.copy}
         if not copies:
             return moves
+        # A delete that counts comes after its copy: with one copying commit (a
+        # folder copied whole), the history before it is not walked.
+        copying = {move.commit for move in copies.values()}
+        after = [f"^{commit}" for commit in copying] if len(copying) == 1 else []
         process = self.repo.git.log(
             "--full-history", "--no-renames", "--diff-filter=D", "--raw", "-z", "--no-abbrev",
             # Their folders, not the files: a thousand pathspecs slow git's walk down.
-            "--format=%H", "HEAD", "--", *sorted({_folder(path) for path in copies}),
+            "--format=%H", "HEAD", *after, "--", *sorted({_folder(path) for path in copies}),
             as_process=True,
         )  # fmt: skip
         output = _output_of(process, "log")
