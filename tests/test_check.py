@@ -54,16 +54,19 @@ def decision(title: str, status: str = "accepted", *front_matter: str) -> str:
     return "\n".join([*lines, f"# {title}", "", "## Context", "", "Some context.", ""])
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """An empty git repository on branch main with an empty adr/ folder."""
-    root = tmp_path / "project"
-    root.mkdir()
+def new_project(root: Path) -> Path:
+    """An empty git repository at `root` on branch main with an empty adr/ folder."""
+    (root / "adr").mkdir(parents=True)
     git(root, "init", "--quiet", "--initial-branch=main")
     git(root, "config", "user.name", "Ada Lovelace")
     git(root, "config", "user.email", "ada@example.com")
-    (root / "adr").mkdir()
     return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty git repository on branch main with an empty adr/ folder."""
+    return new_project(tmp_path / "project")
 
 
 def commit_all(repo: Path, message: str) -> None:

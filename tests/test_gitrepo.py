@@ -58,11 +58,8 @@ def test_the_repo_helper_commits_and_reads_no_user_configuration(tmp_path, users
 
 
 def test_the_check_helpers_commit_and_read_no_user_configuration(tmp_path, users_git):
-    root = tmp_path / "project"
+    root = test_check.new_project(tmp_path / "project")
     test_check.write(root, "0001-use-x.md", test_check.decision("Use X"))
-    test_check.git(root, "init", "--quiet", "--initial-branch=main")
-    test_check.git(root, "config", "user.name", "Ada Lovelace")
-    test_check.git(root, "config", "user.email", "ada@example.com")
     test_check.commit_all(root, "Add X")  # signing would fail
 
     assert test_check.git(root, "log", "-1", "--format=%an") == "Ada Lovelace\n"
