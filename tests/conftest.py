@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import Repo
+from tests.gitrepo import Repo, git_isolation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+@pytest.fixture(autouse=True, scope="session")
+def git_reads_only_the_repositorys_configuration():
+    """git started in this process (the indexer, `adr` commands run in-process) reads no
+    ~/.gitconfig nor system configuration; tests/gitrepo.git_env does it for processes
+    the tests start themselves."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in git_isolation().items():
+            patch.setenv(name, value)
+        yield
 
 
 @pytest.fixture

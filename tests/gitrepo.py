@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
 import subprocess
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 TEMPLATE = "---\nstatus: {status}\n---\n# {title}\n\n## Context\n\n{body}\n"
+
+
+@functools.cache
+def empty_home() -> str:
+    """A HOME with nothing in it, made once a test run: no ~/.gitconfig, no ~/.config/git/."""
+    home = tempfile.mkdtemp(prefix="adrsite-tests-home-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return home
+
+
+def git_isolation() -> dict[str, str]:
+    """Variables that keep git from reading any configuration but the repository's own.
+
+    A developer's ~/.gitconfig (diff.renames, commit.gpgsign, init.defaultBranch,
+    core.hooksPath ...) or the system's would otherwise change what the tests see,
+    as tests/test_transcripts.py's environment already prevents for `adr` there.
+    """
+    home = empty_home()
+    return {
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "XDG_CONFIG_HOME": os.path.join(home, ".config"),  # git/ignore, git/attributes
+    }
+
+
+def git_env(**variables: str) -> dict[str, str]:
+    """The environment for a git or `adr` process a test starts: this process's without
+    its GIT_* variables, isolated from every git configuration but the repository's, in
+    an empty HOME, with `variables` on top."""
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    return {**inherited, "HOME": empty_home(), **git_isolation(), **variables}
 
 
 class Repo:
@@ -22,15 +57,14 @@ class Repo:
     def git(self, *args: str, author: str = "Ada Lovelace <ada@example.com>") -> str:
         name, email = author[:-1].split(" <")
         stamp = (datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(days=self.day)).isoformat()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": name,
-            "GIT_COMMITTER_EMAIL": email,
-            "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_DATE": stamp,
-        }
+        env = git_env(
+            GIT_AUTHOR_NAME=name,
+            GIT_AUTHOR_EMAIL=email,
+            GIT_COMMITTER_NAME=name,
+            GIT_COMMITTER_EMAIL=email,
+            GIT_AUTHOR_DATE=stamp,
+            GIT_COMMITTER_DATE=stamp,
+        )
         result = subprocess.run(
             ["git", *args], cwd=self.path, env=env, capture_output=True, check=True, text=True
         )
@@ -47,7 +81,7 @@ class Repo:
         raw = f"tree {self.git('write-tree')}\n".encode() + header + b"\n" + message
         sha = subprocess.run(
             ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
-            cwd=self.path, input=raw, capture_output=True, check=True,
+            cwd=self.path, input=raw, env=git_env(), capture_output=True, check=True,
         ).stdout.decode().strip()  # fmt: skip
         self.git("reset", "-q", "--soft", sha)
         return sha

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.gitrepo import git_env
 
 ADR = str(Path(sys.executable).parent / "adr")
 FIXED_TIME = "2026-11-21T12:00:00+00:00"
@@ -16,18 +17,20 @@ FIXED_TIME = "2026-11-21T12:00:00+00:00"
 
 def run_adr(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `adr ARGS` in `cwd`; a user never sees a traceback, whatever the input."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    env["ADR_DATE"] = "2026-11-21"
     result = subprocess.run(
-        [ADR, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+        [ADR, *args],
+        cwd=cwd,
+        env=git_env(ADR_DATE="2026-11-21"),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert "Traceback" not in result.stderr
     return result
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    env |= {"GIT_AUTHOR_DATE": FIXED_TIME, "GIT_COMMITTER_DATE": FIXED_TIME}
+    env = git_env(GIT_AUTHOR_DATE=FIXED_TIME, GIT_COMMITTER_DATE=FIXED_TIME)
     result = subprocess.run(
         ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
     )
@@ -51,16 +54,19 @@ def decision(title: str, status: str = "accepted", *front_matter: str) -> str:
     return "\n".join([*lines, f"# {title}", "", "## Context", "", "Some context.", ""])
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """An empty git repository on branch main with an empty adr/ folder."""
-    root = tmp_path / "project"
-    root.mkdir()
+def new_project(root: Path) -> Path:
+    """An empty git repository at `root` on branch main with an empty adr/ folder."""
+    (root / "adr").mkdir(parents=True)
     git(root, "init", "--quiet", "--initial-branch=main")
     git(root, "config", "user.name", "Ada Lovelace")
     git(root, "config", "user.email", "ada@example.com")
-    (root / "adr").mkdir()
     return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty git repository on branch main with an empty adr/ folder."""
+    return new_project(tmp_path / "project")
 
 
 def commit_all(repo: Path, message: str) -> None:
@@ -706,6 +712,25 @@ def test_check_against_main_ignores_a_file_renamed_on_the_branch(repo):
     result = run_adr(repo, "check", "--against", "main")
 
     assert result.stdout == "2 decisions: 0 errors, 0 warnings\n"
+    assert result.returncode == 0
+
+
+def test_check_against_main_ignores_a_file_main_retitled(repo):
+    # Here 0002-use-y.md keeps the name both branches started from: not "number 2 is taken".
+    write(repo, "0001-use-x.md", decision("Use X"))
+    write(repo, "0002-use-y.md", decision("Use Y"))
+    commit_all(repo, "ADR 1 and 2")
+    git(repo, "switch", "--quiet", "--create", "feature")
+    write(repo, "0003-use-z.md", decision("Use Z", "proposed"))
+    commit_all(repo, "ADR 3 on feature")
+    git(repo, "switch", "--quiet", "main")
+    git(repo, "mv", "adr/0002-use-y.md", "adr/0002-use-y-everywhere.md")
+    commit_all(repo, "retitle ADR 2 on main")
+    git(repo, "switch", "--quiet", "feature")
+
+    result = run_adr(repo, "check", "--against", "main")
+
+    assert result.stdout == "3 decisions: 0 errors, 0 warnings\n"
     assert result.returncode == 0
 
 

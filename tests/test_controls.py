@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from adrsite.records.controls import visible_controls
-from tests.test_check import commit_all, git, run_adr, write
+from tests.test_check import commit_all, new_project, run_adr, write
 
 RED = "\x1b[31mred\x1b[0m"
 BODY = f"## Context\n\nPasted from CI: {RED}\x0b done\x07.\n\tIndented\x9b2J.\r\nLast line.\n"
@@ -15,12 +15,7 @@ BODY = f"## Context\n\nPasted from CI: {RED}\x0b done\x07.\n\tIndented\x9b2J.\r\
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "adr").mkdir(parents=True)
-    git(root, "init", "--quiet", "--initial-branch=main")
-    git(root, "config", "user.name", "Ada Lovelace")
-    git(root, "config", "user.email", "ada@example.com")
-    return root
+    return new_project(tmp_path / "project")
 
 
 def test_adr_list_and_show_write_escape_sequences_visibly(repo):

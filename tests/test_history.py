@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import threading
 from datetime import UTC, datetime
 
@@ -70,6 +69,26 @@ def test_a_rename_with_and_without_edits_is_the_same_file(repo):
     ]
     assert commits[1].changes[0].similarity == 100
     assert 50 <= commits[2].changes[0].similarity < 100
+
+
+def test_a_rename_is_followed_when_the_repository_turns_rename_detection_off(repo):
+    # git log follows renames by default only: the reader must ask for it (-M).
+    repo.git("config", "diff.renames", "false")
+    repo.write("adr/0001-use-x.md", adr("Use X", body="A long body. " * 20))
+    repo.commit("Add")
+    repo.git("mv", "adr/0001-use-x.md", "adr/0001-use-y.md")
+    repo.commit("Rename")
+    repo.git("mv", "adr/0001-use-y.md", "adr/0002-use-y.md")
+    repo.write("adr/0002-use-y.md", adr("Use Y", "accepted", body="A long body. " * 20))
+    repo.commit("Renumber and accept")
+
+    with GitHistory(repo.path, "adr") as history:
+        commits = list(history.commits())
+    assert [(ch.status, ch.path, ch.old_path) for c in commits for ch in c.changes] == [
+        (ADDED, "adr/0001-use-x.md", ""),
+        (RENAMED, "adr/0001-use-y.md", "adr/0001-use-x.md"),
+        (RENAMED, "adr/0002-use-y.md", "adr/0001-use-y.md"),
+    ]
 
 
 def test_a_new_adr_from_the_same_template_is_added_not_a_copy(repo):
@@ -173,9 +192,7 @@ def test_a_shallow_clone_is_detected(repo, tmp_path):
         repo.write(f"adr/000{number}-x.md", adr(f"X {number}"))
         repo.commit(f"Commit {number}")
     clone = tmp_path / "shallow"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone)], check=True
-    )
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
     with GitHistory(clone, "adr") as shallow, GitHistory(repo.path, "adr") as full:
         assert (shallow.shallow, full.shallow) == (True, False)
 

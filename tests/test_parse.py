@@ -428,6 +428,16 @@ def test_status_changelog_latest_date_wins(lines):
     assert record.problems == ()
 
 
+def test_an_undated_status_section_is_read_by_its_last_status_line():
+    # adr-tools appends: "Proposed" stays above the "Accepted" written later.
+    text = status_section("Proposed", "Accepted")
+    record = read(text)
+
+    assert (record.status, record.status_text, record.status_line) == ("accepted", "Accepted", 7)
+    assert record.problems == ()
+    assert parse_status(record.path, text.encode()) == "accepted"  # the indexer's reading
+
+
 def test_status_changelog_with_slashed_dates_sorts_by_the_date_read():
     record = read(status_section("12/20/2019 proposed", "01/05/2020 accepted"))
 

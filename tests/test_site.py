@@ -152,6 +152,48 @@ def test_the_log_is_paginated_beyond_a_page(client, repo):
     assert "page 2 of 2" in html_of(client, "/?sort=number&page=99")  # past the end: the last
 
 
+def test_a_filter_change_goes_back_to_page_one_and_a_page_change_keeps_the_filters():
+    on_page_3 = queries.LogFilters(status="accepted", tag="db", sort="number", page=3)
+    assert on_page_3.query(status="proposed") == "?status=proposed&tag=db&sort=number"
+    assert on_page_3.query(tag="") == "?status=accepted&sort=number"
+    assert on_page_3.query(sort="title") == "?status=accepted&tag=db&sort=title"
+    assert on_page_3.query(text="kafka") == "?q=kafka&status=accepted&tag=db&sort=number"
+    assert on_page_3.query(page=4) == "?status=accepted&tag=db&sort=number&page=4"
+    assert on_page_3.query(page=1) == "?status=accepted&tag=db&sort=number"
+
+
+def test_the_filter_links_on_page_three_lead_to_page_one(client, repo, monkeypatch):
+    # "proposed" chosen on page 3 of "accepted" would show an empty page 3 of one proposal.
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    for number in range(1, 8):
+        repo.write(
+            f"adr/{number:04d}-decision-{number}.md",
+            f"---\nstatus: accepted\ntags: [db]\n---\n# Decision {number}\n",
+        )
+    repo.write("adr/0008-proposal.md", adr("A proposal"))
+    repo.commit("Seven decisions and a proposal")
+    index(repo)
+
+    page_3 = html_of(client, "/?status=accepted&page=3")
+
+    assert "page 3 of 4" in page_3
+    links = dict(re.findall(r'<a id="((?:status|sort)-[\w-]+)"[^>]* href="([^"]*)"', page_3))
+    assert links == {
+        "status-all": "?",
+        "status-accepted": "?status=accepted",
+        "status-proposed": "?status=proposed",
+        "sort-number": "?status=accepted&amp;sort=number",
+        "sort-title": "?status=accepted&amp;sort=title",
+        "sort-updated": "?status=accepted&amp;sort=-updated",
+    }
+    assert set(re.findall(r'<a class="tag" href="([^"]*)"', page_3)) == {
+        "?status=accepted&amp;tag=db"
+    }
+    assert 'rel="prev" href="?status=accepted&amp;page=2"' in page_3
+    assert 'rel="next" href="?status=accepted&amp;page=4"' in page_3
+    assert "A proposal<" in html_of(client, "/" + html.unescape(links["status-proposed"]))
+
+
 def test_htmx_gets_the_results_fragment_from_the_same_url(client, story):
     index(story)
     response = client.get("/?q=batches", headers={"HX-Request": "true"})

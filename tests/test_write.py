@@ -127,3 +127,42 @@ def test_number_references_are_renumbered_in_every_form_and_keep_their_padding()
         "---\nsupersedes: [17, 13, 0017]\n---\n# X\n\n## Status\n\nAccepted\n\n"
         "Amends ADR-0017 and ADR 17\n\nBody text about 3 things.\n"
     )
+
+
+USE_Y = parse("adr/0002-use-y.md", b"---\nstatus: accepted\n---\n# Use Y\n")
+AMENDS_Y = {
+    "madr": "---\nstatus: accepted\n---\n# Use X\n",
+    "madr2": "# Use X\n\n* Status: accepted\n\n## Context\n\nWhy.\n",
+    "adr-tools": "# 1. Use X\n\n## Status\n\nAccepted\n\n## Context\n\nWhy.\n",
+}
+
+
+@pytest.mark.parametrize("style", AMENDS_Y)
+def test_a_link_written_once_is_not_written_again(style):
+    text = AMENDS_Y[style]
+    once = add_link(text, parse("adr/0001-use-x.md", text.encode()), kind="amends", target=USE_Y)
+    record = parse("adr/0001-use-x.md", once.encode())
+    assert (record.style, [(link.kind, link.target) for link in record.links]) == (
+        style,
+        [("amends", "2" if style == "madr" else "0002-use-y.md")],
+    )
+    assert add_link(once, record, kind="amends", target=USE_Y) == once
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nstatus: accepted\namends: [5, 2]\n---\n# Use X\n",
+        '---\nstatus: accepted\namends: ["2"]\n---\n# Use X\n',
+        "---\nstatus: accepted\namends: 2\n---\n# Use X\n",
+        "---\nstatus: accepted\namends: '2'\n---\n# Use X\n",
+        "---\nstatus: accepted\namends:\n  - 5\n  - 2\n---\n# Use X\n",
+        "# Use X\n\n* Status: accepted\n\n## Links\n\n* Amends [ADR-0002](0002-use-y.md)\n",
+        "# 1. Use X\n\n## Status\n\nAccepted\n\nAmends [2. Use Y](0002-use-y.md)\n\n## Context\n",
+    ],
+    ids=["list", "quoted-in-list", "scalar", "quoted-scalar", "block-list", "madr2", "adr-tools"],
+)
+def test_a_link_declared_by_hand_is_not_written_again(text):
+    record = parse("adr/0001-use-x.md", text.encode())
+    assert [link.kind for link in record.links][-1] == "amends"  # read as the link it is
+    assert add_link(text, record, kind="amends", target=USE_Y) == text
