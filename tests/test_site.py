@@ -664,10 +664,17 @@ def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
                 if server.poll() is not None:
                     break
                 time.sleep(0.1)
+        # A decision's page reads and writes the rendered-body cache, whose table serve made.
+        page = f"http://127.0.0.1:{port}/decisions/repo/0001-record-architecture-decisions/"
+        decision_html = ""
+        for _ in range(2 if html else 0):  # the first view writes the cache, the next reads it
+            with urllib.request.urlopen(page, timeout=10) as response:
+                decision_html = response.read().decode()
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert "Record architecture decisions" in html, output
+    assert "We make decisions about this system's architecture" in decision_html, output
     assert f"database: {tmp_path / 'data' / 'adrsite' / 'adrsite.sqlite3'}" in output
 
 
@@ -1251,6 +1258,7 @@ def renders(monkeypatch) -> list[str]:
 @pytest.mark.postgres
 def test_a_body_is_rendered_once_and_served_from_the_cache_after(client, story, renders):
     index(story)
+
     def body(url: str) -> str:
         return html_of(client, url).split('<div class="body" hx-disable>', 1)[1].split("</div>")[0]
 
