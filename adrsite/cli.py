@@ -379,6 +379,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=args.verbosity)
+    # The rendered-body cache's table (ADR 24); at -v 1 it would say "already exists" each time.
+    call_command("createcachetable", verbosity=max(0, args.verbosity - 1))
     return 0
 
 
@@ -430,6 +432,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"serve it on 127.0.0.1 only, not {args.host}"
         )
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the rendered-body cache (ADR 24)
     print(f"database: {settings.DATABASES['default']['NAME']}")
     print(_index(folder.root, folder.relative, name=_slugify(folder.root.name), full=False))
     call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)

@@ -76,6 +76,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ADR 24: rendered decision bodies are cached in the database the site already has
+# (`adr migrate` and `adr serve` create the table; so does the test database). A key
+# names everything the HTML depends on, so entries never go stale; they expire after
+# 30 days unviewed, and past MAX_ENTRIES a third of them is culled.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "adr_cache",
+        "TIMEOUT": 30 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 # The repository whose decisions the site shows first; `adr serve` sets both.
 ADRSITE_REPOSITORY = Path(os.environ.get("ADRSITE_REPOSITORY") or Path.cwd())
 ADRSITE_ADR_DIR = os.environ.get("ADRSITE_ADR_DIR", "")

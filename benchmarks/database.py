@@ -15,3 +15,4 @@ def migrated_database(directory: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # rendered bodies (ADR 24)

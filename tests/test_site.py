@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -15,6 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -634,12 +636,17 @@ PAGES = {
 }
 
 
-def queries_per_page(client) -> dict[str, int]:
+def queries_per_page(client) -> dict[str, tuple[int, int]]:
+    """Queries of each page's first view (nothing cached yet) and of the next view."""
+    cache.clear()
     counts = {}
     for url, status in PAGES.items():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == status, url
-        counts[url] = len(queries)
+        views = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == status, url
+            views.append(len(queries))
+        counts[url] = (views[0], views[1])
     return counts
 
 
@@ -657,7 +664,9 @@ def test_every_page_runs_the_same_number_of_queries_at_two_sizes(client, repo, m
     repository_index(repository=small)
     many = queries_per_page(client)
     assert many == few
-    assert max(few.values()) <= 8, few
+    assert max(again for _, again in few.values()) <= 8, few
+    # A first view renders the body and stores it (ADR 24): a cache write, whatever the size.
+    assert max(first - again for first, again in few.values()) <= 5, few
 
 
 def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
@@ -697,10 +706,17 @@ def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
                 if server.poll() is not None:
                     break
                 time.sleep(0.1)
+        # A decision's page reads and writes the rendered-body cache, whose table serve made.
+        page = f"http://127.0.0.1:{port}/decisions/repo/0001-record-architecture-decisions/"
+        decision_html = ""
+        for _ in range(2 if html else 0):  # the first view writes the cache, the next reads it
+            with urllib.request.urlopen(page, timeout=10) as response:
+                decision_html = response.read().decode()
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert "Record architecture decisions" in html, output
+    assert "We make decisions about this system's architecture" in decision_html, output
     assert f"database: {tmp_path / 'data' / 'adrsite' / 'adrsite.sqlite3'}" in output
 
 
@@ -1260,3 +1276,165 @@ def test_only_loopback_hosts_count_as_this_machine_only():
 
     assert all(map(_loopback, ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"]))
     assert not any(map(_loopback, ["0.0.0.0", "::", "[::]", "10.0.0.1", "example.com", ""]))
+
+
+# --- rendered bodies, cached (issue 9, ADR 24) ---------------------------------------
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The Markdown texts rendered from here on, in order."""
+    from adrsite.decisions import bodies
+
+    rendered: list[str] = []
+    real = bodies.render_markdown
+
+    def counting(text: str, **options):
+        rendered.append(text)
+        return real(text, **options)
+
+    monkeypatch.setattr(bodies, "render_markdown", counting)
+    return rendered
+
+
+@pytest.mark.postgres
+def test_a_body_is_rendered_once_and_served_from_the_cache_after(client, story, renders):
+    index(story)
+
+    def body(url: str) -> str:
+        return html_of(client, url).split('<div class="body" hx-disable>', 1)[1].split("</div>")[0]
+
+    first = body("/decisions/demo/0001-use-x/")
+    assert "We need a queue." in first
+    assert len(renders) == 1
+    assert body("/decisions/demo/0001-use-x/") == first
+    assert len(renders) == 1  # the second view rendered nothing
+    propose = story.git("log", "--format=%H", "--reverse", "--", "adr/0001-use-x.md").split()[0]
+    revision = f"/decisions/demo/0001-use-x/revisions/{propose}/"
+    assert "X is simple." in html_of(client, revision)
+    assert len(renders) == 2  # a revision is another text: rendered once too
+    html_of(client, revision)
+    html_of(client, "/decisions/demo/0001-use-x/")
+    assert len(renders) == 2
+
+
+@pytest.mark.postgres
+def test_a_new_commit_path_or_renderer_version_renders_again(client, repo, renders, monkeypatch):
+    from adrsite.decisions import bodies
+    from adrsite.decisions.models import Decision
+
+    body = "Same words. [Y](0002-use-y.md) and [the diagram](img/d.png)."
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body))
+    repo.commit("Write X")
+    repository = index(repo)
+    html_of(client, "/decisions/demo/0001-use-x/")
+    assert len(renders) == 1
+    # The same text at a new commit: its links point at that commit now.
+    repo.write("adr/0001-use-x.md", adr("Use X", body=body) + "\n")
+    repo.commit("Touch X")
+    repository_index(repository=repository)
+    html_of(client, "/decisions/demo/0001-use-x/")
+    assert len(renders) == 2
+    decision = Decision.objects.select_related("repository").get()
+    bodies.decision_body(decision=decision)
+    assert len(renders) == 2  # the page's own key
+    # The same text and commit at another path: its relative links resolve from there.
+    decision.path = "adr/old/0001-use-x.md"
+    assert 'href="/decisions/demo/old/0002-use-y/"' in bodies.decision_body(decision=decision).html
+    assert len(renders) == 3
+    monkeypatch.setattr(bodies, "RENDERER_VERSION", bodies.RENDERER_VERSION + 1)
+    html_of(client, "/decisions/demo/0001-use-x/")
+    assert len(renders) == 4
+    monkeypatch.setattr(bodies, "LINKS_VERSION", bodies.LINKS_VERSION + 1)
+    html_of(client, "/decisions/demo/0001-use-x/")
+    assert len(renders) == 5
+    html_of(client, "/decisions/demo/0001-use-x/")
+    assert len(renders) == 5
+
+
+@pytest.mark.postgres
+def test_a_new_web_url_template_changes_the_links_of_a_cached_body(client, repo, renders):
+    repo.write("adr/0001-use-x.md", adr("Use X", body="See [the diagram](img/d.png)."))
+    repo.commit("Write X")
+    index(repo, web_url="https://old.example.com/{commit}/{path}")
+    assert 'href="https://old.example.com/' in html_of(client, "/decisions/demo/0001-use-x/")
+    Repository.objects.update(web_url="https://new.example.com/{commit}/{path}")
+    page = html_of(client, "/decisions/demo/0001-use-x/")
+    assert 'href="https://new.example.com/' in page
+    assert "old.example.com" not in page
+    assert len(renders) == 2
+
+
+@pytest.mark.postgres
+def test_a_body_too_large_to_render_is_shown_as_source_with_a_notice(client, repo, renders):
+    from adrsite.decisions.bodies import MAX_RENDER_CHARACTERS
+
+    row = "| **bold** | <script>alert(1)</script> | [x](0002-y.md) |\n"
+    table = "| a | b | c |\n|---|---|---|\n" + row * (MAX_RENDER_CHARACTERS // len(row) + 1)
+    repo.write("adr/0001-use-x.md", adr("Use X", body=table))
+    repo.commit("A huge table", author=ADA)
+    index(repo, web_url="https://git.example.com/demo/blob/{commit}/{path}")
+    commit = repo.git("rev-parse", "HEAD")
+    kilobytes = -(-len(table.encode()) // 1000)
+    for url in ("/decisions/demo/0001-use-x/", f"/decisions/demo/0001-use-x/revisions/{commit}/"):
+        page = html_of(client, url)
+        assert f"This decision is {kilobytes} KB, too large to render; shown as source" in page
+        file_url = f"https://git.example.com/demo/blob/{commit}/adr/0001-use-x.md"
+        assert f'<a href="{file_url}">see the file on the git host</a>' in page
+        source = page.split('<pre class="source-text body-source">', 1)[1].split("</pre>", 1)[0]
+        assert source.count("| **bold** | &lt;script&gt;alert(1)&lt;/script&gt;") > 1000
+        assert "<table>" not in page
+        assert "<strong>" not in page
+        assert "<script>alert" not in page
+        assert page.count("&lt;script&gt;alert(1)") == source.count("&lt;script&gt;alert(1)")
+    assert renders == []  # never handed to the renderer
+
+
+@pytest.mark.postgres
+def test_a_body_whose_html_is_too_large_is_shown_as_source_and_not_rendered_again(
+    client, repo, renders, monkeypatch
+):
+    from adrsite.decisions import bodies
+
+    repo.write("adr/0001-use-x.md", adr("Use X", body="| a |\n|---|\n" + "|\n" * 200))
+    repo.commit("A table of empty cells")
+    index(repo)
+    monkeypatch.setattr(bodies, "MAX_HTML_CHARACTERS", 2000)
+    for _ in range(2):
+        page = html_of(client, "/decisions/demo/0001-use-x/")
+        assert "too large to render; shown as source" in page
+        assert "<table>" not in page
+    assert len(renders) == 1  # what it rendered to was too large: that much is cached
+
+
+@pytest.mark.postgres
+def test_a_hostile_body_page_answers(client, repo):
+    from tests.test_linear import time_limit
+
+    for name, text in (("stars", "*" * 50_000), ("brackets", "[" * 20_000 + "](" * 10_000)):
+        repo.write(f"adr/0001-{name}.md", adr(name, body=text))
+    repo.commit("Hostile bodies")
+    index(repo)
+    for name in ("stars", "brackets"):
+        with time_limit(f"the {name} page", 30):  # a hang guard, not a timing assertion
+            for _ in range(2):
+                html_of(client, f"/decisions/demo/0001-{name}/")
+
+
+def test_adr_migrate_creates_the_cache_table(tmp_path):
+    import sqlite3
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    adr_script = str(Path(sys.executable).parent / "adr")
+    for _ in range(2):  # the second time it is there already, and says nothing of it
+        result = subprocess.run(
+            [adr_script, "migrate", "-v", "1"], env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        assert "adr_cache" not in result.stdout + result.stderr
+    database = sqlite3.connect(tmp_path / "data" / "adrsite" / "adrsite.sqlite3")
+    with contextlib.closing(database):
+        tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master")}
+    assert "adr_cache" in tables

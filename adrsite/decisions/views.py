@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from adrsite.decisions import queries
+from adrsite.decisions.bodies import decision_body, revision_body
 from adrsite.decisions.graph import Node, arc_layout
 from adrsite.decisions.models import Decision, Repository
 from adrsite.records.controls import visible_controls
@@ -66,7 +67,8 @@ def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResp
     if isinstance(decision, HttpResponse):
         return decision
     page = queries.decision_page(decision=decision)
-    return render(request, "decisions/detail.html", {"page": page, "decision": decision})
+    context = {"page": page, "decision": decision, "body": decision_body(decision=decision)}
+    return render(request, "decisions/detail.html", context)
 
 
 @require_safe
@@ -77,7 +79,10 @@ def revision_detail(request: HttpRequest, repository: str, ref: str, commit: str
     revision = queries.revision_get(decision=decision, commit=commit)
     if revision is None:
         raise Http404(f"No revision {commit!r} of {ref!r}")
-    return render(request, "decisions/revision.html", {"decision": decision, "revision": revision})
+    context = {"decision": decision, "revision": revision}
+    if revision.content and not revision.deleted:
+        context["body"] = revision_body(decision=decision, revision=revision)
+    return render(request, "decisions/revision.html", context)
 
 
 @require_safe

@@ -13,6 +13,10 @@ from functools import cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 
+# Part of the key the site caches rendered HTML under (ADR 24): bump it whenever a change
+# here (a plugin, an option, markdown-it's own output) changes the HTML of any text.
+RENDERER_VERSION = 1
+
 
 @cache
 def _markdown() -> MarkdownIt:
