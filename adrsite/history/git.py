@@ -491,7 +491,7 @@ class GitHistory:
         places: list[str] | None = None,
         tips: Iterable[str] = (),
         full_history: bool = False,
-    ) -> Iterator[tuple[Commit, dict[str, bytes]]]:
+    ) -> Generator[tuple[Commit, dict[str, bytes]], None, None]:
         """`commits(...)`, each with a blob -> bytes mapping that holds its `wanted` changes.
 
         A thread reads ahead: it streams the log and fetches commit objects and
