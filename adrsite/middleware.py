@@ -29,7 +29,8 @@ def refuse_unstorable_input(get_response: Callable[[HttpRequest], HttpResponse])
                 if storable and _storable(key):
                     kept.setlist(key, storable)
             kept._mutable = False
-            request.GET = kept
+            # django-stubs types request.GET as only QueryDict(mutable=False) builds it.
+            request.GET = kept  # type: ignore[assignment]
         return get_response(request)
 
     return middleware

@@ -50,7 +50,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 
 # ADR 6: SQLite by default, PostgreSQL in production, both through DATABASE_URL.
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str) -> dj_database_url.DBConfig:
     try:
         return dj_database_url.parse(url, conn_max_age=60)
     except ValueError as error:  # an unknown scheme, a typo in the URL

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import git
 import pytest
 
 from adrsite.history.git import (
@@ -14,6 +15,7 @@ from adrsite.history.git import (
     RENAMED,
     GitHistory,
     HistoryError,
+    _Process,
     origin,
 )
 from tests.gitrepo import adr
@@ -359,3 +361,16 @@ def recorded_diff_trees(history: GitHistory, monkeypatch) -> list[tuple[list[str
 
     monkeypatch.setattr(history, "_diff_tree", recording)
     return asked
+
+
+def test_a_git_process_without_its_process_or_a_pipe_is_a_history_error(repo):
+    with GitHistory(repo.path, "adr") as history:
+        with pytest.raises(HistoryError, match=r"^git log could not be started$"):
+            _Process(git.cmd.Git.AutoInterrupt(None, ["git", "log"]), "log")
+        with pytest.raises(HistoryError, match=r"^git version could not be started$"):
+            _Process("git version 2.47.0", "version")  # what a command without as_process gives
+        started = _Process(history.repo.git.version(as_process=True), "version")
+        assert started.stdout.read().startswith(b"git version")
+        with pytest.raises(HistoryError, match=r"^git version has no pipe for its input$"):
+            started.stdin  # noqa: B018 (the property checks)
+        started.kill()

@@ -68,6 +68,16 @@ def test_importing_the_pure_core_loads_no_django(tmp_path: Path):
     assert run_python(code, tmp_path) == "[]"
 
 
+def test_importing_history_loads_no_yaml_nor_the_records_layer(tmp_path: Path):
+    # History reads git, never ADR files: front matter parsing has no place in it.
+    code = (
+        "import sys, adrsite.history.git\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'django', 'yaml', 'frontmatter', 'markdown_it'} or m.startswith('adrsite.records')))"
+    )
+    assert run_python(code, tmp_path) == "[]"
+
+
 FILE_COMMANDS = [
     ["init"],
     ["new", "Use X", "--supersedes", "1"],

@@ -10,7 +10,14 @@ import pytest
 from adrsite.records.export import decisions_json
 from adrsite.records.lint import check
 from adrsite.records.parse import parse, parse_status
-from adrsite.records.write import add_link, replace_number_references, set_status, set_tags
+from adrsite.records.write import (
+    _FRONT_MATTER_VALUE,
+    _match_of,
+    add_link,
+    replace_number_references,
+    set_status,
+    set_tags,
+)
 
 SAMPLES = sorted(Path(__file__).parent.joinpath("samples").rglob("*.md"))
 UNREADABLE = {"binary", "not-utf8", "too-large", "empty"}
@@ -166,3 +173,20 @@ def test_a_link_declared_by_hand_is_not_written_again(text):
     record = parse("adr/0001-use-x.md", text.encode())
     assert [link.kind for link in record.links][-1] == "amends"  # read as the link it is
     assert add_link(text, record, kind="amends", target=USE_Y) == text
+
+
+@pytest.mark.parametrize("odd", ["\r", "\u2028", "\x0b", "\x1c", "\x85", "\t# c\r"])
+def test_a_front_matter_key_line_ending_in_odd_whitespace_is_still_rewritten(odd: str):
+    text = f"---\nstatus: proposed{odd}\ntags: [a]{odd}\n---\n# Use X\n\nBody\n"
+    record = parse("adr/0001-use-x.md", text.encode())
+    edited = set_tags(
+        set_status(text, record, status="accepted", date="2026-01-01"), record, ("b",)
+    )
+    assert parse("adr/0001-use-x.md", edited.encode()).status == "accepted"
+    assert parse("adr/0001-use-x.md", edited.encode()).tags == ("b",)
+
+
+def test_a_line_that_misses_the_pattern_it_was_found_by_is_a_clear_error_not_a_none():
+    with pytest.raises(ValueError, match=r"'# Use X': expected to match"):
+        _match_of(_FRONT_MATTER_VALUE, "# Use X")
+    assert _match_of(_FRONT_MATTER_VALUE, "status: x # y")["comment"] == " # y"

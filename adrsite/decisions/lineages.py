@@ -21,12 +21,13 @@ import contextlib
 import queue
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.db import connection
+from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 
 from adrsite.decisions.models import Decision, DecisionTag, Repository, Revision, Tag
@@ -140,7 +141,7 @@ class Lineages:
                 if decision := self.by_path.pop(change.path, None):
                     self.delete(decision, commit, change.blob)
                 continue
-            decision, elsewhere = None, False
+            decision, elsewhere = None, None  # elsewhere: revised under its old path
             if change.status == RENAMED:
                 decision = self.by_path.pop(change.old_path, None)
                 if decision is None and self.incremental and self.lineage_path(change.old_path):
@@ -163,9 +164,9 @@ class Lineages:
                     # another branch renamed it: the same decision, in a merge's past.
                     moved = self.renamed_from.get(change.path)
                     if moved is not None and not moved.deleted_commit:
-                        decision, elsewhere = moved, True
-            if elsewhere:
-                self.revise_elsewhere(decision, change, commit, contents[change.blob])
+                        elsewhere = moved
+            if elsewhere is not None:
+                self.revise_elsewhere(elsewhere, change, commit, contents[change.blob])
                 continue
             source = (
                 self.copied_from(change, contents[change.blob]) if change.status == ADDED else ""
@@ -248,10 +249,10 @@ class Lineages:
     def revise(
         self, decision: Decision | None, change: FileChange, commit: Commit, data: bytes
     ) -> Decision:
-        unchanged = (
-            decision is not None and change.status == RENAMED and change.old_blob == change.blob
-        )
-        status = decision.status if unchanged else self.status_of(change, data)
+        if decision is not None and change.status == RENAMED and change.old_blob == change.blob:
+            status = decision.status  # renamed unchanged
+        else:
+            status = self.status_of(change, data)
         if decision is None:
             decision = Decision(
                 repository=self.repository,
@@ -412,7 +413,7 @@ class Lineages:
 
     def read(
         self,
-        stream: Iterator[tuple[Commit, dict[str, bytes]]],
+        stream: Generator[tuple[Commit, dict[str, bytes]], None, None],
         progress: Callable[[int], None] | None = None,
         *,
         later: bool = False,
@@ -483,8 +484,8 @@ class Lineages:
         self.flush()  # every lineage has its id, every revision is written
         survivors: dict[int, Decision] = {}
         for group in groups.values():
-            alive = [d for d in group if not d.deleted_commit]
-            survivor = max(alive or group, key=lambda d: (d.updated_at, d.pk))
+            living = [d for d in group if not d.deleted_commit]
+            survivor = max(living or group, key=lambda d: (d.updated_at, d.pk))
             # Its segments follow each other in time: the story begins with the first.
             group.sort(key=lambda d: (d.created_at, d.pk))
             survivor.created_commit, survivor.created_at = (
@@ -750,10 +751,10 @@ def _insert_revisions(revisions: list[_RevisionRow]) -> None:
     columns = ["decision_id", *_RevisionRow._fields[1:]]
     quote = connection.ops.quote_name
     ignore = OnConflict.IGNORE
-    fields = [Revision._meta.get_field(name) for name in columns]
+    fields = _stored_fields(Revision, columns)
     sql = (
         f"{connection.ops.insert_statement(on_conflict=ignore)} {quote(Revision._meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"({', '.join(quote(_column(field)) for field in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
         f"{connection.ops.on_conflict_suffix_sql(fields, ignore, None, None) or ''}"
     )
@@ -770,12 +771,12 @@ def _update_decisions(decisions: list[Decision]) -> None:
     seconds for a thousand decisions, against milliseconds here. Each field
     prepares its own value, so JSON and dates adapt to SQLite and PostgreSQL.
     """
-    fields = [Decision._meta.get_field(name) for name in _DECISION_FIELDS]
+    fields = _stored_fields(Decision, _DECISION_FIELDS)
     quote = connection.ops.quote_name
     sql = (
         f"UPDATE {quote(Decision._meta.db_table)} SET "
-        + ", ".join(f"{quote(field.column)} = %s" for field in fields)
-        + f" WHERE {quote(Decision._meta.pk.column)} = %s"
+        + ", ".join(f"{quote(_column(field))} = %s" for field in fields)
+        + f" WHERE {quote(_column(Decision._meta.pk))} = %s"
     )
     rows = [
         [field.get_db_prep_save(getattr(d, field.attname), connection) for field in fields] + [d.pk]
@@ -783,6 +784,24 @@ def _update_decisions(decisions: list[Decision]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _stored_fields(model: type[Model], names: Iterable[str]) -> list[Field[Any, Any]]:
+    """`model`'s fields by name (or attname), each one stored in its table, never a relation's
+    other end: the statements above write them by column."""
+    fields = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, Field):
+            raise TypeError(f"{model.__name__}.{name} is not stored in its table")
+        fields.append(field)
+    return fields
+
+
+def _column(field: Field[Any, Any]) -> str:
+    if field.column is None:
+        raise TypeError(f"{field} has no column")
+    return field.column
 
 
 def is_lineage_change(change: FileChange) -> bool:

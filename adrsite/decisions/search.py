@@ -16,6 +16,7 @@ PostgreSQL; "po" only the word "po", not every word starting so).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections
@@ -179,7 +180,7 @@ class _DecisionColumn(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.decision_id]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.decision_id,) = exprs
 
     def as_sql(
@@ -194,6 +195,7 @@ class _DecisionColumn(Expression):
 def _postgresql_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet[Decision]:
     # Imported here: django.contrib.postgres needs psycopg, which SQLite installs lack.
     from django.contrib.postgres.search import (
+        CombinedLexeme,
         Lexeme,
         SearchHeadline,
         SearchQuery,
@@ -205,7 +207,7 @@ def _postgresql_matching(queryset: QuerySet[Decision], words: list[str]) -> Quer
     # Lexemes are quoted by Django, so nothing a user types is tsquery syntax.
     last = Lexeme(words[-1], prefix=len(words[-1]) >= MIN_PREFIX)
     lexemes = [Lexeme(word) for word in words[:-1]] + [last]
-    combined = lexemes[0]
+    combined: Lexeme | CombinedLexeme = lexemes[0]
     for lexeme in lexemes[1:]:
         combined &= lexeme
     query = SearchQuery(combined, config=PG_CONFIG, search_type="raw")

@@ -21,6 +21,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
 from adrsite.decisions import queries
 from adrsite.decisions.bodies import decision_body, revision_body
@@ -32,9 +33,15 @@ from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES, line_diff, too_large
 _PAGE = re.compile(r"[0-9]{1,6}")  # not str.isdigit(): it takes "²", which int() refuses
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (for the type checker: it adds `htmx`)."""
+
+    htmx: HtmxDetails
+
+
 @require_safe
 @vary_on_headers("HX-Request")
-def decision_log(request: HttpRequest) -> HttpResponse:
+def decision_log(request: HtmxHttpRequest) -> HttpResponse:
     log = queries.decision_log(filters=queries.LogFilters.from_query(request.GET))
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
     template = "decisions/log.html#results" if fragment else "decisions/log.html"
@@ -79,9 +86,9 @@ def revision_detail(request: HttpRequest, repository: str, ref: str, commit: str
     revision = queries.revision_get(decision=decision, commit=commit)
     if revision is None:
         raise Http404(f"No revision {commit!r} of {ref!r}")
-    context = {"decision": decision, "revision": revision}
-    if revision.content and not revision.deleted:
-        context["body"] = revision_body(decision=decision, revision=revision)
+    shown = revision.content and not revision.deleted
+    body = revision_body(decision=decision, revision=revision) if shown else None
+    context = {"decision": decision, "revision": revision, "body": body}
     return render(request, "decisions/revision.html", context)
 
 
@@ -242,7 +249,7 @@ def feed(request: HttpRequest) -> HttpResponse:
             author_name=_xml_text(revision.author),
             pubdate=revision.authored_at,
             unique_id=link,
-            categories=[_xml_text(revision.status)] if revision.status else None,
+            categories=[_xml_text(revision.status)] if revision.status else (),
         )
     return HttpResponse(
         atom.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"

@@ -32,11 +32,12 @@ import itertools
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from subprocess import PIPE
+from subprocess import PIPE, Popen
+from typing import IO
 
 import git
 from git.refs.symbolic import SymbolicReference
@@ -54,7 +55,12 @@ _CHUNK = 1 << 16
 _REQUESTS_PER_WRITE = 1000  # 41 KB of requests: fits in a pipe (64 KB) while git answers
 _COMMITS_PER_ROUND_TRIP = 32  # their objects fetched together: a few hundred KB at most
 _READ_AHEAD = 4  # groups of commits (with their blobs) read ahead of the caller
-_END = object()
+
+# The arguments of a `commits(...)` whose log was started early: since, places, tips, full_history.
+_LogKey = tuple[str | None, tuple[str, ...], tuple[str, ...], bool]
+# What the read-ahead thread hands over: a group of commits with their blobs, the
+# error that stopped it, or None at the end.
+_ReadAhead = tuple[list["Commit"], dict[str, bytes]] | BaseException | None
 
 
 class HistoryError(Exception):
@@ -108,6 +114,43 @@ class _LoggedCommit:
     changes: tuple[FileChange, ...]
 
 
+class _Process:
+    """A git process started with `as_process=True`; its process and pipes checked once, here.
+
+    GitPython types what its commands return as Any, and its handle's process and
+    pipes as optional (None once GitPython has ended the process itself, or for a
+    pipe nobody asked for). The handle is kept: GitPython ends the process when
+    the handle is collected, and its `wait` raises GitCommandError in git's words.
+    """
+
+    __slots__ = ("command", "handle", "popen")
+
+    def __init__(self, started: object, command: str) -> None:
+        if not isinstance(started, git.cmd.Git.AutoInterrupt) or started.proc is None:
+            raise HistoryError(f"git {command} could not be started")
+        self.command = command
+        self.handle = started
+        self.popen: Popen[bytes] = started.proc
+
+    @property
+    def stdin(self) -> IO[bytes]:
+        return self._pipe(self.popen.stdin, "input")
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        return self._pipe(self.popen.stdout, "output")
+
+    def _pipe(self, pipe: IO[bytes] | None, which: str) -> IO[bytes]:
+        if pipe is None:
+            raise HistoryError(f"git {self.command} has no pipe for its {which}")
+        return pipe
+
+    def kill(self) -> None:
+        """End it at once, so that answers left unread never hold it (or us) on a full pipe."""
+        self.popen.kill()
+        self.popen.wait()
+
+
 class GitHistory:
     """An ADR folder's history in one repository. Close it (or use `with`) to end git's helpers."""
 
@@ -119,11 +162,11 @@ class GitHistory:
         # Paths are names, never patterns: a file called "*.md" means itself.
         self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         self.adr_dir = adr_dir.strip("/")
-        self._cat_file: git.cmd.Git.AutoInterrupt | None = None  # started on first use
-        self._mailmap: git.cmd.Git.AutoInterrupt | None = None
+        self._cat_file: _Process | None = None  # started on first use
+        self._mailmap: _Process | None = None
         self._mailmap_wanted: bool | None = None
         self._identities: dict[bytes, tuple[str, str]] = {}
-        self._started_logs: dict[tuple, git.cmd.Git.AutoInterrupt] = {}
+        self._started_logs: dict[_LogKey, _Process] = {}
 
     def __enter__(self) -> GitHistory:
         return self
@@ -133,15 +176,11 @@ class GitHistory:
 
     def close(self) -> None:
         for log in self._started_logs.values():  # started, never read
-            log.proc.kill()
-            log.proc.wait()
+            log.kill()
         self._started_logs.clear()
         for process in (self._cat_file, self._mailmap):
             if process is not None:
-                # Nothing to finish: killed, so that answers left unread can never
-                # hold it (or us) waiting on a full pipe.
-                process.proc.kill()
-                process.proc.wait()
+                process.kill()  # nothing to finish
         self._cat_file = self._mailmap = None
         self.repo.close()
 
@@ -158,7 +197,8 @@ class GitHistory:
     @property
     def shallow(self) -> bool:
         """A shallow clone hides the commits before its cut: history would be incomplete."""
-        return self.repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+        answer: str = self.repo.git.rev_parse("--is-shallow-repository")
+        return answer.strip() == "true"
 
     def is_ancestor(self, sha: str) -> bool:
         """Whether `sha` still leads to HEAD (false after a force-push that dropped it)."""
@@ -193,13 +233,13 @@ class GitHistory:
         while frontier and self.head is not None:
             if adding is None:
                 try:
-                    adding = self.repo.git.log(
+                    logged: str = self.repo.git.log(
                         "--root", "--no-renames", "--diff-filter=A", "--format=%H",
                         *revisions, "--", *frontier,
-                    ).split()  # fmt: skip
+                    )  # fmt: skip
                 except git.GitCommandError as error:
                     raise _history_error(error) from None
-                adding.reverse()  # oldest first
+                adding = logged.split()[::-1]  # oldest first
             moves, new = self._copies_confirmed(self.moves_into(adding, frontier)), []
             for move in moves:
                 if place_of(move.source, places) is None:
@@ -222,13 +262,13 @@ class GitHistory:
         # folder copied whole), the history before it is not walked.
         copying = {move.commit for move in copies.values()}
         after = [f"^{commit}" for commit in copying] if len(copying) == 1 else []
-        process = self.repo.git.log(
+        process = _Process(self.repo.git.log(
             "--full-history", "--no-renames", "--diff-filter=D", "--raw", "-z", "--no-abbrev",
             # Their folders, not the files: a thousand pathspecs slow git's walk down.
             "--format=%H", "HEAD", *after, "--", *sorted({_folder(path) for path in copies}),
             as_process=True,
-        )  # fmt: skip
-        output = _output_of(process, "log")
+        ), "log")  # fmt: skip
+        output = _output_of(process)
         deleted: dict[str, str] = {}  # source -> the commit that deleted it unedited
         fields, commit, index = output.split(b"\0"), "", 0
         while index < len(fields):
@@ -289,7 +329,9 @@ class GitHistory:
                     found.append(Move(sha, change.old_path, change.path, change.old_blob, True))
         return found
 
-    def _diff_tree(self, commits: Iterable[str], *options: str) -> Iterator[tuple[str, list]]:
+    def _diff_tree(
+        self, commits: Iterable[str], *options: str
+    ) -> Iterator[tuple[str, list[FileChange]]]:
         """(commit, changes) for each of `commits`, from one `git diff-tree --stdin`.
 
         `commits` may arrive slowly (another pass finding them): each is handed
@@ -300,32 +342,35 @@ class GitHistory:
         first = next(commits, None)
         if first is None:
             return
-        output = self.repo.git.diff_tree(
-            "--stdin",
-            "--root",
-            "-r",
-            "-z",
-            "--no-abbrev",
-            *options,
-            istream=PIPE,
-            as_process=True,
+        process = _Process(
+            self.repo.git.diff_tree(
+                "--stdin",
+                "--root",
+                "-r",
+                "-z",
+                "--no-abbrev",
+                *options,
+                istream=PIPE,
+                as_process=True,
+            ),
+            "diff-tree",
         )
-        process = output.proc
+        requests, output = process.stdin, process.stdout
         answers: list[bytes] = []
         drain = threading.Thread(
-            target=lambda: answers.append(process.stdout.read()), name="adrsite-diff-tree"
+            target=lambda: answers.append(output.read()), name="adrsite-diff-tree"
         )
         drain.start()
         try:
             for sha in itertools.chain([first], commits):
-                process.stdin.write(f"{sha}\n".encode())
-                process.stdin.flush()
+                requests.write(f"{sha}\n".encode())
+                requests.flush()
         finally:
-            process.stdin.close()
+            requests.close()
             drain.join()
-            process.wait()
-        if process.returncode:
-            raise HistoryError(f"git diff-tree failed (exit {process.returncode})")
+            process.popen.wait()
+        if process.popen.returncode:
+            raise HistoryError(f"git diff-tree failed (exit {process.popen.returncode})")
         fields = answers[0].split(b"\0")
         index = 0
         while index < len(fields):
@@ -356,7 +401,7 @@ class GitHistory:
         places: list[str] | None,
         tips: Iterable[str],
         full_history: bool = False,
-    ) -> Iterator[_LoggedCommit]:
+    ) -> Generator[_LoggedCommit, None, None]:
         """The log's records: hashes, dates and changed paths, framed by NULs only."""
         if self.head is None:
             return
@@ -365,7 +410,8 @@ class GitHistory:
         process = process or self._start_log(since, places, tips, full_history)
         reader, buffer, finished = _LogReader(), b"", False
         try:
-            while chunk := process.proc.stdout.read(_CHUNK):
+            output = process.stdout
+            while chunk := output.read(_CHUNK):
                 *fields, buffer = (buffer + chunk).split(b"\0")
                 yield from reader.feed(fields)
             yield from reader.feed([buffer] if buffer else [])
@@ -376,12 +422,11 @@ class GitHistory:
         finally:
             if finished:
                 try:
-                    process.wait()  # raises GitCommandError if git failed
+                    process.handle.wait()  # raises GitCommandError if git failed
                 except git.GitCommandError as error:
                     raise _history_error(error) from None
             else:  # the reader stopped early
-                process.proc.kill()
-                process.proc.wait()
+                process.kill()
 
     def start_log(
         self,
@@ -402,9 +447,9 @@ class GitHistory:
 
     def _start_log(
         self, since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
-    ) -> git.cmd.Git.AutoInterrupt:
+    ) -> _Process:
         revisions = [f"{since}..HEAD"] if since else (sorted(set(tips)) or ["HEAD"])
-        return self.repo.git.log(
+        started = self.repo.git.log(
             "--reverse",
             "--root",
             *(["--full-history"] if full_history else []),
@@ -420,6 +465,7 @@ class GitHistory:
             *(places or [self.adr_dir]),
             as_process=True,
         )
+        return _Process(started, "log")
 
     def _with_authors(self, group: Iterable[_LoggedCommit], objects: list[bytes]) -> list[Commit]:
         return [
@@ -455,7 +501,7 @@ class GitHistory:
         places: list[str] | None = None,
         tips: Iterable[str] = (),
         full_history: bool = False,
-    ) -> Iterator[tuple[Commit, dict[str, bytes]]]:
+    ) -> Generator[tuple[Commit, dict[str, bytes]], None, None]:
         """`commits(...)`, each with a blob -> bytes mapping that holds its `wanted` changes.
 
         A thread reads ahead: it streams the log and fetches commit objects and
@@ -466,10 +512,10 @@ class GitHistory:
         flat, whatever the history's length. While this runs, the thread owns
         `cat-file` and `check-mailmap`.
         """
-        ahead: queue.Queue[object] = queue.Queue(maxsize=_READ_AHEAD)
+        ahead: queue.Queue[_ReadAhead] = queue.Queue(maxsize=_READ_AHEAD)
         stop = threading.Event()
 
-        def put(item: object) -> bool:
+        def put(item: _ReadAhead) -> bool:
             while not stop.is_set():
                 try:
                     ahead.put(item, timeout=0.1)
@@ -492,7 +538,7 @@ class GitHistory:
                     commits = self._with_authors(group, found[: len(group)])
                     if not put((commits, dict(zip(shas, found[len(group) :], strict=True)))):
                         return
-                put(_END)
+                put(None)
             except BaseException as error:  # raised again in the caller's thread
                 put(error)
             finally:
@@ -501,10 +547,10 @@ class GitHistory:
         reader = threading.Thread(target=read, name="adrsite-history-read-ahead", daemon=True)
         reader.start()
         try:
-            while (item := ahead.get()) is not _END:
+            while (item := ahead.get()) is not None:
                 if isinstance(item, BaseException):
                     raise item
-                commits, contents = item  # type: ignore[misc]
+                commits, contents = item
                 for commit in commits:
                     yield commit, contents
         finally:
@@ -525,23 +571,25 @@ class GitHistory:
         Each answer is framed by the size git states, never by its content.
         """
         if self._cat_file is None:
-            self._cat_file = self.repo.git.cat_file("--batch", as_process=True, istream=PIPE)
-        process = self._cat_file.proc
+            self._cat_file = _Process(
+                self.repo.git.cat_file("--batch", as_process=True, istream=PIPE), "cat-file"
+            )
+        process = self._cat_file
+        requests, answers = process.stdin, process.stdout
         found = []
         for at in range(0, len(shas), _REQUESTS_PER_WRITE):
             chunk = shas[at : at + _REQUESTS_PER_WRITE]
-            process.stdin.write("".join(f"{sha}\n" for sha in chunk).encode())
-            process.stdin.flush()
+            requests.write("".join(f"{sha}\n" for sha in chunk).encode())
+            requests.flush()
             for sha in chunk:
-                header = process.stdout.readline().split()
+                header = answers.readline().split()
                 if len(header) != 3:
                     # Its other answers are left unread: a process that cannot go on.
                     self._cat_file = None
                     process.kill()
-                    process.wait()
                     raise HistoryError(f"git cat-file: {sha} is missing from the repository")
-                found.append(process.stdout.read(int(header[2])))
-                process.stdout.read(1)  # the newline after each object
+                found.append(answers.read(int(header[2])))
+                answers.read(1)  # the newline after each object
         return found
 
     def commit(self, sha: str, data: bytes | None = None) -> Commit:
@@ -559,10 +607,13 @@ class GitHistory:
         """Path -> blob of every file in the ADR folder at HEAD (one `git ls-tree`)."""
         if self.head is None:
             return {}
-        process = self.repo.git.ls_tree(
-            "-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir, as_process=True
+        process = _Process(
+            self.repo.git.ls_tree(
+                "-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir, as_process=True
+            ),
+            "ls-tree",
         )
-        listing = _output_of(process, "ls-tree")
+        listing = _output_of(process)
         files = {}
         for entry in listing.split(b"\0"):
             if entry:
@@ -588,8 +639,11 @@ class GitHistory:
         if not plain or not self._has_mailmap():
             return _text(name), _text(email)
         if self._mailmap is None:
-            self._mailmap = self.repo.git.check_mailmap("--stdin", as_process=True, istream=PIPE)
-        process = self._mailmap.proc
+            self._mailmap = _Process(
+                self.repo.git.check_mailmap("--stdin", as_process=True, istream=PIPE),
+                "check-mailmap",
+            )
+        process = self._mailmap
         try:
             process.stdin.write(name + b" <" + email + b">\n")
             process.stdin.flush()
@@ -659,7 +713,7 @@ class _LogReader:
 
 def _log_key(
     since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
-) -> tuple:
+) -> _LogKey:
     return since, tuple(places or ()), tuple(sorted(set(tips))), full_history
 
 
@@ -754,12 +808,14 @@ def _zone(text: bytes) -> tzinfo:
     return UTC
 
 
-def _output_of(process: git.cmd.Git.AutoInterrupt, command: str) -> bytes:
+def _output_of(process: _Process) -> bytes:
     """A git process's whole output, or a HistoryError in git's own words."""
-    output, errors = process.proc.communicate()
-    if process.proc.returncode:
+    output, errors = process.popen.communicate()
+    if process.popen.returncode:
         said = (errors or b"").decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(f"git {command} failed: {said[0] if said else process.proc.returncode}")
+        raise HistoryError(
+            f"git {process.command} failed: {said[0] if said else process.popen.returncode}"
+        )
     return output
 
 

@@ -83,17 +83,22 @@ def _span(start: int, end: int) -> str:
     return f"{start + 1 if length else start},{length}"
 
 
-class _PatienceMatcher(difflib.SequenceMatcher):
+class _PatienceMatcher(difflib.SequenceMatcher[str]):
     """difflib's matcher with patience diff's matching blocks: `get_opcodes` and
-    `get_grouped_opcodes` build on `get_matching_blocks`, so the hunks group as difflib's do."""
+    `get_grouped_opcodes` build on `get_matching_blocks`, so the hunks group as difflib's do.
+
+    Its own copies of the lines and the blocks: typeshed declares none of difflib's
+    attributes, and this matcher is never handed new sequences."""
 
     def __init__(self, a: list[str], b: list[str]) -> None:
         super().__init__(None, a, b, autojunk=False)
+        self._lines = (a, b)
+        self._blocks: list[difflib.Match] | None = None
 
     def get_matching_blocks(self) -> list[difflib.Match]:
-        if self.matching_blocks is None:
-            self.matching_blocks = _matching_blocks(self.a, self.b)
-        return self.matching_blocks
+        if self._blocks is None:
+            self._blocks = _matching_blocks(*self._lines)
+        return self._blocks
 
 
 def _matching_blocks(a: list[str], b: list[str]) -> list[difflib.Match]:

@@ -149,7 +149,7 @@ def decision_files(folder: Folder) -> list[Path]:
     """Every decision file in the folder and its sub-folders, in a stable order."""
     if not folder.path.is_dir():
         raise FolderError(f"{folder.relative}: ADR folder does not exist")
-    found = []
+    found: list[Path] = []
     for directory, subdirectories, names in os.walk(folder.path):
         subdirectories[:] = sorted(d for d in subdirectories if not is_skipped_folder(d))
         found.extend(Path(directory) / name for name in names if is_decision_file(name))

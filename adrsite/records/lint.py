@@ -236,9 +236,9 @@ def _simple_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     "done" marks would miss cycles that share a node (1 > 2 > 3 > 1 and 1 > 3 > 1).
     """
     reverse: dict[str, list[str]] = {}
-    for node, children in graph.items():
-        for child in children:
-            reverse.setdefault(child, []).append(node)
+    for node, targets in graph.items():
+        for target in targets:
+            reverse.setdefault(target, []).append(node)
     cycles = []
     for start in sorted(graph):
         leads_back = _leading_to(start, reverse)

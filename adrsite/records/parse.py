@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from adrsite.records.model import (
     ERROR,
@@ -45,7 +45,7 @@ from adrsite.records.vocabulary import (
 
 MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mistake
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
-_FRONT_MATTER = frontmatter.YAMLHandler()
+_FRONT_MATTER = YAMLHandler()
 
 # File names: 0001-x.md, 001-x.md, adr-001-x.md, ADR001-x.md; date prefixes are not numbers.
 _DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
@@ -104,7 +104,8 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            # types-PyYAML leaves Parser.peek_event unannotated.
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in front matter", event.start_mark
             )
@@ -700,7 +701,9 @@ def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, in
     return None
 
 
-def outside_fences(lines: list[str], start: int, end: int | None = None):
+def outside_fences(
+    lines: list[str], start: int, end: int | None = None
+) -> Iterator[tuple[int, str]]:
     """(index, line) for lines not inside a fenced code block, from `start` to `end`."""
     fence = ""
     for index in range(start, len(lines) if end is None else end):

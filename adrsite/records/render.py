@@ -46,7 +46,8 @@ def render_markdown(text: str, *, link: Callable[[str], str | None] | None = Non
                 href = child.attrs.get("href") if child.type == "link_open" else None
                 if isinstance(href, str) and (target := link(href)) is not None:
                     child.attrSet("href", target)
-    return md.renderer.render(tokens, md.options, {})
+    html: str = md.renderer.render(tokens, md.options, {})  # RendererHTML's; typed Any
+    return html
 
 
 def render_inline(text: str, *, link: Callable[[str], str | None] | None = None) -> str:
@@ -58,7 +59,8 @@ def render_inline(text: str, *, link: Callable[[str], str | None] | None = None)
             href = child.attrs.get("href") if child.type == "link_open" else None
             if link and isinstance(href, str) and (target := link(href)) is not None:
                 child.attrSet("href", target)
-    return md.renderer.render(tokens, md.options, {})
+    html: str = md.renderer.render(tokens, md.options, {})  # RendererHTML's; typed Any
+    return html
 
 
 def without_title(body: str) -> str:

@@ -37,6 +37,9 @@ _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:(?:\s|$)")
 _FRONT_MATTER_VALUE = re.compile(
     r"^(?P<key>\s*+[\w-]++\s*+:)(?P<space>\s*)(?P<value>.*?)(?P<comment>(?<!\s)\s++#.*)?$"
 )
+# Each matches any line, if only the empty string at its start.
+_INDENT = re.compile(r"\s*")
+_LIST_PREFIX = re.compile(r"\s*(?:[-*+>]\s+)?")
 _ADR_TOOLS_TOKENS = re.compile(r"\b(NUMBER|TITLE|DATE|STATUS)\b")
 
 
@@ -191,6 +194,15 @@ def _front_matter_end(lines: list[str]) -> int:
     return 0
 
 
+def _match_of(pattern: re.Pattern[str], line: str) -> re.Match[str]:
+    """`pattern`'s match at the start of a line known to hold one (found by it, or by a
+    pattern that matches less): a miss is a bug here, never a problem with the file."""
+    match = pattern.match(line)
+    if match is None:
+        raise ValueError(f"{line[:60]!r}: expected to match {pattern.pattern!r}")
+    return match
+
+
 def _key_index(lines: list[str], end: int, key: str) -> int:
     names = {key, key.replace("-", "_")}
     for index in range(1, end):
@@ -209,9 +221,7 @@ def _set_front_matter(lines: list[str], values: dict[str, str]) -> list[str]:
     for key, value in values.items():
         index = _key_index(lines, end, key)
         if index:
-            match = _FRONT_MATTER_VALUE.match(lines[index])
-            assert match is not None
-            lines[index] = _with_value(match, value)
+            lines[index] = _with_value(_match_of(_FRONT_MATTER_VALUE, lines[index]), value)
         else:
             after = _key_index(lines, end, "status") or end - 1
             lines.insert(after + 1, f"{key}: {value}")
@@ -231,8 +241,7 @@ def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list
     if not index:
         lines.insert(end, f"{key}: [{value}]")
         return lines
-    match = _FRONT_MATTER_VALUE.match(lines[index])
-    assert match is not None
+    match = _match_of(_FRONT_MATTER_VALUE, lines[index])
     current = match["value"].strip()
     if current.startswith("[") and current.endswith("]"):
         items = [item.strip() for item in current[1:-1].split(",") if item.strip()]
@@ -252,7 +261,7 @@ def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list
         ]
         if value.strip('"') not in existing:
             indent = (
-                re.match(r"^(\s*)", lines[last + 1 - (last > index)])[1] if last > index else "  "
+                _match_of(_INDENT, lines[last + 1 - (last > index)])[0] if last > index else "  "
             )
             lines.insert(last + 1, f"{indent}- {value}")
     return lines
@@ -268,9 +277,8 @@ def _set_preamble(lines: list[str], record: Record, values: dict[str, str]) -> l
     for key, value in values.items():
         index = _preamble_index(lines, record, key)
         if index is not None:
-            match = META_LINE.match(lines[index])
-            assert match is not None
             line = lines[index]
+            match = _match_of(META_LINE, line)
             closing = _closing_emphasis(line, match)
             lines[index] = (
                 line[: match.start("value")] + value + closing + line[match.end("value") :]
@@ -338,13 +346,13 @@ def _set_status_section(lines: list[str], record: Record, word: str, date: str) 
     if index < len(lines) and changelog_entry(lines[index]):
         # A dated changelog keeps its history: the change is a new entry.
         last = max(i for i in range(*section) if changelog_entry(lines[i]))
-        bullet = re.match(r"^(\s*(?:[-*+>]\s+)?)", lines[last])[1]
+        bullet = _match_of(_LIST_PREFIX, lines[last])[0]
         blank = last + 1 < len(lines) and not lines[last - 1].strip()
         entry = f"{bullet}{date} {word[:1].lower()}{word[1:]}"
         lines[last + 1 : last + 1] = ["", entry] if blank else [entry]
     elif section[0] <= index < section[1]:
         original = lines[index]
-        prefix = re.match(r"^(\s*(?:[-*+>]\s+)?)", original)[1]
+        prefix = _match_of(_LIST_PREFIX, original)[0]
         if not (word == "Superseded" and "by" in original.lower()):  # keep its successor link
             lines[index] = prefix + word
         # Other status lines ("Accepted" above "Superseded by ...") would contradict it.
