@@ -1041,17 +1041,26 @@ def url_patterns(resolver=None, prefix: str = ""):
             yield f"{prefix}{entry.name}", entry.pattern
 
 
-def test_head_answers_every_route_as_get_does_without_a_body(client, story):
+def route_samples(story: Repo) -> list[tuple[str, str, dict[str, str], str]]:
+    """For every route of the URLconf: its name, a URL of it that answers 200 on the story,
+    the values that URL gives its path converters, and its query string ("" or "?...")."""
     from django.urls import reverse
 
-    index(story)
     first, second = story.git("log", "--format=%H", "--", "adr/0001-use-x.md").split()[-2:]
     arguments = {"repository": "demo", "ref": "0001-use-x", "commit": first}
     queries = {"decisions:diff": f"?from={first}&to={second}"}
-    seen = set()
+    samples = []
     for name, pattern in url_patterns():
         kwargs = {key: arguments[key] for key in pattern.converters}
-        url = reverse(name, kwargs=kwargs) + queries.get(name, "")
+        samples.append((name, reverse(name, kwargs=kwargs), kwargs, queries.get(name, "")))
+    return samples
+
+
+def test_head_answers_every_route_as_get_does_without_a_body(client, story):
+    index(story)
+    seen = set()
+    for name, path, _, query in route_samples(story):
+        url = path + query
         got, head = client.get(url), client.head(url)
         assert got.status_code == 200, url
         assert head.status_code == 200, url
@@ -1114,6 +1123,152 @@ def test_a_nul_byte_in_a_url_path_is_not_found_on_every_route(client, story):
         assert response.status_code == 404, url
         if not url.startswith("/api/"):
             assert "Not found" in response.content.decode() or b"404" in response.content, url
+
+
+# What a committer, a browser or a scanner may put in any part of a URL, percent-encoded
+# as it arrives: bytes PostgreSQL refuses, bytes that are no UTF-8, sizes and numbers no
+# column or integer holds, LIKE's and SQL's metacharacters, and text that only looks odd.
+HOSTILE = {
+    "NUL": "%00",
+    "lone surrogate": "%ED%A0%80",
+    "invalid UTF-8": "%FF",
+    "10,000 characters": "x" * 10_000,
+    "huge integer": "99999999999999999999",
+    "negative": "-1",
+    "exponent": "1e9",
+    "LIKE's %": "%25",
+    "LIKE's _": "_",
+    "backslash": "%5C",
+    "quote": "'",
+    "SQL": "%25_%5C'%22;--%20",
+    "control characters": "%01%1B%5B31m%7F",
+    "right-to-left override": "%E2%80%AEevil",
+    "emoji": "%F0%9F%92%A5",
+}
+
+# What a hostile value in each query parameter a view reads gets, but NUL, which
+# refuse_unstorable_input drops everywhere: "dropped" answers as if the parameter were
+# absent; "no match" is a filter nothing matches (the page lists no decision); "search"
+# is the log's text search (no match, or, for text with no word in it, no search); a
+# number is the status code.
+HOSTILE_PARAMETER_ANSWERS = {
+    ("decisions:log", "page"): "dropped",
+    ("decisions:log", "sort"): "dropped",
+    ("decisions:log", "status"): "dropped",
+    ("decisions:log", "q"): "search",
+    ("decisions:log", "repository"): "no match",
+    ("decisions:log", "tag"): "no match",
+    ("decisions:timeline", "repository"): "no match",
+    ("decisions:graph", "repository"): "no match",
+    ("decisions:rules", "repository"): "no match",
+    ("decisions:problems", "repository"): "no match",
+    ("decisions:api-decisions", "repository"): 404,
+    ("decisions:api-decisions", "page"): 404,
+    ("decisions:diff", "from"): 404,
+    ("decisions:diff", "to"): 404,
+}
+
+
+def answer_of(response) -> tuple[int, bytes]:
+    """A response as the fuzz compares it: the CSP nonce is new on every response."""
+    return response.status_code, re.sub(rb'nonce="[^"]*"', b'nonce=""', response.content)
+
+
+def decisions_listed(response) -> set[bytes]:
+    return set(re.findall(rb'href="/decisions/demo/[^"?]+/"', response.content))
+
+
+@pytest.fixture
+def parameters_read(monkeypatch) -> set[str]:
+    """The names of the query parameters read from here on (cleared by the test)."""
+    from django.http import QueryDict
+
+    read: set[str] = set()
+    real_get, real_getitem, real_getlist = QueryDict.get, QueryDict.__getitem__, QueryDict.getlist
+
+    def get(self, key, default=None):
+        read.add(key)
+        return real_get(self, key, default)
+
+    def getitem(self, key):
+        read.add(key)
+        return real_getitem(self, key)
+
+    def getlist(self, key, default=None):
+        read.add(key)
+        return real_getlist(self, key, default)
+
+    monkeypatch.setattr(QueryDict, "get", get)
+    monkeypatch.setattr(QueryDict, "__getitem__", getitem)
+    monkeypatch.setattr(QueryDict, "getlist", getlist)
+    return read
+
+
+@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+def test_a_hostile_value_in_any_query_parameter_of_any_route_is_dropped_or_refused(
+    client, story, parameters_read
+):
+    """Every route the resolver knows, every parameter its view reads (found by watching it
+    read), every hostile value: never a 500, and the answer HOSTILE_PARAMETER_ANSWERS says."""
+    from urllib.parse import parse_qsl, unquote, urlencode
+
+    from adrsite.decisions.search import search_words
+
+    story.write("adr/0004-broken.md", "---\nstatus: [unclosed\n---\n# Broken\n")
+    story.commit("A problem for the problems page to list")
+    index(story)
+    answered = set()
+    for name, path, _, query in route_samples(story):
+        parameters_read.clear()
+        unfiltered = client.get(path + query)
+        assert unfiltered.status_code == 200, path
+        for parameter in sorted(parameters_read):
+            answer = HOSTILE_PARAMETER_ANSWERS.get((name, parameter))
+            answered.add((name, parameter))
+            others = [(k, v) for k, v in parse_qsl(query.lstrip("?")) if k != parameter]
+            without = f"{path}?{urlencode(others)}"
+            if answer == "no match":  # or the test proves nothing
+                assert decisions_listed(unfiltered), path
+            for label, value in HOSTILE.items():
+                url = f"{without}&{parameter}={value}"
+                response = client.get(url)
+                where = (name, parameter, label)
+                if label == "NUL" or answer == "dropped":
+                    assert answer_of(response) == answer_of(client.get(without)), where
+                elif answer == "no match":
+                    assert response.status_code == 200, where
+                    assert decisions_listed(response) == set(), where
+                elif answer == "search":
+                    assert response.status_code == 200, where
+                    words = search_words(unquote(value, errors="replace"))
+                    listed = set() if words else decisions_listed(unfiltered)
+                    assert decisions_listed(response) == listed, where
+                elif answer is not None:
+                    assert response.status_code == answer, where
+                else:  # a parameter read by a new view: at least never a crash
+                    assert response.status_code in (200, 400, 404), where
+                if name.startswith("decisions:api") and response.status_code == 404:
+                    assert "error" in response.json(), where
+    assert answered == set(HOSTILE_PARAMETER_ANSWERS)  # each answer above is still needed
+
+
+@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+def test_a_hostile_value_in_any_path_segment_of_any_route_is_not_found(client, story):
+    index(story)
+    urls = [f"/{value}/" for value in HOSTILE.values()]
+    for _, path, kwargs, query in route_samples(story):
+        for sample in kwargs.values():
+            assert path.count(sample) == 1, (path, sample)
+            urls += [path.replace(sample, value) + query for value in HOSTILE.values()]
+            urls += [path.replace(sample, sample + value) + query for value in HOSTILE.values()]
+    assert len(urls) > 200
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        if response["Content-Type"] == "application/json":  # the API's own 404s
+            assert "error" in response.json(), url
+        else:  # the resolver's and the NUL guard's, the API's routes too
+            assert "Back to the decision log" in response.content.decode(), url
 
 
 def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(client, repo):
