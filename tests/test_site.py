@@ -13,6 +13,7 @@ import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -1178,6 +1179,11 @@ def decisions_listed(response) -> set[bytes]:
     return set(re.findall(rb'href="/decisions/demo/[^"?]+/"', response.content))
 
 
+def decisions_listed_in(page: str) -> set[str]:
+    """The refs of the decisions a page of the log lists."""
+    return {html.unescape(ref) for ref in re.findall(r'<a href="/decisions/demo/([^"?]+)/">', page)}
+
+
 @pytest.fixture
 def parameters_read(monkeypatch) -> set[str]:
     """The names of the query parameters read from here on (cleared by the test)."""
@@ -1269,6 +1275,84 @@ def test_a_hostile_value_in_any_path_segment_of_any_route_is_not_found(client, s
             assert "error" in response.json(), url
         else:  # the resolver's and the NUL guard's, the API's routes too
             assert "Back to the decision log" in response.content.decode(), url
+
+
+# The same, as a committer writes it: text for titles, statuses, tags, names and messages.
+HOSTILE_TEXT = [
+    "%", "_", "\\", "'", '"', "%_\\'\";--", "99999999999999999999", "-1", "1e9",
+    "\x01\x1b[31m\x7f", "\u202eevil\u202c", "💥", "\ufffd",
+]  # fmt: skip
+LONG = "x" * 10_000
+
+
+@pytest.fixture
+def hostile_story(repo: Repo) -> Repo:
+    """Decisions whose every field, author and commit message holds hostile bytes."""
+    joined = " ".join(HOSTILE_TEXT)
+    tags = ", ".join(f"'{t}'" for t in HOSTILE_TEXT if t.isprintable() and "'" not in t)
+    repo.write(
+        "adr/0001-use-x.md",
+        f'---\nstatus: "accepted %_ 💥 \u202e"\ntags: [{tags}, "{LONG}", "\'"]\n'
+        f"supersedes: [99999999999999999999, -1, '%']\ndeciders: ['%_', '💥']\n---\n"
+        f"# Use X {joined}\n\n{joined}\n\n{LONG}\n",
+    )
+    repo.commit(f"Add X {joined}", author="Ev\u202eil 💥 %_\\' <evil%_@example.com>")
+    repo.write(
+        "adr/0002-use-y.md",  # adr-tools style: no YAML to refuse the control characters
+        f"# 2. Use Y {joined}\n\nDate: 2026-01-02\n\n## Status\n\n{joined}\n\n"
+        f"Amends [1. X](0001-use-x.md)\n\n## Context\n\n{joined}\n",
+    )
+    repo.write(f"adr/0003-{''.join(t for t in HOSTILE_TEXT if '/' not in t)}.md", adr("Odd"))
+    repo.write("adr/0004-" + "y" * 200 + ".md", adr(LONG))
+    repo.write("adr/0005-nul.md", b"---\nstatus: accepted\n---\n# NUL\n\n\0 \xff\n")
+    repo.write("adr/0006-bytes.md", b"---\nstatus: accepted\n---\n# Bytes\n\n\xff \xed\xa0\x80\n")
+    repo.commit(f"More {joined}\n\n{LONG}", author=f"{LONG[:300]} <{LONG[:300]}@example.com>")
+    repo.write("adr/0002-use-y.md", f"# 2. Use Y {joined}\n\n## Status\n\nRejected {joined}\n")
+    repo.git("add", "-A")
+    repo.commit_object(
+        f"parent {repo.git('rev-parse', 'HEAD')}\n".encode()
+        + b"author \xff\xed\xa0\x80 \x01 <x@example.com> 1767261600 +0000\n"
+        b"committer Ada <ada@example.com> 1767261600 +0000\n",
+        b"nul\0 \xff \xed\xa0\x80 \x1b[31m\n",
+    )
+    return repo
+
+
+@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+def test_hostile_bytes_in_every_field_of_every_commit_serve_every_page(client, hostile_story):
+    """Every page, every decision's pages, its revisions and its diff, the API, the feed."""
+    from django.urls import reverse
+
+    from adrsite.decisions.models import Decision, Revision
+
+    index(hostile_story)
+    decisions = list(Decision.objects.select_related("repository"))
+    assert len(decisions) == 6
+    urls = ["/", "/timeline/", "/graph/", "/rules/", "/problems/", "/api/decisions"]
+    for tag in (t for t in HOSTILE_TEXT if t.isprintable()):
+        urls.append(f"/?{urlencode({'tag': tag.lower(), 'q': tag})}")
+    for decision in decisions:
+        urls.append(decision.get_absolute_url())
+        urls.append(reverse("decisions:api-decision", args=["demo", decision.ref]))
+        commits = [r.commit for r in Revision.objects.filter(decision=decision)]
+        for commit in commits:
+            urls.append(reverse("decisions:revision", args=["demo", decision.ref, commit]))
+        diff = reverse("decisions:diff", args=["demo", decision.ref])
+        urls.append(f"{diff}?{urlencode({'from': commits[0], 'to': commits[-1]})}")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response["Content-Type"] == "application/json":
+            response.json()
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(client.get("/feed.atom").content)
+    assert len(list(feed.iter(f"{atom}entry"))) == Revision.objects.count() == 7
+    assert client.get("/api/decisions").json()["count"] == 6
+    for tag in [t for t in HOSTILE_TEXT if t.isprintable() and "'" not in t] + ["'", LONG]:
+        tagged = html_of(client, f"/?{urlencode({'tag': tag})}")  # "%" matches "%" alone
+        assert decisions_listed_in(tagged) == {"0001-use-x"}, tag
+    by_long_names = Revision.objects.get(path="adr/0006-bytes.md")  # cut to fit, not refused
+    assert (by_long_names.author, by_long_names.author_email) == (LONG[:255], LONG[:255])
 
 
 def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(client, repo):
