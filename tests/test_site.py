@@ -94,6 +94,7 @@ def test_the_log_lists_our_own_decisions_with_counts_per_status(client, ours):
     assert 'href="/decisions/adrsite/0014-unidirectional-flow/"' in html
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_the_log_filters_by_status_tag_and_text_and_ignores_unknown_values(client, story):
     index(story)
     accepted = html_of(client, "/?status=accepted")
@@ -283,6 +284,7 @@ def test_a_diff_past_the_size_cap_links_to_both_revisions_instead(client, repo):
     assert len(capped) == len(small_diff)
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_an_unknown_decision_gets_the_sites_own_404_page(client, repo):
     repo.write("adr/0002-use-kafka.md", adr("Use Kafka"))
     repo.commit("One")
@@ -503,6 +505,7 @@ def test_the_json_api_serves_the_export_contract_and_one_decision(client, story)
 # --- safe by construction --------------------------------------------------------
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_no_raw_html_from_an_adr_reaches_any_page(client, repo):
     repo.write("adr/0001-evil.md", f"---\nstatus: accepted\n---\n# Evil\n\n{EVIL}")
     first = repo.commit("Evil")
@@ -676,11 +679,13 @@ def test_odd_numbers_in_urls_are_not_found_never_a_crash(client, story):
     assert client.get("/api/decisions/demo/%00").status_code == 404
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_a_repository_name_must_fit_in_a_url(repo):
     with pytest.raises(ValueError, match="letters, digits, - and _ only"):
         repository_register(name="team.adr", location=str(repo.path), adr_dir="adr")
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_commit_messages_reach_the_atom_feed_as_text_not_markup(client, repo):
     repo.write("adr/0001-use-x.md", adr("Use X"))
     repo.commit('Add <img src=x onerror="alert(1)">')
@@ -740,6 +745,7 @@ def test_relative_links_in_a_decision_lead_to_pages_and_tables_keep_no_inline_st
     assert "style=" not in html
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_a_decision_page_shows_the_status_as_written_escaped_and_its_links_working(client, repo):
     repo.write("adr/0001-use-x.md", adr("Use X", "superseded"))
     repo.write("adr/0002-use-y.md", "# Use Y\n\n* Status: ✅ **Accepted** (PR #2897) <b>loud</b>\n")
@@ -1355,6 +1361,7 @@ def test_hostile_bytes_in_every_field_of_every_commit_serve_every_page(client, h
     assert (by_long_names.author, by_long_names.author_email) == (LONG[:255], LONG[:255])
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(client, repo):
     red = "\x1b[31mred\x1b[0m"
     repo.write("adr/0001-use-x.md", adr(f"Use {red} X\x0c\x7f", body=f"Body {red}\x0b.\n"))
@@ -1372,6 +1379,7 @@ def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(c
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", response.content.decode())
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_the_api_serves_the_export_a_page_at_a_time_with_links_between_pages(
     client, story, monkeypatch
 ):
