@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -95,6 +96,7 @@ def test_the_log_lists_our_own_decisions_with_counts_per_status(client, ours):
     assert 'href="/decisions/adrsite/0014-unidirectional-flow/"' in html
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_the_log_filters_by_status_tag_and_text_and_ignores_unknown_values(client, story):
     index(story)
     accepted = html_of(client, "/?status=accepted")
@@ -326,6 +328,7 @@ def test_a_diff_past_the_size_cap_links_to_both_revisions_instead(client, repo):
     assert len(capped) == len(small_diff)
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_an_unknown_decision_gets_the_sites_own_404_page(client, repo):
     repo.write("adr/0002-use-kafka.md", adr("Use Kafka"))
     repo.commit("One")
@@ -546,6 +549,7 @@ def test_the_json_api_serves_the_export_contract_and_one_decision(client, story)
 # --- safe by construction --------------------------------------------------------
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_no_raw_html_from_an_adr_reaches_any_page(client, repo):
     repo.write("adr/0001-evil.md", f"---\nstatus: accepted\n---\n# Evil\n\n{EVIL}")
     first = repo.commit("Evil")
@@ -733,11 +737,13 @@ def test_odd_numbers_in_urls_are_not_found_never_a_crash(client, story):
     assert client.get("/api/decisions/demo/%00").status_code == 404
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_a_repository_name_must_fit_in_a_url(repo):
     with pytest.raises(ValueError, match="letters, digits, - and _ only"):
         repository_register(name="team.adr", location=str(repo.path), adr_dir="adr")
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_commit_messages_reach_the_atom_feed_as_text_not_markup(client, repo):
     repo.write("adr/0001-use-x.md", adr("Use X"))
     repo.commit('Add <img src=x onerror="alert(1)">')
@@ -797,6 +803,7 @@ def test_relative_links_in_a_decision_lead_to_pages_and_tables_keep_no_inline_st
     assert "style=" not in html
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_a_decision_page_shows_the_status_as_written_escaped_and_its_links_working(client, repo):
     repo.write("adr/0001-use-x.md", adr("Use X", "superseded"))
     repo.write("adr/0002-use-y.md", "# Use Y\n\n* Status: ✅ **Accepted** (PR #2897) <b>loud</b>\n")
@@ -1099,17 +1106,26 @@ def url_patterns(resolver=None, prefix: str = ""):
             yield f"{prefix}{entry.name}", entry.pattern
 
 
-def test_head_answers_every_route_as_get_does_without_a_body(client, story):
+def route_samples(story: Repo) -> list[tuple[str, str, dict[str, str], str]]:
+    """For every route of the URLconf: its name, a URL of it that answers 200 on the story,
+    the values that URL gives its path converters, and its query string ("" or "?...")."""
     from django.urls import reverse
 
-    index(story)
     first, second = story.git("log", "--format=%H", "--", "adr/0001-use-x.md").split()[-2:]
     arguments = {"repository": "demo", "ref": "0001-use-x", "commit": first}
     queries = {"decisions:diff": f"?from={first}&to={second}"}
-    seen = set()
+    samples = []
     for name, pattern in url_patterns():
         kwargs = {key: arguments[key] for key in pattern.converters}
-        url = reverse(name, kwargs=kwargs) + queries.get(name, "")
+        samples.append((name, reverse(name, kwargs=kwargs), kwargs, queries.get(name, "")))
+    return samples
+
+
+def test_head_answers_every_route_as_get_does_without_a_body(client, story):
+    index(story)
+    seen = set()
+    for name, path, _, query in route_samples(story):
+        url = path + query
         got, head = client.get(url), client.head(url)
         assert got.status_code == 200, url
         assert head.status_code == 200, url
@@ -1174,6 +1190,236 @@ def test_a_nul_byte_in_a_url_path_is_not_found_on_every_route(client, story):
             assert "Not found" in response.content.decode() or b"404" in response.content, url
 
 
+# What a committer, a browser or a scanner may put in any part of a URL, percent-encoded
+# as it arrives: bytes PostgreSQL refuses, bytes that are no UTF-8, sizes and numbers no
+# column or integer holds, LIKE's and SQL's metacharacters, and text that only looks odd.
+HOSTILE = {
+    "NUL": "%00",
+    "lone surrogate": "%ED%A0%80",
+    "invalid UTF-8": "%FF",
+    "10,000 characters": "x" * 10_000,
+    "huge integer": "99999999999999999999",
+    "negative": "-1",
+    "exponent": "1e9",
+    "LIKE's %": "%25",
+    "LIKE's _": "_",
+    "backslash": "%5C",
+    "quote": "'",
+    "SQL": "%25_%5C'%22;--%20",
+    "control characters": "%01%1B%5B31m%7F",
+    "right-to-left override": "%E2%80%AEevil",
+    "emoji": "%F0%9F%92%A5",
+}
+
+# What a hostile value in each query parameter a view reads gets, but NUL, which
+# refuse_unstorable_input drops everywhere: "dropped" answers as if the parameter were
+# absent; "no match" is a filter nothing matches (the page lists no decision); "search"
+# is the log's text search (no match, or, for text with no word in it, no search); a
+# number is the status code.
+HOSTILE_PARAMETER_ANSWERS = {
+    ("decisions:log", "page"): "dropped",
+    ("decisions:log", "sort"): "dropped",
+    ("decisions:log", "status"): "dropped",
+    ("decisions:log", "q"): "search",
+    ("decisions:log", "repository"): "no match",
+    ("decisions:log", "tag"): "no match",
+    ("decisions:timeline", "repository"): "no match",
+    ("decisions:graph", "repository"): "no match",
+    ("decisions:rules", "repository"): "no match",
+    ("decisions:problems", "repository"): "no match",
+    ("decisions:api-decisions", "repository"): 404,
+    ("decisions:api-decisions", "page"): 404,
+    ("decisions:diff", "from"): 404,
+    ("decisions:diff", "to"): 404,
+}
+
+
+def answer_of(response) -> tuple[int, bytes]:
+    """A response as the fuzz compares it: the CSP nonce is new on every response."""
+    return response.status_code, re.sub(rb'nonce="[^"]*"', b'nonce=""', response.content)
+
+
+def decisions_listed(response) -> set[bytes]:
+    return set(re.findall(rb'href="/decisions/demo/[^"?]+/"', response.content))
+
+
+def decisions_listed_in(page: str) -> set[str]:
+    """The refs of the decisions a page of the log lists."""
+    return {html.unescape(ref) for ref in re.findall(r'<a href="/decisions/demo/([^"?]+)/">', page)}
+
+
+@pytest.fixture
+def parameters_read(monkeypatch) -> set[str]:
+    """The names of the query parameters read from here on (cleared by the test)."""
+    from django.http import QueryDict
+
+    read: set[str] = set()
+    real_get, real_getitem, real_getlist = QueryDict.get, QueryDict.__getitem__, QueryDict.getlist
+
+    def get(self, key, default=None):
+        read.add(key)
+        return real_get(self, key, default)
+
+    def getitem(self, key):
+        read.add(key)
+        return real_getitem(self, key)
+
+    def getlist(self, key, default=None):
+        read.add(key)
+        return real_getlist(self, key, default)
+
+    monkeypatch.setattr(QueryDict, "get", get)
+    monkeypatch.setattr(QueryDict, "__getitem__", getitem)
+    monkeypatch.setattr(QueryDict, "getlist", getlist)
+    return read
+
+
+@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+def test_a_hostile_value_in_any_query_parameter_of_any_route_is_dropped_or_refused(
+    client, story, parameters_read
+):
+    """Every route the resolver knows, every parameter its view reads (found by watching it
+    read), every hostile value: never a 500, and the answer HOSTILE_PARAMETER_ANSWERS says."""
+    from urllib.parse import parse_qsl, unquote, urlencode
+
+    from adrsite.decisions.search import search_words
+
+    story.write("adr/0004-broken.md", "---\nstatus: [unclosed\n---\n# Broken\n")
+    story.commit("A problem for the problems page to list")
+    index(story)
+    answered = set()
+    for name, path, _, query in route_samples(story):
+        parameters_read.clear()
+        unfiltered = client.get(path + query)
+        assert unfiltered.status_code == 200, path
+        for parameter in sorted(parameters_read):
+            answer = HOSTILE_PARAMETER_ANSWERS.get((name, parameter))
+            answered.add((name, parameter))
+            others = [(k, v) for k, v in parse_qsl(query.lstrip("?")) if k != parameter]
+            without = f"{path}?{urlencode(others)}"
+            if answer == "no match":  # or the test proves nothing
+                assert decisions_listed(unfiltered), path
+            for label, value in HOSTILE.items():
+                url = f"{without}&{parameter}={value}"
+                response = client.get(url)
+                where = (name, parameter, label)
+                if label == "NUL" or answer == "dropped":
+                    assert answer_of(response) == answer_of(client.get(without)), where
+                elif answer == "no match":
+                    assert response.status_code == 200, where
+                    assert decisions_listed(response) == set(), where
+                elif answer == "search":
+                    assert response.status_code == 200, where
+                    words = search_words(unquote(value, errors="replace"))
+                    listed = set() if words else decisions_listed(unfiltered)
+                    assert decisions_listed(response) == listed, where
+                elif answer is not None:
+                    assert response.status_code == answer, where
+                else:  # a parameter read by a new view: at least never a crash
+                    assert response.status_code in (200, 400, 404), where
+                if name.startswith("decisions:api") and response.status_code == 404:
+                    assert "error" in response.json(), where
+    assert answered == set(HOSTILE_PARAMETER_ANSWERS)  # each answer above is still needed
+
+
+@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+def test_a_hostile_value_in_any_path_segment_of_any_route_is_not_found(client, story):
+    index(story)
+    urls = [f"/{value}/" for value in HOSTILE.values()]
+    for _, path, kwargs, query in route_samples(story):
+        for sample in kwargs.values():
+            assert path.count(sample) == 1, (path, sample)
+            urls += [path.replace(sample, value) + query for value in HOSTILE.values()]
+            urls += [path.replace(sample, sample + value) + query for value in HOSTILE.values()]
+    assert len(urls) > 200
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        if response["Content-Type"] == "application/json":  # the API's own 404s
+            assert "error" in response.json(), url
+        else:  # the resolver's and the NUL guard's, the API's routes too
+            assert "Back to the decision log" in response.content.decode(), url
+
+
+# The same, as a committer writes it: text for titles, statuses, tags, names and messages.
+HOSTILE_TEXT = [
+    "%", "_", "\\", "'", '"', "%_\\'\";--", "99999999999999999999", "-1", "1e9",
+    "\x01\x1b[31m\x7f", "\u202eevil\u202c", "💥", "\ufffd",
+]  # fmt: skip
+LONG = "x" * 10_000
+
+
+@pytest.fixture
+def hostile_story(repo: Repo) -> Repo:
+    """Decisions whose every field, author and commit message holds hostile bytes."""
+    joined = " ".join(HOSTILE_TEXT)
+    tags = ", ".join(f"'{t}'" for t in HOSTILE_TEXT if t.isprintable() and "'" not in t)
+    repo.write(
+        "adr/0001-use-x.md",
+        f'---\nstatus: "accepted %_ 💥 \u202e"\ntags: [{tags}, "{LONG}", "\'"]\n'
+        f"supersedes: [99999999999999999999, -1, '%']\ndeciders: ['%_', '💥']\n---\n"
+        f"# Use X {joined}\n\n{joined}\n\n{LONG}\n",
+    )
+    repo.commit(f"Add X {joined}", author="Ev\u202eil 💥 %_\\' <evil%_@example.com>")
+    repo.write(
+        "adr/0002-use-y.md",  # adr-tools style: no YAML to refuse the control characters
+        f"# 2. Use Y {joined}\n\nDate: 2026-01-02\n\n## Status\n\n{joined}\n\n"
+        f"Amends [1. X](0001-use-x.md)\n\n## Context\n\n{joined}\n",
+    )
+    repo.write(f"adr/0003-{''.join(t for t in HOSTILE_TEXT if '/' not in t)}.md", adr("Odd"))
+    repo.write("adr/0004-" + "y" * 200 + ".md", adr(LONG))
+    repo.write("adr/0005-nul.md", b"---\nstatus: accepted\n---\n# NUL\n\n\0 \xff\n")
+    repo.write("adr/0006-bytes.md", b"---\nstatus: accepted\n---\n# Bytes\n\n\xff \xed\xa0\x80\n")
+    repo.commit(f"More {joined}\n\n{LONG}", author=f"{LONG[:300]} <{LONG[:300]}@example.com>")
+    repo.write("adr/0002-use-y.md", f"# 2. Use Y {joined}\n\n## Status\n\nRejected {joined}\n")
+    repo.git("add", "-A")
+    repo.commit_object(
+        f"parent {repo.git('rev-parse', 'HEAD')}\n".encode()
+        + b"author \xff\xed\xa0\x80 \x01 <x@example.com> 1767261600 +0000\n"
+        b"committer Ada <ada@example.com> 1767261600 +0000\n",
+        b"nul\0 \xff \xed\xa0\x80 \x1b[31m\n",
+    )
+    return repo
+
+
+@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+def test_hostile_bytes_in_every_field_of_every_commit_serve_every_page(client, hostile_story):
+    """Every page, every decision's pages, its revisions and its diff, the API, the feed."""
+    from django.urls import reverse
+
+    from adrsite.decisions.models import Decision, Revision
+
+    index(hostile_story)
+    decisions = list(Decision.objects.select_related("repository"))
+    assert len(decisions) == 6
+    urls = ["/", "/timeline/", "/graph/", "/rules/", "/problems/", "/api/decisions"]
+    for tag in (t for t in HOSTILE_TEXT if t.isprintable()):
+        urls.append(f"/?{urlencode({'tag': tag.lower(), 'q': tag})}")
+    for decision in decisions:
+        urls.append(decision.get_absolute_url())
+        urls.append(reverse("decisions:api-decision", args=["demo", decision.ref]))
+        commits = [r.commit for r in Revision.objects.filter(decision=decision)]
+        for commit in commits:
+            urls.append(reverse("decisions:revision", args=["demo", decision.ref, commit]))
+        diff = reverse("decisions:diff", args=["demo", decision.ref])
+        urls.append(f"{diff}?{urlencode({'from': commits[0], 'to': commits[-1]})}")
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response["Content-Type"] == "application/json":
+            response.json()
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(client.get("/feed.atom").content)
+    assert len(list(feed.iter(f"{atom}entry"))) == Revision.objects.count() == 7
+    assert client.get("/api/decisions").json()["count"] == 6
+    for tag in [t for t in HOSTILE_TEXT if t.isprintable() and "'" not in t] + ["'", LONG]:
+        tagged = html_of(client, f"/?{urlencode({'tag': tag})}")  # "%" matches "%" alone
+        assert decisions_listed_in(tagged) == {"0001-use-x"}, tag
+    by_long_names = Revision.objects.get(path="adr/0006-bytes.md")  # cut to fit, not refused
+    assert (by_long_names.author, by_long_names.author_email) == (LONG[:255], LONG[:255])
+
+
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(client, repo):
     red = "\x1b[31mred\x1b[0m"
     repo.write("adr/0001-use-x.md", adr(f"Use {red} X\x0c\x7f", body=f"Body {red}\x0b.\n"))
@@ -1191,6 +1437,7 @@ def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(c
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", response.content.decode())
 
 
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
 def test_the_api_serves_the_export_a_page_at_a_time_with_links_between_pages(
     client, story, monkeypatch
 ):

@@ -718,6 +718,11 @@ _DECISION_FIELDS = [
 ]  # fmt: skip
 
 
+_AUTHOR_LENGTH = Revision._meta.get_field("author").max_length
+_AUTHOR_EMAIL_LENGTH = Revision._meta.get_field("author_email").max_length
+_TAG_LENGTH = Tag._meta.get_field("name").max_length
+
+
 class _RevisionRow(NamedTuple):
     """A revision waiting to be written: cheaper to build than a model instance, by the thousand."""
 
@@ -736,9 +741,12 @@ class _RevisionRow(NamedTuple):
     @classmethod
     def of(cls, decision: Decision, commit: Commit, status: str, **file: Any) -> _RevisionRow:
         """The revision `commit` made of `decision`, at the path the decision has now."""
+        # git takes a name or an email of any length; PostgreSQL refuses one longer than
+        # its column (SQLite keeps it whole), so both are cut to the column's size.
         return cls(
-            decision, commit.sha, commit.author, commit.author_email, commit.authored_at,
-            commit.message, decision.path, status, **file,
+            decision, commit.sha, commit.author[:_AUTHOR_LENGTH],
+            commit.author_email[:_AUTHOR_EMAIL_LENGTH], commit.authored_at, commit.message,
+            decision.path, status, **file,
         )  # fmt: skip
 
 
@@ -875,8 +883,8 @@ def _set_tags(
     decisions: list[Decision], wanted: Iterable[tuple[Decision, tuple[str, ...]]]
 ) -> None:
     """Replace the tags of `decisions`: three queries, whatever their number."""
-    names = {
-        decision.pk: {name.strip().lower() for name in tags if name.strip()}
+    names = {  # cut to the column's size, as the log's tag filter is (PostgreSQL checks it)
+        decision.pk: {name.strip().lower()[:_TAG_LENGTH] for name in tags if name.strip()}
         for decision, tags in wanted
     }
     all_names = set().union(*names.values()) if names else set()
