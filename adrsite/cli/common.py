@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -67,25 +65,6 @@ def status_arg(text: str) -> str:
     if not status or rest:
         raise UserError(f"unknown status {text!r} (choose {', '.join(STATUSES)})")
     return status
-
-
-def renamed(name: str, number: int, slug: str) -> str:
-    match = re.match(r"^((?:m?adr[-_ ]?)?)(\d+)([-_ .]?)", name, re.IGNORECASE)
-    if not match:
-        return f"{number:04d}-{slug}.md"
-    width = len(match[2]) if match[2].startswith("0") else 1
-    return f"{match[1]}{str(number).zfill(width)}{match[3] or '-'}{slug}.md"
-
-
-def slugify(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > 60 and slug:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug or "decision"
 
 
 def today_iso() -> str:

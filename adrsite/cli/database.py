@@ -12,12 +12,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from adrsite.cli.common import UserError, slugify
+from adrsite.cli.common import UserError
 from adrsite.records.folder import (
     FolderError,
     find_folder,
     find_repository_root,
 )
+from adrsite.records.naming import slugify
 
 # --- database commands (start Django) -----------------------------------------
 

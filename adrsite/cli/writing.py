@@ -17,8 +17,6 @@ from adrsite.cli.common import (
     numbers_at,
     read_text,
     refuse_unreadable,
-    renamed,
-    slugify,
     status_arg,
     today_iso,
     write_text,
@@ -35,7 +33,7 @@ from adrsite.records.folder import (
     read_folder,
 )
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, Record
-from adrsite.records.naming import NUMBERED, folder_naming
+from adrsite.records.naming import new_decision_name, renumbered_name
 from adrsite.records.parse import parse
 from adrsite.records.vocabulary import REVERSE_KIND, link_kind
 from adrsite.records.write import (
@@ -91,13 +89,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     predecessors = [find_one(records, ref) for ref in args.supersedes]
     refuse_unreadable(predecessors)
     today = today_iso()
-    numbers = [r.number for r in records if r.number is not None]
-    # Named as most of the folder's files are (adr-012-x.md, 20261121-x.md, ...). A
-    # folder of date-named or unnumbered files gets a number only where its
-    # titles carry one ("# 12. Use X"); all others the next number.
-    convention = folder_naming([r.name for r in records]).convention
-    number = None if convention.kind != NUMBERED and not numbers else max(numbers, default=0) + 1
-    name = convention.file_name(slug=slugify(title), number=number, date=today)
+    name, number = new_decision_name(
+        [r.name for r in records],
+        [r.number for r in records if r.number is not None],
+        title=title,
+        date=today,
+    )
     path = folder.path / name
     relative = path.relative_to(folder.root).as_posix()
     if path.exists():
@@ -183,7 +180,7 @@ def cmd_renumber(args: argparse.Namespace) -> int:
         taken |= numbers_at(folder, args.against)
     number = max(taken) + 1
     old_number, old_name = record.number, record.name
-    new_path = given.with_name(renamed(old_name, number, record.slug))
+    new_path = given.with_name(renumbered_name(old_name, number, record.slug))
     new_relative = new_path.relative_to(folder.root).as_posix()
     text = read_text(given)
     given.rename(new_path)

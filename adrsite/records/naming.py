@@ -9,6 +9,7 @@ signal worth a warning is a file that breaks the convention of its folder.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ _SEPARATORS = "-_ ."
 # The same names parse.parse_file_name reads a number from: 0012-x, adr-012-x, ADR012-x.
 _NUMBER = re.compile(r"^(m?adr[-_ ]?)?(\d{1,6})(?=[-_ .]|\Z)", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-?\d{2}-?\d{2}")
+_RENUMBERED = re.compile(r"^((?:m?adr[-_ ]?)?)(\d+)([-_ .]?)", re.IGNORECASE)
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
 _CANDIDATES = 20  # the most common exact conventions are tried: real folders hold a few
 
 
@@ -174,6 +177,39 @@ def folder_naming(names: list[str]) -> FolderNaming:
     if naming.own:
         return naming
     return FolderNaming(OURS, next(score[0] for score in scored if score[3] == OURS), len(names))
+
+
+def new_decision_name(
+    names: list[str], numbers: list[int], *, title: str, date: str
+) -> tuple[str, int | None]:
+    """The file name and number of a new decision, named as most of the folder's files are.
+
+    A folder of date-named or unnumbered files gets a number only where its
+    titles carry one ("# 12. Use X"); all others the next number.
+    """
+    convention = folder_naming(names).convention
+    number = None if convention.kind != NUMBERED and not numbers else max(numbers, default=0) + 1
+    return convention.file_name(slug=slugify(title), number=number, date=date), number
+
+
+def renumbered_name(name: str, number: int, slug: str) -> str:
+    """`name` with `number` in place of its own, keeping its prefix, zero padding and separator."""
+    match = _RENUMBERED.match(name)
+    if not match:
+        return f"{number:04d}-{slug}.md"
+    width = len(match[2]) if match[2].startswith("0") else 1
+    return f"{match[1]}{str(number).zfill(width)}{match[3] or '-'}{slug}.md"
+
+
+def slugify(title: str) -> str:
+    """The words of a file name for `title`: ASCII, lowercase, hyphenated, about 60 characters."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = ""
+    for word in _SLUG_WORD.findall(ascii_title.lower()):
+        if len(slug) + len(word) + 1 > 60 and slug:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "decision"
 
 
 @dataclass(frozen=True, slots=True)
