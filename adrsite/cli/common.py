@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -16,9 +15,7 @@ from adrsite.records.folder import (
     find_records,
     read_folder,
 )
-from adrsite.records.lint import numbers_taken_elsewhere
-from adrsite.records.model import STATUSES, Problem, Record
-from adrsite.records.parse import parse_file_name
+from adrsite.records.model import STATUSES, Record
 from adrsite.records.vocabulary import status_word
 
 
@@ -101,53 +98,3 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def git(folder: Folder, *command: str) -> str | None:
-    """A git command's output in the repository, or None when it fails."""
-    result = subprocess.run(
-        ["git", *command], cwd=folder.root, capture_output=True, text=True, check=False
-    )
-    return result.stdout if result.returncode == 0 else None
-
-
-def paths_at(folder: Folder, commit: str) -> set[str]:
-    listing = git(folder, "ls-tree", "-r", "--name-only", commit, "--", folder.relative) or ""
-    return {line for line in listing.splitlines() if line.endswith(".md")}
-
-
-def verified(folder: Folder, ref: str) -> str:
-    if git(folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
-        raise UserError(f"--against {ref}: no such branch, tag or commit")
-    return ref
-
-
-def numbers_at(folder: Folder, ref: str) -> set[int]:
-    names = (path.rsplit("/", 1)[-1] for path in paths_at(folder, verified(folder, ref)))
-    return {number for number, _ in map(parse_file_name, names) if number is not None}
-
-
-def number_meant(folder: Folder, path: str, number: int) -> str:
-    """The one file `number` named at `path`'s last commit, or "" when git cannot tell."""
-    commit = (git(folder, "log", "-1", "--format=%H", "--", path) or "").strip()
-    if not commit or git(folder, "diff", "--quiet", commit, "--", path) is None:
-        return ""  # never committed, or changed since: the reference may be new
-    named = [
-        p for p in paths_at(folder, commit) if parse_file_name(p.rsplit("/", 1)[-1])[0] == number
-    ]
-    return named[0] if len(named) == 1 else ""
-
-
-def numbers_taken_on(folder: Folder, records: list[Record], ref: str) -> list[Problem]:
-    base = git(folder, "merge-base", "HEAD", verified(folder, ref))
-    if base is None:
-        raise UserError(
-            f"--against {ref}: no common history with this branch "
-            "(a shallow clone? run 'git fetch --unshallow')"
-        )
-    return numbers_taken_elsewhere(
-        records,
-        ref=ref,
-        ref_paths=paths_at(folder, ref),
-        base_paths=paths_at(folder, base.strip()),
-    )

@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from adrsite.cli.common import UserError, find_one, folder_and_records, numbers_taken_on, status_arg
+from adrsite.cli.common import UserError, find_one, folder_and_records, status_arg
+from adrsite.history.refs import RefError, numbers_taken_on
 from adrsite.records.controls import visible_controls
 from adrsite.records.export import decision_links, decisions_json
 from adrsite.records.folder import (
@@ -69,7 +70,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     folder, records = folder_and_records(args)
     problems = check(records)
     if args.against:
-        problems += numbers_taken_on(folder, records, args.against)
+        try:
+            problems += numbers_taken_on(folder, records, args.against)
+        except RefError as error:
+            raise UserError(f"--against {error}") from None
     errors = sum(p.severity == ERROR for p in problems)
     warnings = len(problems) - errors
     if args.format == "json":

@@ -13,14 +13,13 @@ from adrsite.cli.common import (
     edit,
     find_one,
     folder_and_records,
-    number_meant,
-    numbers_at,
     read_text,
     refuse_unreadable,
     status_arg,
     today_iso,
     write_text,
 )
+from adrsite.history.refs import RefError, number_meant, numbers_at
 from adrsite.records import templates
 from adrsite.records.folder import (
     USUAL_DIRS,
@@ -177,7 +176,10 @@ def cmd_renumber(args: argparse.Namespace) -> int:
     refuse_unreadable([record])
     taken = {r.number for r in records if r.number is not None}
     if args.against:
-        taken |= numbers_at(folder, args.against)
+        try:
+            taken |= numbers_at(folder, args.against)
+        except RefError as error:
+            raise UserError(f"--against {error}") from None
     number = max(taken) + 1
     old_number, old_name = record.number, record.name
     new_path = given.with_name(renumbered_name(old_name, number, record.slug))
