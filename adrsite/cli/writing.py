@@ -25,15 +25,15 @@ from adrsite.records.folder import (
     USUAL_DIRS,
     Folder,
     FolderError,
-    Resolver,
     decision_files,
     find_folder,
     find_repository_root,
     read_folder,
 )
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, Record
-from adrsite.records.naming import new_decision_name, renumbered_name
+from adrsite.records.naming import new_decision_name
 from adrsite.records.parse import parse
+from adrsite.records.renumber import renumber_plan, renumbered_references
 from adrsite.records.vocabulary import REVERSE_KIND, link_kind
 from adrsite.records.write import (
     TOC_START,
@@ -41,8 +41,6 @@ from adrsite.records.write import (
     href,
     new_decision,
     renumber_title,
-    replace_file_references,
-    replace_number_references,
     set_status,
     toc,
 )
@@ -174,47 +172,31 @@ def cmd_renumber(args: argparse.Namespace) -> int:
     if record.number is None:
         raise UserError(f"{record.path}: has no number to change (it is named by date)")
     refuse_unreadable([record])
-    taken = {r.number for r in records if r.number is not None}
+    taken_elsewhere: set[int] = set()
     if args.against:
         try:
-            taken |= numbers_at(folder, args.against)
+            taken_elsewhere = numbers_at(folder, args.against)
         except RefError as error:
             raise UserError(f"--against {error}") from None
-    number = max(taken) + 1
-    old_number, old_name = record.number, record.name
-    new_path = given.with_name(renumbered_name(old_name, number, record.slug))
-    new_relative = new_path.relative_to(folder.root).as_posix()
+    plan = renumber_plan(
+        records,
+        record,
+        taken_elsewhere=taken_elsewhere,
+        number_meant=lambda path, number: number_meant(folder, path, number),
+    )
+    new_path = folder.root / plan.path
     text = read_text(given)
     given.rename(new_path)
-    write_text(new_path, renumber_title(text, record, number))
-    print(f"{relative} -> {new_relative}")
-
-    # References by file name are exact. A reference by number meant whatever
-    # the number named when it was written: after a merge collision, git knows
-    # which file that was at the referring file's last commit.
-    still_taken = any(r.number == old_number and r.path != relative for r in records)
-    resolver = Resolver(records)
+    write_text(new_path, renumber_title(text, record, plan.number))
+    print(f"{relative} -> {plan.path}")
     for other in records:
         if other.path == relative:
             continue
+        for note in plan.notes_for(other.path):
+            print(note)
         path = folder.root / other.path
         before = read_text(path)
-        after = replace_file_references(before, old_name, new_path.name)
-        by_number = [
-            link
-            for link in other.links
-            if not link.target.lower().endswith((".md", ".markdown"))
-            and record in resolver.candidates(link.target, other)
-        ]
-        meant = number_meant(folder, other.path, old_number) if by_number and still_taken else ""
-        if by_number and (not still_taken or meant == relative):
-            after = replace_number_references(after, other, old_number, number)
-        elif by_number and not meant:
-            for link in by_number:
-                print(
-                    f"{other.path}:{link.line}: note: number {old_number} now names the other "
-                    f"file; change it to {number} if it meant {new_relative}"
-                )
+        after = renumbered_references(before, other, plan)
         if after != before:
             write_text(path, after)
             print(f"updated {other.path}")
