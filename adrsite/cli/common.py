@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from adrsite.records.files import read_text, write_text
 from adrsite.records.folder import (
     Folder,
     find_folder,
@@ -77,24 +77,3 @@ def today_iso() -> str:
 def edit(folder: Folder, record: Record, change: Callable[[str, Record], str]) -> None:
     path = folder.root / record.path
     write_text(path, change(read_text(path), record))
-
-
-def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8-sig")  # universal newlines: CRLF reads as LF
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write through a temporary file, so a crash never leaves half a decision."""
-    original = path.read_bytes() if path.exists() else b""
-    if b"\r\n" in original:
-        text = text.replace("\n", "\r\n")
-    if not text.endswith(("\n", "\r\n")):
-        text += "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -13,14 +13,13 @@ from adrsite.cli.common import (
     edit,
     find_one,
     folder_and_records,
-    read_text,
     refuse_unreadable,
     status_arg,
     today_iso,
-    write_text,
 )
 from adrsite.history.refs import RefError, number_meant, numbers_at
 from adrsite.records import templates
+from adrsite.records.files import read_text, write_text
 from adrsite.records.folder import (
     USUAL_DIRS,
     Folder,
