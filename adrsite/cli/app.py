@@ -15,6 +15,7 @@ from adrsite.records.folder import (
     FolderError,
 )
 from adrsite.records.model import STATUSES
+from adrsite.records.report import FORMATS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("decision", help="number, file name or path")
 
     checking = command("check", cmd_check, "lint the folder; exit 1 on any error")
-    checking.add_argument("--format", choices=["text", "json", "github"], default="text")
+    checking.add_argument("--format", choices=FORMATS, default="text")
     checking.add_argument(
         "--against",
         metavar="REF",

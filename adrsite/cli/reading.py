@@ -14,7 +14,8 @@ from adrsite.records.folder import (
     glob_match,
 )
 from adrsite.records.lint import check
-from adrsite.records.model import ERROR, Problem
+from adrsite.records.model import ERROR
+from adrsite.records.report import check_report
 from adrsite.records.vocabulary import clean_text
 
 
@@ -74,38 +75,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems += numbers_taken_on(folder, records, args.against)
         except RefError as error:
             raise UserError(f"--against {error}") from None
-    errors = sum(p.severity == ERROR for p in problems)
-    warnings = len(problems) - errors
-    if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    "decisions": len(records),
-                    "errors": errors,
-                    "warnings": warnings,
-                    "problems": [
-                        {
-                            "path": p.path,
-                            "line": p.line,
-                            "severity": p.severity,
-                            "code": p.code,
-                            "message": p.message,
-                        }
-                        for p in problems
-                    ],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for problem in problems:
-            print(_github_annotation(problem) if args.format == "github" else problem)
-        print(
-            f"{_count(len(records), 'decision')}: "
-            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
-        )
-    return 1 if errors else 0
+    print(check_report(problems, decisions=len(records), format=args.format))
+    return 1 if any(p.severity == ERROR for p in problems) else 0
 
 
 def cmd_why(args: argparse.Namespace) -> int:
@@ -125,21 +96,3 @@ def cmd_why(args: argparse.Namespace) -> int:
         if record.rule:
             print(f"       rule: {record.rule}")
     return 0
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' * (number != 1)}"
-
-
-def _github_annotation(problem: Problem) -> str:
-    """A GitHub Actions workflow command: shows the problem on the pull request's diff."""
-
-    def escape(text: str, *, property_value: bool = False) -> str:
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
-
-    return (
-        f"::{problem.severity} file={escape(problem.path, property_value=True)},"
-        f"line={problem.line},title={escape('adr check ' + problem.code, property_value=True)}"
-        f"::{escape(problem.message)}"
-    )
