@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -34,6 +33,15 @@ from adrsite.records.model import (
     Problem,
     Record,
 )
+from adrsite.records.scan import (
+    LIST_MARK,
+    META_LINE,
+    TITLE_NUMBER,
+    changelog_entry,
+    find_section,
+    heading,
+    outside_fences,
+)
 from adrsite.records.vocabulary import (
     LINK_VERBS,
     REVERSE_KIND,
@@ -47,25 +55,12 @@ MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mista
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 _FRONT_MATTER = frontmatter.YAMLHandler()
 
-# File names: 0001-x.md, 001-x.md, adr-001-x.md, ADR001-x.md; date prefixes are not numbers.
-_DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
-_NUMBER_NAME = re.compile(r"^(?:m?adr[-_ ]?)?(\d{1,6})(?:[-_ .]+|$)(.*)$", re.IGNORECASE)
-# Title prefixes: "12. ", "ADR-0012: ", "[ADR 12] ", "ADR012 - ".
 # Every pattern here is linear on any line (ADR 22): no two unbounded quantifiers
 # over the same characters meet unless the first is possessive (*+, ++), and a
 # pattern tried at every position cannot rescan the same run from each of them.
-# The digits keep their leading zeros: int() drops them.
-TITLE_NUMBER = re.compile(
-    r"^(?:\[?(?:m?adr)[\s_-]*+#?(\d++)\]?(?:\s*+[:.)\-\u2013\u2014])?\s++"
-    r"|(\d++)\s*+[:.)\-\u2013\u2014]\s++)",
-    re.IGNORECASE,
-)
-_HEADING_OR_FENCE = frozenset("#`~ \t")  # how a heading or a (possibly indented) fence starts
-_FENCE = re.compile(r"^\s*+(```|~~~)")
-META_LINE = re.compile(
-    r"^\s*+(?P<bullet>[-*+]\s++)?(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z _-]{0,30}?)\s*+(?:\*\*|__)?"
-    r"\s*+:\s*+(?:\*\*|__)?\s*+(?P<value>(?:.*\S)?)\s*$"  # greedy to the last non-space
-)
+# File names: 0001-x.md, 001-x.md, adr-001-x.md, ADR001-x.md; date prefixes are not numbers.
+_DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
+_NUMBER_NAME = re.compile(r"^(?:m?adr[-_ ]?)?(\d{1,6})(?:[-_ .]+|$)(.*)$", re.IGNORECASE)
 # "Amended by [3. X](0003-x.md)", "Supersedes ADR 25", "Relates to: ./0004-y.md"
 _LINK_LINE = re.compile(
     r"^(?P<verb>[A-Za-z][A-Za-z _-]{1,40}?)(?:\s*+:)?\s++"
@@ -76,14 +71,10 @@ _LINK_LINE = re.compile(
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^)\s>\[]*)>?(?:\s+[\"'][^)\[]*)?\)")
 _MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w./-]*[\w-]\.md)\b")
 _BARE_REF = re.compile(r"\bm?adr[\s_-]?#?(\d++)\b", re.IGNORECASE)  # zeros dropped after
-_CHANGELOG = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*[:\-\u2013\u2014]?\s*(?P<rest>.*)$"
-)
 # "Date 09/04/2018" under the title: a date line without its colon.
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
 _NUMERIC_DATE = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
-_LIST_MARK = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s++")
 # "a, b and c": tried only where a run of spaces starts (or at a comma, where an
 # earlier match ended), so a long run of spaces is scanned once, not from each one.
 _LIST_SEPARATOR = re.compile(r"(?:(?<!\s)|(?=,))\s*+,\s*+|(?<!\s)\s++and\s++")
@@ -120,11 +111,6 @@ _remembered_yaml = functools.lru_cache(maxsize=1024)(_read_yaml)
 
 def _load_yaml(raw: str) -> Any:
     return _remembered_yaml(raw) if len(raw) <= 4096 else _read_yaml(raw)
-
-
-def changelog_entry(line: str) -> re.Match[str] | None:
-    """A dated line of a status changelog ("2020-09-09 accepted"), however decorated."""
-    return _CHANGELOG.match(clean_text(_LIST_MARK.sub("", line.strip())))
 
 
 def parse_file_name(name: str) -> tuple[int | None, str]:
@@ -477,7 +463,7 @@ class _Reader:
             if not match:
                 # adr-tools style link lines sit here too, without a colon:
                 # "Related to ADR025 and [MADR 099](./099-x.md)."
-                link = _LINK_LINE.match(clean_text_keep_links(_LIST_MARK.sub("", line.strip())))
+                link = _LINK_LINE.match(clean_text_keep_links(LIST_MARK.sub("", line.strip())))
                 if link and link_kind(link["verb"]) in REVERSE_KIND:
                     self.add_links(link_kind(link["verb"]), link["rest"], index + 1)
                 continue
@@ -535,7 +521,7 @@ class _Reader:
         placeholder: tuple[str, int] | None = None
         for index, _ in outside_fences(lines, section[0], section[1]):
             # Quote and list marks are the page's structure, not the status as written.
-            raw = _LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
+            raw = LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
             if not raw or raw.startswith("<!--"):
                 continue
             changelog = changelog_entry(raw)
@@ -632,7 +618,7 @@ class _Reader:
         if section is None:
             return
         for index in range(*section):
-            text = clean_text_keep_links(_LIST_MARK.sub("", lines[index].strip()))
+            text = clean_text_keep_links(LIST_MARK.sub("", lines[index].strip()))
             match = _LINK_LINE.match(text)
             if match and (
                 _MD_LINK.search(match["rest"]) or link_kind(match["verb"]) in LINK_VERBS.values()
@@ -647,67 +633,6 @@ class _Reader:
 def clean_text_keep_links(text: str) -> str:
     """Strip emphasis around a link line but keep `[text](href)` intact."""
     return re.sub(r"(\*\*|__|`)", "", text).strip().lstrip(">").strip()
-
-
-def heading(line: str) -> tuple[int, str] | None:
-    """(level, text) of an ATX heading line ("## Status ##" gives (2, "Status")), or None.
-
-    Plain string code: the regex it replaces, `^(#{1,6})\\s+(.*?)\\s*#*\\s*$`,
-    took cubic time on a heading with a long run of spaces inside.
-    """
-    level = len(line) - len(line.lstrip("#"))
-    if not 1 <= level <= 6 or not line[level : level + 1].isspace():
-        return None
-    return level, line[level:].strip().rstrip("#").rstrip()
-
-
-def headings(lines: list[str], start: int) -> Iterator[tuple[int, int, str]]:
-    """(index, level, name) of each heading outside code blocks; names cleaned and lowercased."""
-    # The same walk as outside_fences, inlined: it runs over the lines of every
-    # revision the indexer reads, and most lines are neither.
-    fence = ""
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if not line or line[0] not in _HEADING_OR_FENCE:
-            continue
-        marker = _FENCE.match(line)
-        if fence:
-            if marker and marker[1] == fence:
-                fence = ""
-        elif marker:
-            fence = marker[1]
-        elif line[0] == "#" and (found := heading(line)):
-            yield index, found[0], clean_text(found[1]).lower().rstrip(":")
-
-
-def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, int] | None:
-    """(first, end) line indexes of the body of the first section named in `names`.
-
-    The walk stops where the section ends: a Status section, near the top, is
-    found without reading the rest of the file.
-    """
-    walk = headings(lines, start)
-    for index, level, name in walk:
-        if level > 1 and name in names:
-            end = next((i for i, other_level, _ in walk if other_level <= level), len(lines))
-            return index + 1, end
-    return None
-
-
-def outside_fences(lines: list[str], start: int, end: int | None = None):
-    """(index, line) for lines not inside a fenced code block, from `start` to `end`."""
-    fence = ""
-    for index in range(start, len(lines) if end is None else end):
-        line = lines[index]
-        marker = _FENCE.match(line)
-        if fence:
-            if marker and marker[1] == fence:
-                fence = ""
-            continue
-        if marker:
-            fence = marker[1]
-            continue
-        yield index, line
 
 
 def _value_as_written(line: str, match: re.Match[str]) -> str:
