@@ -13,7 +13,7 @@ import subprocess
 from adrsite.records.folder import Folder
 from adrsite.records.lint import numbers_taken_elsewhere
 from adrsite.records.model import Problem, Record
-from adrsite.records.parse import parse_file_name
+from adrsite.records.naming import parse_file_name
 
 
 class RefError(Exception):

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from adrsite.records.parse import date_in_name
+from adrsite.records.dates import is_date
 
 NUMBERED, DATED, PLAIN = "numbered", "dated", "plain"
 LOWER, SENTENCE, TITLE, UPPER, MIXED = (
@@ -30,6 +30,9 @@ _NUMBER = re.compile(r"^(m?adr[-_ ]?)?(\d{1,6})(?=[-_ .]|\Z)", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-?\d{2}-?\d{2}")
 _RENUMBERED = re.compile(r"^((?:m?adr[-_ ]?)?)(\d+)([-_ .]?)", re.IGNORECASE)
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
+# File names: 0001-x.md, 001-x.md, adr-001-x.md, ADR001-x.md; date prefixes are not numbers.
+_DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
+_NUMBER_NAME = re.compile(r"^(?:m?adr[-_ ]?)?(\d{1,6})(?:[-_ .]+|$)(.*)$", re.IGNORECASE)
 _CANDIDATES = 20  # the most common exact conventions are tried: real folders hold a few
 
 
@@ -312,3 +315,24 @@ def _one(separator: str) -> str:
 
 def _many(joiner: str) -> str:
     return {"-": "hyphens", "_": "underscores", " ": "spaces"}[joiner]
+
+
+def parse_file_name(name: str) -> tuple[int | None, str]:
+    """Number and slug from a file name: "0012-use-x.md" gives (12, "use-x")."""
+    stem = name.rsplit(".", 1)[0]
+    date_match = _DATE_NAME.match(stem)
+    if date_match and is_date(date_match[1]):
+        return None, date_match[2] or stem
+    number_match = _NUMBER_NAME.match(stem)
+    if number_match:
+        return int(number_match[1]), number_match[2] or stem
+    return None, stem
+
+
+def date_in_name(path: str) -> str:
+    """The date a date-named file (20200926-x.md, 2020-09-26-x.md) carries in its name."""
+    match = _DATE_NAME.match(path.rsplit("/", 1)[-1])
+    if not match or not is_date(match[1]):
+        return ""
+    digits = match[1].replace("-", "")
+    return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
