@@ -1,4 +1,7 @@
-"""Records layer: a folder's own file-naming convention, and the files that break it (pure core).
+"""Records layer: every rule about decision file names (pure core).
+
+What a name says (its number and slug, the date in it), the name of a new or
+renumbered decision, and a folder's own naming convention with the files that break it.
 
 Real folders name their decisions `0001-x.md`, `001-x.md`, `adr-001-x.md`,
 `ADR001-x.md`, `2020-09-26-x.md` or `20200926-x.md`, each keeping to its own
