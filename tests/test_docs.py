@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from adrsite.cli import _parser
+from adrsite.cli import build_parser as _parser
 from adrsite.records.model import STATUSES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

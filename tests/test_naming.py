@@ -6,7 +6,14 @@ import time
 
 import pytest
 
-from adrsite.records.naming import OURS, classify, folder_naming
+from adrsite.records.naming import (
+    OURS,
+    classify,
+    folder_naming,
+    new_decision_name,
+    renumbered_name,
+    slugify,
+)
 
 
 @pytest.mark.parametrize(
@@ -164,3 +171,52 @@ def test_any_name_is_classified_quickly_without_an_error():
 
     assert time.perf_counter() - started < 2
     assert naming.total == len(hostile) * 20
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Use PostgreSQL", "use-postgresql"),
+        ("Ünïcode — café & crème!", "unicode-cafe-creme"),
+        ("  ", "decision"),
+        ("日本語", "decision"),
+        ("word " * 40, "-".join(["word"] * 12)),
+        ("a" * 80, "a" * 80),  # one long word is kept whole: a slug is never empty
+    ],
+)
+def test_a_title_becomes_ascii_lowercase_hyphenated_words_of_about_sixty_characters(title, slug):
+    assert slugify(title) == slug
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "renamed"),
+    [
+        ("0012-use-x.md", 13, "0013-use-x.md"),
+        ("012-use-x.md", 1000, "1000-use-x.md"),
+        ("adr-012-use-x.md", 13, "adr-013-use-x.md"),
+        ("ADR012_use-x.md", 13, "ADR013_use-x.md"),
+        ("12-use-x.md", 130, "130-use-x.md"),
+        ("12use-x.md", 13, "13-use-x.md"),
+        ("use-x.md", 13, "0013-use-x.md"),
+    ],
+)
+def test_a_renumbered_name_keeps_its_prefix_padding_and_separator(name, number, renamed):
+    assert renumbered_name(name, number, "use-x") == renamed
+
+
+def test_a_new_decision_takes_the_next_number_in_the_folders_convention():
+    names = ["adr-001-a.md", "adr-002-b.md", "adr-007-c.md"]
+    assert new_decision_name(names, [1, 2, 7], title="Use X", date="2026-11-21") == (
+        "adr-008-use-x.md",
+        8,
+    )
+    assert new_decision_name([], [], title="Use X", date="2026-11-21") == ("0001-use-x.md", 1)
+
+
+def test_a_date_named_folder_numbers_a_new_decision_only_when_its_titles_carry_numbers():
+    names = ["2020-09-26-a.md", "2020-10-01-b.md"]
+    assert new_decision_name(names, [], title="Use X", date="2026-11-21") == (
+        "2026-11-21-use-x.md",
+        None,
+    )
+    assert new_decision_name(names, [4], title="Use X", date="2026-11-21")[1] == 5

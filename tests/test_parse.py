@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from adrsite.records.dates import normalize_date
 from adrsite.records.model import Record
+from adrsite.records.naming import parse_file_name
 from adrsite.records.parse import (
     link_targets,
-    normalize_date,
     parse,
-    parse_file_name,
     parse_status,
 )
 from adrsite.records.vocabulary import link_kind, status_placeholder, status_word

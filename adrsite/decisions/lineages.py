@@ -42,15 +42,13 @@ from adrsite.history.git import (
     Move,
     place_of,
 )
-from adrsite.records.dates import settle_dates
+from adrsite.records.dates import ambiguous_date, settle_dates
 from adrsite.records.folder import could_be_decision_file, in_skipped_folder, is_decision_file
 from adrsite.records.model import Record
+from adrsite.records.naming import date_in_name, parse_file_name
 from adrsite.records.parse import (
     MAX_BYTES,
-    ambiguous_date,
-    date_in_name,
     parse,
-    parse_file_name,
     parse_status,
 )
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from adrsite.decisions.refs import decision_ref
+from adrsite.records.report import problem_line
 
 
 class Status(models.TextChoices):
@@ -246,4 +247,4 @@ class Problem(models.Model):
         ordering = ["path", "line"]
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return problem_line(self)

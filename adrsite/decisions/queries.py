@@ -17,6 +17,7 @@ from django.db.models.functions import Lag, Lower, RowNumber
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status, Tag
 from adrsite.decisions.refs import COMMIT, folder_relative, number_in, without_extension
 from adrsite.decisions.search import decisions_matching
+from adrsite.records.report import problem_line
 from adrsite.records.vocabulary import REVERSE_KIND
 
 
@@ -127,9 +128,7 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
             }
             for revision in revisions
         ],
-        "problems": [
-            f"{p.path}:{p.line}: {p.severity}: {p.message}" for p in decision.problems.all()
-        ],
+        "problems": [problem_line(p) for p in decision.problems.all()],
     }
 
 

@@ -1,4 +1,4 @@
-"""Records layer: read a folder's day/month dates by its own convention (pure core, no Django).
+"""Records layer: read a date as written, and a folder's day/month dates by its own convention.
 
 `01/06/2019` is 1 June or 6 January. One file cannot tell; its folder often
 can: a team writes its dates one way, and `26/03/2018` (only day first fits)
@@ -9,15 +9,22 @@ stays with its `date-ambiguous` warning: never a silent wrong date.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
-from adrsite.records.model import WARNING, Problem, Record
-from adrsite.records.parse import DATE_AMBIGUOUS, ambiguous_date, day_month_readings
+from adrsite.records.model import ERROR, WARNING, Problem, Record
+from adrsite.records.vocabulary import clean_text
 
 DAY_FIRST = "day first"
 MONTH_FIRST = "month first"
+DATE_AMBIGUOUS = "date-ambiguous"
+_YEAR = re.compile(r"\d{4}")
+# "September 30, 2024" is 18 characters: room for the spaces strptime allows.
+_LONGEST_LOOSE_DATE = 40
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
 
 
 def settle_dates(
@@ -91,3 +98,93 @@ def _settled(record: Record, readings: tuple[str, str], convention: str, why: st
     problems = [p for p in record.problems if p.code != DATE_AMBIGUOUS]
     problems.append(Problem(record.path, line, WARNING, "date", message))
     return replace(record, date=iso, problems=tuple(sorted(problems, key=lambda p: p.line)))
+
+
+def normalize_date(value: Any) -> tuple[str, str, str]:
+    """(ISO date or "", severity, message): a readable non-ISO date is a warning."""
+    if isinstance(value, datetime):
+        return value.date().isoformat(), "", ""
+    if isinstance(value, date):
+        return value.isoformat(), "", ""
+    text = clean_text(str(value)) if value is not None else ""
+    if not text:
+        return "", "", ""
+    iso = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.+Z-]*)?$", text)
+    if iso and is_date(iso[1]):
+        return iso[1], "", ""
+    readings = ambiguous_date(text)
+    if readings:
+        day_first, month_first = readings
+        # Undecided, "/" is read as the US month/day and "." as the European day.month.
+        parsed = day_first if "." in text else month_first
+        return (
+            parsed,
+            WARNING,
+            (
+                f"date {text!r} is ambiguous: {day_first} (day first) or {month_first} (month "
+                f"first), and no other date in the folder tells which; read as {parsed} "
+                f"(write YYYY-MM-DD)"
+            ),
+        )
+    parsed = _read_loose_date(text)
+    if parsed:
+        return parsed, WARNING, loose_date_message(text, parsed)
+    return "", ERROR, f"date {text!r} is not a date (write YYYY-MM-DD)"
+
+
+def loose_date_message(text: str, iso: str, why: str = "") -> str:
+    return f"date {text!r} is not ISO 8601 (YYYY-MM-DD); read as {iso}{why}"
+
+
+def day_month_readings(text: str) -> tuple[str, str] | None:
+    """(day first, month first) ISO readings of a numeric date like 01/06/2019, or None.
+
+    A reading that is no date is "": 26/03/2018 gives ("2018-03-26", "").
+    """
+    match = _NUMERIC_DATE.fullmatch(text.strip())
+    if not match:
+        return None
+    first, second, year = int(match[1]), int(match[3]), int(match[4])
+    return _iso_or_empty(year, second, first), _iso_or_empty(year, first, second)
+
+
+def ambiguous_date(text: str) -> tuple[str, str] | None:
+    """(day first, month first) when both read and differ (01/06/2019), else None."""
+    readings = day_month_readings(text)
+    return readings if readings and all(readings) and readings[0] != readings[1] else None
+
+
+def _iso_or_empty(year: int, month: int, day: int) -> str:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+def is_date(text: str) -> bool:
+    digits = text.replace("-", "")
+    try:
+        date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return False
+    return len(digits) == 8 and 1900 < int(digits[:4]) < 2200
+
+
+def _read_loose_date(text: str) -> str:
+    readings = day_month_readings(text)
+    if readings:  # 13/01/2020 only reads day first, 01/13/2020 only month first
+        day_first, month_first = readings
+        return day_first or month_first
+    if len(text) > _LONGEST_LOOSE_DATE or not _YEAR.search(text):
+        return ""  # every format below has a four-digit year; strptime is slow to say no
+    for fmt in ("%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+def sortable_date(text: str) -> str:
+    iso, _, _ = normalize_date(text)
+    return iso or text

@@ -10,6 +10,7 @@ from typing import Any
 
 from adrsite.records.folder import resolved_links
 from adrsite.records.model import Record
+from adrsite.records.report import problem_line
 from adrsite.records.vocabulary import REVERSE_KIND
 
 
@@ -44,7 +45,7 @@ def decisions_json(shown: list[Record], records: list[Record]) -> list[dict[str,
                 for kind, path in links[r.path]
                 if kind not in {"supersedes", "superseded-by"}
             ],
-            "problems": [f"{p.path}:{p.line}: {p.severity}: {p.message}" for p in r.problems],
+            "problems": [problem_line(p) for p in r.problems],
         }
         for r in shown
     ]

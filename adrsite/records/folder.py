@@ -15,7 +15,8 @@ from urllib.parse import unquote
 
 from adrsite.records.dates import settle_dates
 from adrsite.records.model import ERROR, WARNING, Problem, Record
-from adrsite.records.parse import parse, parse_file_name
+from adrsite.records.naming import parse_file_name
+from adrsite.records.parse import parse
 from adrsite.records.vocabulary import FORWARD_KINDS, REVERSE_KIND
 
 # Where a folder of ADRs usually lives, in the order they are tried.

@@ -13,8 +13,7 @@ from typing import Any
 
 from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
-from adrsite.records.naming import OURS, folder_naming
-from adrsite.records.parse import parse_file_name
+from adrsite.records.naming import OURS, folder_naming, parse_file_name
 
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adrsite.records.report import problem_line
+
 # The five statuses every other status word is mapped onto.
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 
@@ -27,7 +29,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        return problem_line(self)
 
 
 @dataclass(frozen=True, slots=True)

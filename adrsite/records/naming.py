@@ -1,4 +1,7 @@
-"""Records layer: a folder's own file-naming convention, and the files that break it (pure core).
+"""Records layer: every rule about decision file names (pure core).
+
+What a name says (its number and slug, the date in it), the name of a new or
+renumbered decision, and a folder's own naming convention with the files that break it.
 
 Real folders name their decisions `0001-x.md`, `001-x.md`, `adr-001-x.md`,
 `ADR001-x.md`, `2020-09-26-x.md` or `20200926-x.md`, each keeping to its own
@@ -9,10 +12,11 @@ signal worth a warning is a file that breaks the convention of its folder.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from adrsite.records.parse import date_in_name
+from adrsite.records.dates import is_date
 
 NUMBERED, DATED, PLAIN = "numbered", "dated", "plain"
 LOWER, SENTENCE, TITLE, UPPER, MIXED = (
@@ -27,6 +31,11 @@ _SEPARATORS = "-_ ."
 # The same names parse.parse_file_name reads a number from: 0012-x, adr-012-x, ADR012-x.
 _NUMBER = re.compile(r"^(m?adr[-_ ]?)?(\d{1,6})(?=[-_ .]|\Z)", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-?\d{2}-?\d{2}")
+_RENUMBERED = re.compile(r"^((?:m?adr[-_ ]?)?)(\d+)([-_ .]?)", re.IGNORECASE)
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+# File names: 0001-x.md, 001-x.md, adr-001-x.md, ADR001-x.md; date prefixes are not numbers.
+_DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
+_NUMBER_NAME = re.compile(r"^(?:m?adr[-_ ]?)?(\d{1,6})(?:[-_ .]+|$)(.*)$", re.IGNORECASE)
 _CANDIDATES = 20  # the most common exact conventions are tried: real folders hold a few
 
 
@@ -176,6 +185,39 @@ def folder_naming(names: list[str]) -> FolderNaming:
     return FolderNaming(OURS, next(score[0] for score in scored if score[3] == OURS), len(names))
 
 
+def new_decision_name(
+    names: list[str], numbers: list[int], *, title: str, date: str
+) -> tuple[str, int | None]:
+    """The file name and number of a new decision, named as most of the folder's files are.
+
+    A folder of date-named or unnumbered files gets a number only where its
+    titles carry one ("# 12. Use X"); all others the next number.
+    """
+    convention = folder_naming(names).convention
+    number = None if convention.kind != NUMBERED and not numbers else max(numbers, default=0) + 1
+    return convention.file_name(slug=slugify(title), number=number, date=date), number
+
+
+def renumbered_name(name: str, number: int, slug: str) -> str:
+    """`name` with `number` in place of its own, keeping its prefix, zero padding and separator."""
+    match = _RENUMBERED.match(name)
+    if not match:
+        return f"{number:04d}-{slug}.md"
+    width = len(match[2]) if match[2].startswith("0") else 1
+    return f"{match[1]}{str(number).zfill(width)}{match[3] or '-'}{slug}.md"
+
+
+def slugify(title: str) -> str:
+    """The words of a file name for `title`: ASCII, lowercase, hyphenated, about 60 characters."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = ""
+    for word in _SLUG_WORD.findall(ascii_title.lower()):
+        if len(slug) + len(word) + 1 > 60 and slug:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "decision"
+
+
 @dataclass(frozen=True, slots=True)
 class _Parts:
     """A file name taken apart."""
@@ -276,3 +318,24 @@ def _one(separator: str) -> str:
 
 def _many(joiner: str) -> str:
     return {"-": "hyphens", "_": "underscores", " ": "spaces"}[joiner]
+
+
+def parse_file_name(name: str) -> tuple[int | None, str]:
+    """Number and slug from a file name: "0012-use-x.md" gives (12, "use-x")."""
+    stem = name.rsplit(".", 1)[0]
+    date_match = _DATE_NAME.match(stem)
+    if date_match and is_date(date_match[1]):
+        return None, date_match[2] or stem
+    number_match = _NUMBER_NAME.match(stem)
+    if number_match:
+        return int(number_match[1]), number_match[2] or stem
+    return None, stem
+
+
+def date_in_name(path: str) -> str:
+    """The date a date-named file (20200926-x.md, 2020-09-26-x.md) carries in its name."""
+    match = _DATE_NAME.match(path.rsplit("/", 1)[-1])
+    if not match or not is_date(match[1]):
+        return ""
+    digits = match[1].replace("-", "")
+    return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
-from datetime import date, datetime
 from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from adrsite.records.dates import DATE_AMBIGUOUS, ambiguous_date, normalize_date, sortable_date
 from adrsite.records.model import (
     ERROR,
     STYLE_ADR_TOOLS,
@@ -33,6 +32,16 @@ from adrsite.records.model import (
     LinkRef,
     Problem,
     Record,
+)
+from adrsite.records.naming import date_in_name, parse_file_name
+from adrsite.records.scan import (
+    LIST_MARK,
+    META_LINE,
+    TITLE_NUMBER,
+    changelog_entry,
+    find_section,
+    heading,
+    outside_fences,
 )
 from adrsite.records.vocabulary import (
     LINK_VERBS,
@@ -47,28 +56,9 @@ MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mista
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 _FRONT_MATTER = YAMLHandler()
 
-# File names: 0001-x.md, 001-x.md, adr-001-x.md, ADR001-x.md; date prefixes are not numbers.
-_DATE_NAME = re.compile(r"^(\d{4}-?\d{2}-?\d{2})(?:[-_ .]+|$)(.*)$")
-_NUMBER_NAME = re.compile(r"^(?:m?adr[-_ ]?)?(\d{1,6})(?:[-_ .]+|$)(.*)$", re.IGNORECASE)
-# Title prefixes: "12. ", "ADR-0012: ", "[ADR 12] ", "ADR012 - ".
 # Every pattern here is linear on any line (ADR 22): no two unbounded quantifiers
 # over the same characters meet unless the first is possessive (*+, ++), and a
 # pattern tried at every position cannot rescan the same run from each of them.
-# The digits keep their leading zeros: int() drops them.
-TITLE_NUMBER = re.compile(
-    r"^(?:\[?(?:m?adr)[\s_-]*+#?(\d++)\]?(?:\s*+[:.)\-\u2013\u2014])?\s++"
-    r"|(\d++)\s*+[:.)\-\u2013\u2014]\s++)",
-    re.IGNORECASE,
-)
-_HEADING_OR_FENCE = frozenset("#`~ \t")  # how a heading or a (possibly indented) fence starts
-_FENCE = re.compile(r"^\s*+(```|~~~)")
-META_LINE = re.compile(
-    r"^\s*+(?P<bullet>[-*+]\s++)?(?:\*\*|__)?"
-    # A space in a key only before another letter: each length tried stops at the first
-    # space of a run, so "Status" + 100,000 spaces is scanned once, not once per length.
-    r"(?P<key>[A-Za-z](?:[A-Za-z_-]| (?=[A-Za-z_-])){0,30}?)\s*+(?:\*\*|__)?"
-    r"\s*+:\s*+(?:\*\*|__)?\s*+(?P<value>(?:.*\S)?)\s*$"  # greedy to the last non-space
-)
 # "Amended by [3. X](0003-x.md)", "Supersedes ADR 25", "Relates to: ./0004-y.md"
 _LINK_LINE = re.compile(
     r"^(?P<verb>[A-Za-z](?:[A-Za-z_-]| (?=[A-Za-z_-])){1,40}?)(?:\s*+:)?\s++"
@@ -79,23 +69,14 @@ _LINK_LINE = re.compile(
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^)\s>\[]*)>?(?:\s+[\"'][^)\[]*)?\)")
 _MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w./-]*[\w-]\.md)\b")
 _BARE_REF = re.compile(r"\bm?adr[\s_-]?#?(\d++)\b", re.IGNORECASE)  # zeros dropped after
-_CHANGELOG = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*[:\-\u2013\u2014]?\s*(?P<rest>.*)$"
-)
 # "Date 09/04/2018" under the title: a date line without its colon.
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
-_YEAR = re.compile(r"\d{4}")
-# "September 30, 2024" is 18 characters: room for the spaces strptime allows.
-_LONGEST_LOOSE_DATE = 40
-_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
-_LIST_MARK = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s++")
 # "a, b and c": tried only where a run of spaces starts (or at a comma, where an
 # earlier match ended), so a long run of spaces is scanned once, not from each one.
 _LIST_SEPARATOR = re.compile(r"(?:(?<!\s)|(?=,))\s*+,\s*+|(?<!\s)\s++and\s++")
 _METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags"}
 _EXPECTED = "(expected proposed, accepted, rejected, deprecated or superseded)"
-DATE_AMBIGUOUS = "date-ambiguous"
 _LINK_SECTIONS = {"links", "related decisions", "related adrs", "related records", "related"}
 
 
@@ -129,23 +110,6 @@ def _load_yaml(raw: str) -> Any:
     return _remembered_yaml(raw) if len(raw) <= 4096 else _read_yaml(raw)
 
 
-def changelog_entry(line: str) -> re.Match[str] | None:
-    """A dated line of a status changelog ("2020-09-09 accepted"), however decorated."""
-    return _CHANGELOG.match(clean_text(_LIST_MARK.sub("", line.strip())))
-
-
-def parse_file_name(name: str) -> tuple[int | None, str]:
-    """Number and slug from a file name: "0012-use-x.md" gives (12, "use-x")."""
-    stem = name.rsplit(".", 1)[0]
-    date_match = _DATE_NAME.match(stem)
-    if date_match and _is_date(date_match[1]):
-        return None, date_match[2] or stem
-    number_match = _NUMBER_NAME.match(stem)
-    if number_match:
-        return int(number_match[1]), number_match[2] or stem
-    return None, stem
-
-
 def link_targets(text: str) -> list[str]:
     """Every decision `text` points at: Markdown links' targets, then bare `ADR 25`s."""
     targets = [href or label for label, href in _MD_LINK.findall(text)]
@@ -153,67 +117,6 @@ def link_targets(text: str) -> list[str]:
     targets += _MD_FILE.findall(rest)
     targets += [digits.lstrip("0") or "0" for digits in _BARE_REF.findall(_MD_FILE.sub(" ", rest))]
     return targets
-
-
-def normalize_date(value: Any) -> tuple[str, str, str]:
-    """(ISO date or "", severity, message): a readable non-ISO date is a warning."""
-    if isinstance(value, datetime):
-        return value.date().isoformat(), "", ""
-    if isinstance(value, date):
-        return value.isoformat(), "", ""
-    text = clean_text(str(value)) if value is not None else ""
-    if not text:
-        return "", "", ""
-    iso = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.+Z-]*)?$", text)
-    if iso and _is_date(iso[1]):
-        return iso[1], "", ""
-    readings = ambiguous_date(text)
-    if readings:
-        day_first, month_first = readings
-        # Undecided, "/" is read as the US month/day and "." as the European day.month.
-        parsed = day_first if "." in text else month_first
-        return (
-            parsed,
-            WARNING,
-            (
-                f"date {text!r} is ambiguous: {day_first} (day first) or {month_first} (month "
-                f"first), and no other date in the folder tells which; read as {parsed} "
-                f"(write YYYY-MM-DD)"
-            ),
-        )
-    parsed = _read_loose_date(text)
-    if parsed:
-        return parsed, WARNING, loose_date_message(text, parsed)
-    return "", ERROR, f"date {text!r} is not a date (write YYYY-MM-DD)"
-
-
-def loose_date_message(text: str, iso: str, why: str = "") -> str:
-    return f"date {text!r} is not ISO 8601 (YYYY-MM-DD); read as {iso}{why}"
-
-
-def day_month_readings(text: str) -> tuple[str, str] | None:
-    """(day first, month first) ISO readings of a numeric date like 01/06/2019, or None.
-
-    A reading that is no date is "": 26/03/2018 gives ("2018-03-26", "").
-    """
-    match = _NUMERIC_DATE.fullmatch(text.strip())
-    if not match:
-        return None
-    first, second, year = int(match[1]), int(match[3]), int(match[4])
-    return _iso_or_empty(year, second, first), _iso_or_empty(year, first, second)
-
-
-def ambiguous_date(text: str) -> tuple[str, str] | None:
-    """(day first, month first) when both read and differ (01/06/2019), else None."""
-    readings = day_month_readings(text)
-    return readings if readings and all(readings) and readings[0] != readings[1] else None
-
-
-def _iso_or_empty(year: int, month: int, day: int) -> str:
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return ""
 
 
 def parse(path: str, data: bytes) -> Record:
@@ -484,7 +387,7 @@ class _Reader:
             if not match:
                 # adr-tools style link lines sit here too, without a colon:
                 # "Related to ADR025 and [MADR 099](./099-x.md)."
-                link = _LINK_LINE.match(clean_text_keep_links(_LIST_MARK.sub("", line.strip())))
+                link = _LINK_LINE.match(clean_text_keep_links(LIST_MARK.sub("", line.strip())))
                 if link and link_kind(link["verb"]) in REVERSE_KIND:
                     self.add_links(link_kind(link["verb"]), link["rest"], index + 1)
                 continue
@@ -542,7 +445,7 @@ class _Reader:
         placeholder: tuple[str, int] | None = None
         for index, _ in outside_fences(lines, section[0], section[1]):
             # Quote and list marks are the page's structure, not the status as written.
-            raw = _LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
+            raw = LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
             if not raw or raw.startswith("<!--"):
                 continue
             changelog = changelog_entry(raw)
@@ -584,7 +487,7 @@ class _Reader:
             return "", "", section[0], ""
         dated = [entry for entry in entries if entry[0]]
         entry_date, status, text, line = (
-            max(dated, key=lambda e: _sortable_date(e[0])) if dated else entries[-1]
+            max(dated, key=lambda e: sortable_date(e[0])) if dated else entries[-1]
         )
         return status, text, line, entry_date
 
@@ -639,7 +542,7 @@ class _Reader:
         if section is None:
             return
         for index in range(*section):
-            text = clean_text_keep_links(_LIST_MARK.sub("", lines[index].strip()))
+            text = clean_text_keep_links(LIST_MARK.sub("", lines[index].strip()))
             match = _LINK_LINE.match(text)
             if match and (
                 _MD_LINK.search(match["rest"]) or link_kind(match["verb"]) in LINK_VERBS.values()
@@ -654,69 +557,6 @@ class _Reader:
 def clean_text_keep_links(text: str) -> str:
     """Strip emphasis around a link line but keep `[text](href)` intact."""
     return re.sub(r"(\*\*|__|`)", "", text).strip().lstrip(">").strip()
-
-
-def heading(line: str) -> tuple[int, str] | None:
-    """(level, text) of an ATX heading line ("## Status ##" gives (2, "Status")), or None.
-
-    Plain string code: the regex it replaces, `^(#{1,6})\\s+(.*?)\\s*#*\\s*$`,
-    took cubic time on a heading with a long run of spaces inside.
-    """
-    level = len(line) - len(line.lstrip("#"))
-    if not 1 <= level <= 6 or not line[level : level + 1].isspace():
-        return None
-    return level, line[level:].strip().rstrip("#").rstrip()
-
-
-def headings(lines: list[str], start: int) -> Iterator[tuple[int, int, str]]:
-    """(index, level, name) of each heading outside code blocks; names cleaned and lowercased."""
-    # The same walk as outside_fences, inlined: it runs over the lines of every
-    # revision the indexer reads, and most lines are neither.
-    fence = ""
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if not line or line[0] not in _HEADING_OR_FENCE:
-            continue
-        marker = _FENCE.match(line)
-        if fence:
-            if marker and marker[1] == fence:
-                fence = ""
-        elif marker:
-            fence = marker[1]
-        elif line[0] == "#" and (found := heading(line)):
-            yield index, found[0], clean_text(found[1]).lower().rstrip(":")
-
-
-def find_section(lines: list[str], start: int, names: set[str]) -> tuple[int, int] | None:
-    """(first, end) line indexes of the body of the first section named in `names`.
-
-    The walk stops where the section ends: a Status section, near the top, is
-    found without reading the rest of the file.
-    """
-    walk = headings(lines, start)
-    for index, level, name in walk:
-        if level > 1 and name in names:
-            end = next((i for i, other_level, _ in walk if other_level <= level), len(lines))
-            return index + 1, end
-    return None
-
-
-def outside_fences(
-    lines: list[str], start: int, end: int | None = None
-) -> Iterator[tuple[int, str]]:
-    """(index, line) for lines not inside a fenced code block, from `start` to `end`."""
-    fence = ""
-    for index in range(start, len(lines) if end is None else end):
-        line = lines[index]
-        marker = _FENCE.match(line)
-        if fence:
-            if marker and marker[1] == fence:
-                fence = ""
-            continue
-        if marker:
-            fence = marker[1]
-            continue
-        yield index, line
 
 
 def _value_as_written(line: str, match: re.Match[str]) -> str:
@@ -753,15 +593,6 @@ def _failing_line(raw: str) -> int:
     return 1
 
 
-def date_in_name(path: str) -> str:
-    """The date a date-named file (20200926-x.md, 2020-09-26-x.md) carries in its name."""
-    match = _DATE_NAME.match(path.rsplit("/", 1)[-1])
-    if not match or not _is_date(match[1]):
-        return ""
-    digits = match[1].replace("-", "")
-    return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
-
-
 def _norm_key(key: str) -> str:
     return key.strip().lower().replace("_", "-").replace(" ", "-")
 
@@ -774,32 +605,3 @@ def _humanize(slug: str) -> str:
 def _a_type(value: Any) -> str:
     names = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
     return names.get(type(value), f"a {type(value).__name__}")
-
-
-def _is_date(text: str) -> bool:
-    digits = text.replace("-", "")
-    try:
-        date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
-        return False
-    return len(digits) == 8 and 1900 < int(digits[:4]) < 2200
-
-
-def _read_loose_date(text: str) -> str:
-    readings = day_month_readings(text)
-    if readings:  # 13/01/2020 only reads day first, 01/13/2020 only month first
-        day_first, month_first = readings
-        return day_first or month_first
-    if len(text) > _LONGEST_LOOSE_DATE or not _YEAR.search(text):
-        return ""  # every format below has a four-digit year; strptime is slow to say no
-    for fmt in ("%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y%m%d"):
-        try:
-            return datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return ""
-
-
-def _sortable_date(text: str) -> str:
-    iso, _, _ = normalize_date(text)
-    return iso or text

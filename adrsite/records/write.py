@@ -14,14 +14,14 @@ import re
 from pathlib import Path
 
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, STYLE_MADR2, Record
-from adrsite.records.parse import (
+from adrsite.records.parse import parse
+from adrsite.records.scan import (
     META_LINE,
     TITLE_NUMBER,
     changelog_entry,
     find_section,
     heading,
     outside_fences,
-    parse,
 )
 from adrsite.records.vocabulary import status_word
 
