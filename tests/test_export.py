@@ -1,4 +1,4 @@
-"""`adr index` and `adr export`: the export contract of DESIGN.md, fact by fact."""
+"""`adr index` and `adr export`: the export contract of docs/export.md, fact by fact."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def repository_get(*, name: str | None = None) -> Repository:
 
 
 def decision_export(*, repository: Repository) -> dict[str, Any]:
-    """The index as DESIGN.md's export contract: one repository, its current decisions."""
+    """The index as the export contract (docs/export.md): one repository, its current decisions."""
     decisions = _decisions_for_export(repository)
     return {
         "repository": repository.name,

@@ -148,7 +148,7 @@ def problems(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def api_decisions(request: HttpRequest) -> JsonResponse:
-    """The export contract (DESIGN.md) of one repository: named, or the only one indexed."""
+    """The export contract (docs/export.md) of one repository: named, or the only one indexed."""
     try:
         repository = queries.repository_get(name=request.GET.get("repository") or None)
     except Repository.DoesNotExist:

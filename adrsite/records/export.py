@@ -1,6 +1,6 @@
 """Records layer: a folder's decisions as the export contract's JSON (pure core, no Django).
 
-The field names are DESIGN.md's export contract; `adr list --json` prints what
+The field names are the export contract (docs/export.md); `adr list --json` prints what
 a folder alone can tell, and the indexer adds what git knows (authors, history).
 """
 

@@ -1,6 +1,6 @@
 """Records layer: read one ADR file, in any common style, into a Record (pure core, no Django).
 
-Three styles are read (see DESIGN.md, "The ADR file"):
+Three styles are read (see README.md, "The ADR file"):
 
 - MADR 3/4 and ours: YAML front matter (`status:`, `date:`, `deciders:` ...).
 - MADR 2 / log4brains: `* Status: accepted` bullets between the title and the
