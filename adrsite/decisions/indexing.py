@@ -27,6 +27,7 @@ from adrsite.decisions.lineages import (
     FullIndexNeeded,
     Lineages,
     announce,
+    column_length,
     is_lineage_change,
 )
 from adrsite.decisions.models import Decision, Link, LinkKind, Problem, Repository
@@ -45,7 +46,7 @@ from adrsite.records.model import Record
 #    cut to 255 characters in decisions' lists of authors as in revisions.
 INDEX_FORMAT = 3
 
-NAME_LENGTH = Repository._meta.get_field("name").max_length
+NAME_LENGTH = column_length(Repository, "name")
 
 
 class IndexBusy(Exception):

@@ -731,12 +731,21 @@ _DECISION_FIELDS = [
 # git takes a name, an email, a title or a tag of any length; PostgreSQL refuses a value
 # longer than its column (SQLite keeps it whole), so each is cut to the column's size.
 # Paths are never cut: two files would become one (`path_too_long`).
-_AUTHOR_LENGTH = Revision._meta.get_field("author").max_length
-_AUTHOR_EMAIL_LENGTH = Revision._meta.get_field("author_email").max_length
-_TAG_LENGTH = Tag._meta.get_field("name").max_length
-_TITLE_LENGTH = Decision._meta.get_field("title").max_length
-_STATUS_TEXT_LENGTH = Decision._meta.get_field("status_text").max_length
-_SLUG_LENGTH = Decision._meta.get_field("slug").max_length
+def column_length(model: type[Model], name: str) -> int:
+    """The most characters `model`'s column `name` holds."""
+    field = model._meta.get_field(name)
+    length = field.max_length if isinstance(field, Field) else None
+    if length is None:
+        raise TypeError(f"{model.__name__}.{name} has no length limit")
+    return length
+
+
+_AUTHOR_LENGTH = column_length(Revision, "author")
+_AUTHOR_EMAIL_LENGTH = column_length(Revision, "author_email")
+_TAG_LENGTH = column_length(Tag, "name")
+_TITLE_LENGTH = column_length(Decision, "title")
+_STATUS_TEXT_LENGTH = column_length(Decision, "status_text")
+_SLUG_LENGTH = column_length(Decision, "slug")
 
 # The longest path a decision may have, in UTF-8 bytes. Decision.path is unique, so
 # PostgreSQL keeps it in a btree index, whose entries hold about 2,700 bytes; a limit
