@@ -86,9 +86,22 @@ class Repo:
         self.git("reset", "-q", "--soft", sha)
         return sha
 
-    def commit(self, message: str, **kwargs: str) -> str:
+    def stage(self, path: str, text: str | bytes) -> None:
+        """Put a file in the index only, never on disk: for paths no file system takes
+        (git keeps a path of any length; Linux refuses one over 4,096 bytes). Commit it
+        with `commit(..., add=False)`."""
+        data = text if isinstance(text, bytes) else text.encode()
+        blob = subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=self.path, input=data, env=git_env(), capture_output=True, check=True,
+        ).stdout.decode().strip()  # fmt: skip
+        self.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
+
+    def commit(self, message: str, *, add: bool = True, **kwargs: str) -> str:
+        """Commit everything on disk (`add`), or only what the index holds."""
         self.day += 1
-        self.git("add", "-A")
+        if add:
+            self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message, **kwargs)
         return self.git("rev-parse", "HEAD")
 

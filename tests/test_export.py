@@ -158,6 +158,8 @@ def test_index_refuses_a_name_that_cannot_be_part_of_a_url_and_a_web_url_that_is
         1,
         "adr: --name 'team.adr': use letters, digits, - and _ (it is part of URLs)\n",
     )
+    code, _, err = run(capsys, "index", str(repo.path), "--name", "n" * 101)
+    assert (code, err) == (1, f"adr: --name {'n' * 101!r}: at most 100 characters\n")
     code, _, err = run(capsys, "index", str(repo.path), "--web-url", "javascript:{commit}")
     assert (code, err) == (
         1,

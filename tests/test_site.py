@@ -1335,10 +1335,36 @@ def test_a_hostile_value_in_any_path_segment_of_any_route_is_not_found(client, s
     for url in urls:
         response = client.get(url)
         assert response.status_code == 404, url
-        if response["Content-Type"] == "application/json":  # the API's own 404s
-            assert "error" in response.json(), url
-        else:  # the resolver's and the NUL guard's, the API's routes too
+        if url.startswith("/api/"):  # JSON, the resolver's and the NUL guard's 404s too
+            assert response["Content-Type"] == "application/json", url
+            assert response.json()["error"], url
+        else:
+            assert response["Content-Type"].startswith("text/html"), url
             assert "Back to the decision log" in response.content.decode(), url
+
+
+@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+def test_under_api_an_address_nothing_answers_is_a_json_error_and_elsewhere_a_page(client, story):
+    index(story)
+    for url, message in [
+        ("/api/nothing", "no such API address"),
+        ("/api/decisions/bad%20slug!/0001-use-x", "no such API address"),
+        ("/api/decisions/demo/x%00y", "No page has NUL in its address"),
+        ("/api/decisions/demo/no-such", "no decision 'no-such' in 'demo'"),
+    ]:
+        response = client.get(url)
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json"), url
+        assert response.json() == {"error": message}, url
+    many = "&".join(f"p{n}=1" for n in range(1100))  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.get(f"/api/decisions?{many}")
+    assert (response.status_code, response["Content-Type"]) == (400, "application/json")
+    assert response.json() == {"error": "bad request"}
+    for url in ("/nothing/", "/decisions/bad%20slug!/0001-use-x/", "/decisions/demo/x%00y/"):
+        page = client.get(url)
+        assert (page.status_code, page["Content-Type"]) == (404, "text/html; charset=utf-8")
+        assert "Back to the decision log" in page.content.decode()
+    page = client.get(f"/?{many}")
+    assert (page.status_code, page["Content-Type"]) == (400, "text/html; charset=utf-8")
 
 
 # The same, as a committer writes it: text for titles, statuses, tags, names and messages.

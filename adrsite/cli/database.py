@@ -100,7 +100,12 @@ def _loopback(host: str) -> bool:
 
 def _index(root: Path, adr_dir: str, *, name: str, full: bool, web_url: str | None = None) -> str:
     """Index one repository; the summary line. Shows progress on a terminal."""
-    from adrsite.decisions.indexing import IndexBusy, repository_index, repository_register
+    from adrsite.decisions.indexing import (
+        NAME_LENGTH,
+        IndexBusy,
+        repository_index,
+        repository_register,
+    )
     from adrsite.history.git import HistoryError
 
     if web_url and not re.match(r"https?://", web_url):
@@ -109,6 +114,8 @@ def _index(root: Path, adr_dir: str, *, name: str, full: bool, web_url: str | No
         raise UserError(f"--web-url {web_url!r} has no {{commit}} to fill in")
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
         raise UserError(f"--name {name!r}: use letters, digits, - and _ (it is part of URLs)")
+    if len(name) > NAME_LENGTH:
+        raise UserError(f"--name {name!r}: at most {NAME_LENGTH} characters")
     repository = repository_register(
         name=name, location=str(root), adr_dir=adr_dir, web_url=web_url
     )

@@ -22,7 +22,14 @@ from pathlib import Path
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from adrsite.decisions.lineages import FullIndexNeeded, Lineages, announce, is_lineage_change
+from adrsite.decisions.lineages import (
+    MAX_PATH_BYTES,
+    FullIndexNeeded,
+    Lineages,
+    announce,
+    column_length,
+    is_lineage_change,
+)
 from adrsite.decisions.models import Decision, Link, LinkKind, Problem, Repository
 from adrsite.history.git import GitHistory, Move
 from adrsite.records.folder import resolved_links
@@ -35,7 +42,11 @@ from adrsite.records.model import Record
 # phantom copies or forged revisions from the older reader do not survive.
 # 2: byte-safe log reading; the folder followed through any move; lineages kept
 #    across renames from placeholder names, moves out and back, copy-then-delete.
-INDEX_FORMAT = 2
+# 3: a file whose path is over 1,000 bytes is a problem, not a decision; author names
+#    cut to 255 characters in decisions' lists of authors as in revisions.
+INDEX_FORMAT = 3
+
+NAME_LENGTH = column_length(Repository, "name")
 
 
 class IndexBusy(Exception):
@@ -81,6 +92,8 @@ def repository_register(
     """
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
         raise ValueError(f"repository name {name!r}: letters, digits, - and _ only (URLs use it)")
+    if len(name) > NAME_LENGTH:
+        raise ValueError(f"repository name {name!r}: at most {NAME_LENGTH} characters")
     wanted = {"location": location, "adr_dir": adr_dir}
     if web_url is not None:
         wanted["web_url"] = web_url
@@ -154,7 +167,7 @@ def _index(
         state = _read_history(repository, history, None, progress)
     current = state.records_at_head()
     _rebuild_links(repository, current)
-    _rebuild_problems(repository, current, shallow=history.shallow)
+    _rebuild_problems(repository, current, too_long=state.too_long, shallow=history.shallow)
     repository.last_indexed_commit = head or ""
     repository.indexed_at = timezone.now()
     repository.shallow = history.shallow
@@ -292,7 +305,11 @@ def _rebuild_links(repository: Repository, current: list[tuple[Decision, Record]
 
 
 def _rebuild_problems(
-    repository: Repository, current: list[tuple[Decision, Record]], *, shallow: bool
+    repository: Repository,
+    current: list[tuple[Decision, Record]],
+    *,
+    too_long: list[str],
+    shallow: bool,
 ) -> None:
     by_path = {record.path: decision for decision, record in current}
     rows = [
@@ -307,6 +324,20 @@ def _rebuild_problems(
             message=problem.message,
         )
         for problem in check([record for _, record in current])
+    ]
+    # An error, not a warning: the file was meant as a decision, and the site does not
+    # show it (as a file the parser cannot read is an error); the others are indexed.
+    rows += [
+        Problem(
+            repository=repository,
+            path=path,
+            severity="error",
+            code="path-too-long",
+            message=f"path is {len(path.encode('utf-8', 'surrogatepass')):,} bytes long; "
+            f"a decision's may be {MAX_PATH_BYTES:,} at most: not indexed (shorten its name "
+            "or its folders')",
+        )
+        for path in too_long
     ]
     if shallow:
         rows.append(

@@ -18,6 +18,7 @@ rules for what is one decision live here (ADR 20):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import queue
 import re
 from collections import Counter
@@ -125,6 +126,7 @@ class Lineages:
         self.deleters: dict[int, dict[str, str]] = {}  # decision -> commit -> author
         self.new_revisions = 0
         self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
+        self.too_long: list[str] = []  # decision files at HEAD whose path is too long
 
     def apply(self, commit: Commit, contents: dict[str, bytes]) -> None:
         for change in commit.changes:
@@ -420,7 +422,7 @@ class Lineages:
         self.later_pass = later
         with closing(stream):
             for commit, contents in stream:
-                self.apply(commit, contents)
+                self.apply(_fitted(commit), contents)
                 self.read_count += 1
                 if progress:
                     progress(self.read_count)
@@ -550,11 +552,19 @@ class Lineages:
         that no commit of the stream left as it is (a merge combined two
         branches' edits) is what the decision says now.
         """
+        files = self.history.files_at_head()
         at_head = {
             path: blob
-            for path, blob in self.history.files_at_head().items()
+            for path, blob in files.items()
             if _is_decision_path(path) and not self.in_skipped_folder(path)
         }
+        self.too_long = sorted(
+            path
+            for path in files
+            if path_too_long(path)
+            and is_decision_file(path.rsplit("/", 1)[-1])
+            and not self.in_skipped_folder(path)
+        )
         orphans = sorted(set(at_head) - set(self.by_path))  # brought by a merge, unseen
         leftovers = set(self.by_path) - set(at_head)
         unread = [p for p in sorted(at_head) if self.settled.get(p, ("",))[0] != at_head[p]]
@@ -583,7 +593,7 @@ class Lineages:
             else:  # no commit of the stream made it: it begins at HEAD
                 decision = self.revise(
                     None, FileChange(ADDED, path, "", at_head[path]),
-                    self.history.commit(self.history.head or ""),
+                    _fitted(self.history.commit(self.history.head or "")),
                     data_at_head[path],
                 )  # fmt: skip
                 self.flush()
@@ -716,9 +726,46 @@ _DECISION_FIELDS = [
 ]  # fmt: skip
 
 
-_AUTHOR_LENGTH = Revision._meta.get_field("author").max_length
-_AUTHOR_EMAIL_LENGTH = Revision._meta.get_field("author_email").max_length
-_TAG_LENGTH = Tag._meta.get_field("name").max_length
+# git takes a name, an email, a title or a tag of any length; PostgreSQL refuses a value
+# longer than its column (SQLite keeps it whole), so each is cut to the column's size.
+# Paths are never cut: two files would become one (`path_too_long`).
+def column_length(model: type[Model], name: str) -> int:
+    """The most characters `model`'s column `name` holds."""
+    field = model._meta.get_field(name)
+    length = field.max_length if isinstance(field, Field) else None
+    if length is None:
+        raise TypeError(f"{model.__name__}.{name} has no length limit")
+    return length
+
+
+_AUTHOR_LENGTH = column_length(Revision, "author")
+_AUTHOR_EMAIL_LENGTH = column_length(Revision, "author_email")
+_TAG_LENGTH = column_length(Tag, "name")
+_TITLE_LENGTH = column_length(Decision, "title")
+_STATUS_TEXT_LENGTH = column_length(Decision, "status_text")
+_SLUG_LENGTH = column_length(Decision, "slug")
+
+# The longest path a decision may have, in UTF-8 bytes. Decision.path is unique, so
+# PostgreSQL keeps it in a btree index, whose entries hold about 2,700 bytes; a limit
+# in characters would not do (1,000 CJK characters are 3,000 bytes). A file whose path
+# is longer is no decision: the index names it as a problem (`path-too-long`).
+MAX_PATH_BYTES = 1000
+
+
+def path_too_long(path: str) -> bool:
+    return len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES
+
+
+def _fitted(commit: Commit) -> Commit:
+    """`commit` with its author's name and email cut to their columns' size: the one cut,
+    so a decision's list of authors names each as its revisions do."""
+    if len(commit.author) <= _AUTHOR_LENGTH and len(commit.author_email) <= _AUTHOR_EMAIL_LENGTH:
+        return commit
+    return dataclasses.replace(
+        commit,
+        author=commit.author[:_AUTHOR_LENGTH],
+        author_email=commit.author_email[:_AUTHOR_EMAIL_LENGTH],
+    )
 
 
 class _RevisionRow(NamedTuple):
@@ -738,13 +785,10 @@ class _RevisionRow(NamedTuple):
 
     @classmethod
     def of(cls, decision: Decision, commit: Commit, status: str, **file: Any) -> _RevisionRow:
-        """The revision `commit` made of `decision`, at the path the decision has now."""
-        # git takes a name or an email of any length; PostgreSQL refuses one longer than
-        # its column (SQLite keeps it whole), so both are cut to the column's size.
+        """The revision `commit` (`_fitted`) made of `decision`, at the path it has now."""
         return cls(
-            decision, commit.sha, commit.author[:_AUTHOR_LENGTH],
-            commit.author_email[:_AUTHOR_EMAIL_LENGTH], commit.authored_at, commit.message,
-            decision.path, status, **file,
+            decision, commit.sha, commit.author, commit.author_email, commit.authored_at,
+            commit.message, decision.path, status, **file,
         )  # fmt: skip
 
 
@@ -815,12 +859,14 @@ def is_lineage_change(change: FileChange) -> bool:
 
 
 def _is_decision_path(path: str) -> bool:
-    return is_decision_file(path.rsplit("/", 1)[-1])
+    return is_decision_file(path.rsplit("/", 1)[-1]) and not path_too_long(path)
 
 
 def _is_lineage_path(path: str) -> bool:
-    """A decision, or a file a rename may yet make one (`ADRXXX-x.md`, `ADR003-x` with no .md)."""
-    return could_be_decision_file(path.rsplit("/", 1)[-1])
+    """A decision, or a file a rename may yet make one (`ADRXXX-x.md`, `ADR003-x` with no .md).
+
+    Never at a path too long to index: a rename there takes a decision out of the log."""
+    return could_be_decision_file(path.rsplit("/", 1)[-1]) and not path_too_long(path)
 
 
 def _same_decision(old_path: str, new_path: str) -> bool:
@@ -861,10 +907,10 @@ def _differs(decision: Decision, record: Record) -> bool:
 
 def _copy_record(decision: Decision, record: Record) -> None:
     decision.number = record.number
-    decision.slug = record.slug
-    decision.title = record.title[:500]
+    decision.slug = record.slug[:_SLUG_LENGTH]  # the path, not the slug, names a decision
+    decision.title = record.title[:_TITLE_LENGTH]
     decision.status = record.status
-    decision.status_text = record.status_text[:500]
+    decision.status_text = record.status_text[:_STATUS_TEXT_LENGTH]
     decision.date = _date_of(record)
     decision.deciders = list(record.deciders)
     decision.affects = list(record.affects)

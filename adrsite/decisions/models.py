@@ -40,11 +40,12 @@ class LinkKind(models.TextChoices):
 
 class Repository(models.Model):
     name = models.SlugField(max_length=100, unique=True)
-    location = models.CharField(max_length=1000, help_text="a local path or a clone URL")
+    # Any length: a path or URL given to `adr index`, an ADR folder a committer names in
+    # .adr-dir. None is indexed, so none needs a limit PostgreSQL would enforce.
+    location = models.TextField(help_text="a local path or a clone URL")
     branch = models.CharField(max_length=255, blank=True)
-    adr_dir = models.CharField(max_length=255, default="adr")
-    web_url = models.CharField(
-        max_length=1000,
+    adr_dir = models.TextField(default="adr")
+    web_url = models.TextField(
         blank=True,
         help_text="links to source, e.g. https://github.com/org/repo/blob/{commit}/{path}",
     )
@@ -89,6 +90,7 @@ class Decision(models.Model):
     # 0002's SQLite statements again); on PostgreSQL through a generated column,
     # which must be dropped before either column's type changes and added after.
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="decisions")
+    # At most 1,000 UTF-8 bytes (lineages.MAX_PATH_BYTES), so the unique index holds it.
     path = models.CharField(max_length=1000, help_text="at HEAD; the last path it had, if deleted")
     number = models.PositiveIntegerField(null=True, blank=True)  # None: date-named files
     slug = models.CharField(max_length=255)
@@ -235,7 +237,7 @@ class Problem(models.Model):
     decision = models.ForeignKey(
         Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="problems"
     )
-    path = models.CharField(max_length=1000)
+    path = models.TextField()  # whole, even one too long for a decision (`path-too-long`)
     commit = models.CharField(max_length=40, blank=True)
     line = models.PositiveIntegerField(default=1)
     severity = models.CharField(max_length=10, choices=[("error", "error"), ("warning", "warning")])

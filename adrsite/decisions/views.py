@@ -16,9 +16,10 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.views import defaults
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -260,3 +261,26 @@ def _xml_text(text: str) -> str:
     """Text XML 1.0 can hold: a control character a committer wrote (an ANSI colour code
     pasted from CI output) shown as `\\x1b`, where the feed would otherwise fail."""
     return visible_controls(text, keep="\t\n\r")
+
+
+# The error pages (handler404 and handler400 in adrsite/urls.py): under /api/ a client
+# reads JSON, whatever failed, the URL itself included (a bad repository slug, NUL).
+
+
+def _under_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _under_api(request):
+        return defaults.page_not_found(request, exception)
+    said = exception.args[0] if exception.args else None
+    # The resolver's exception holds the URL patterns tried: not for clients.
+    message = said if isinstance(said, str) and not isinstance(exception, Resolver404) else ""
+    return JsonResponse({"error": message or "no such API address"}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _under_api(request):
+        return defaults.bad_request(request, exception)
+    return JsonResponse({"error": "bad request"}, status=400)
