@@ -35,7 +35,8 @@ from adrsite.records.model import Record
 # phantom copies or forged revisions from the older reader do not survive.
 # 2: byte-safe log reading; the folder followed through any move; lineages kept
 #    across renames from placeholder names, moves out and back, copy-then-delete.
-INDEX_FORMAT = 2
+# 3: the reading path's fields (summary, words, first tag, onboarding, review-by).
+INDEX_FORMAT = 3
 
 
 class IndexBusy(Exception):
