@@ -104,7 +104,8 @@ def test_a_long_summary_is_cut_at_a_word_and_never_inside_a_link_or_code():
     summary = parse("adr/0001-x.md", text.encode()).summary
     assert summary.endswith("\u2026")
     assert len(summary) <= SUMMARY_CHARACTERS + 1
-    assert "[" not in summary and "`" not in summary
+    assert "[" not in summary
+    assert "`" not in summary
     assert summary.startswith("word word")
 
 
@@ -122,9 +123,11 @@ def test_a_hostile_decision_paragraph_is_summarised_in_linear_time(line):
 def test_onboarding_reads_a_number_or_skip_and_warns_on_anything_else():
     assert parse("adr/0001-x.md", MADR.encode()).onboarding == 2
     skip = parse("adr/0001-x.md", MADR.replace("onboarding: 2", "onboarding: Skip").encode())
-    assert skip.onboarding is None and skip.onboarding_skip
+    assert skip.onboarding is None
+    assert skip.onboarding_skip
     bad = parse("adr/0001-x.md", MADR.replace("onboarding: 2", "onboarding: first").encode())
-    assert bad.onboarding is None and not bad.onboarding_skip
+    assert bad.onboarding is None
+    assert not bad.onboarding_skip
     assert [(p.line, p.code) for p in bad.problems] == [(4, "onboarding")]
 
 

@@ -1727,11 +1727,12 @@ def test_the_reading_path_shows_decisions_in_force_with_their_story_and_summary(
     page = html_of(client, "/start/")
     listed = re.findall(r'<h3><a href="/decisions/demo/([^"]+)/">', page)
     assert listed == ["0004-lint", "0003-use-z", "0007-plain"]  # tools (1), queues, untagged
-    assert [h for h in re.findall(r"<h2>([^<]+) <span", page)] == [
+    assert list(re.findall(r"<h2>([^<]+) <span", page)) == [
         "tools", "queues", "Other decisions",
     ]  # fmt: skip
     assert "Replaced ADR 2 (Use Y) on 4 Jan, which replaced ADR 1 (Use X) on 3 Jan." in page
-    assert "due for review" in page and "Asked to be reviewed by 2020-01-01." in page
+    assert "due for review" in page
+    assert "Asked to be reviewed by 2020-01-01." in page
     assert page.count("due for review") == 1
     html_after = page.split('href="/decisions/demo/0003-use-z/"')[1].split("</li>")[0]
     assert "path-summary" not in html_after  # no Decision section: no summary, no error
@@ -1793,9 +1794,11 @@ def test_the_reading_path_narrows_to_one_repository(client, story, tmp_path):
     other.commit("W")
     index(other, name="other")
     both = html_of(client, "/start/")
-    assert "Use W" in both and "Use Y" in both
+    assert "Use W" in both
+    assert "Use Y" in both
     only = html_of(client, "/start/?repository=other")
-    assert "Use W" in only and "Use Y" not in only
+    assert "Use W" in only
+    assert "Use Y" not in only
     assert '<option value="other" selected>' in only
 
 
@@ -1805,7 +1808,8 @@ def test_pages_load_a_print_stylesheet_that_hides_the_navigation(client, story):
     link = re.search(r'<link rel="stylesheet" href="([^"]+print\.css)" media="print">', page)
     assert link, "no print stylesheet"
     css = b"".join(client.get(link[1]).streaming_content).decode()
-    assert ".site-header" in css and "display: none" in css
+    assert ".site-header" in css
+    assert "display: none" in css
 
 
 def test_the_problems_page_lists_reviews_that_are_overdue(client, repo):
@@ -1816,4 +1820,6 @@ def test_the_problems_page_lists_reviews_that_are_overdue(client, repo):
     index(repo)
     page = html_of(client, "/problems/")
     assert "Reviews due — 1" in page
-    assert "ADR 1: Use X" in page and "ADR 2: Use Y" not in page and "ADR 3: Old" not in page
+    assert "ADR 1: Use X" in page
+    assert "ADR 2: Use Y" not in page
+    assert "ADR 3: Old" not in page
