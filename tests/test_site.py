@@ -13,6 +13,7 @@ import time
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -491,7 +492,8 @@ def test_the_problems_page_runs_one_query_for_its_groups_at_two_sizes(client, re
     with CaptureQueriesContext(connection) as many:
         large = html_of(client, "/problems/")
 
-    assert len(many) == len(few) == 1
+    # One for the groups, whatever their size; one for the reviews due (asked each day).
+    assert len(many) == len(few) == 2
     assert problem_headings(small) == ["Errors — 2", "date — 2 warnings", "file-name — 2 warnings"]
     assert problem_headings(large) == [
         "Errors — 12",
@@ -508,7 +510,7 @@ def test_the_problems_page_runs_one_query_for_its_groups_at_two_sizes(client, re
     )
     with CaptureQueriesContext(connection) as both:
         several = html_of(client, "/problems/")
-    assert len(both) == 1
+    assert len(both) == 2
     assert problem_headings(several)[0] == "Errors — 13"
     assert '<span class="muted">alpha</span> <code>adr/x.md:1</code>' in several
     assert '<span class="muted">demo</span> <code>adr/0001-use-x.md:0</code>' in several
@@ -636,6 +638,8 @@ PAGES = {
     "/graph/": 200,
     "/rules/": 200,
     "/problems/": 200,
+    "/start/": 200,
+    "/start/?repository=demo": 200,
     "/feed.atom": 200,
 }
 
@@ -663,7 +667,8 @@ def test_every_page_runs_the_same_number_of_queries_at_two_sizes(client, repo, m
     few = queries_per_page(client)
     grow(repo, 4, 60)
     for branch in range(5):
-        repo.write(f"adr/0001-one-more-{branch}.md", adr(f"One more {branch}"))
+        # Accepted: more decisions in force on the reading path, each its own entry.
+        repo.write(f"adr/0001-one-more-{branch}.md", adr(f"One more {branch}", "accepted"))
     repo.commit("More branches took number 1")
     repository_index(repository=small)
     many = queries_per_page(client)
@@ -1132,7 +1137,7 @@ def test_head_answers_every_route_as_get_does_without_a_body(client, story):
         assert head["Content-Type"] == got["Content-Type"], url
         assert head.content == b"", url
         seen.add(name)
-    assert len(seen) == 11, seen  # every route: a new one without a sample URL fails above
+    assert len(seen) == 12, seen  # every route: a new one without a sample URL fails above
 
 
 # Every page and every parameter it reads, each given a NUL byte: PostgreSQL refuses it in
@@ -1226,6 +1231,7 @@ HOSTILE_PARAMETER_ANSWERS = {
     ("decisions:timeline", "repository"): "no match",
     ("decisions:graph", "repository"): "no match",
     ("decisions:rules", "repository"): "no match",
+    ("decisions:start", "repository"): "no match",
     ("decisions:problems", "repository"): "no match",
     ("decisions:api-decisions", "repository"): 404,
     ("decisions:api-decisions", "page"): 404,
@@ -1711,3 +1717,135 @@ def test_adr_migrate_creates_the_cache_table(tmp_path):
     with contextlib.closing(database):
         tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master")}
     assert "adr_cache" in tables
+
+
+# --- the reading path (issue 12) ---------------------------------------------------------
+
+
+def test_the_reading_path_shows_decisions_in_force_with_their_story_and_summary(client, repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    repo.commit("Accept X")
+    repo.write(
+        "adr/0002-use-y.md",
+        "---\nstatus: accepted\nsupersedes: [1]\ntags: [queues]\nonboarding: 2\n"
+        'rule: "Every queue is Y."\n---\n# Use Y\n\n## Decision\n\nWe use *Y*, see '
+        "[X](0001-use-x.md).\n\nNot the summary.\n",
+    )
+    repo.write("adr/0001-use-x.md", adr("Use X", "superseded"))
+    repo.commit("Supersede X with Y")
+    repo.write(
+        "adr/0003-use-z.md",
+        "---\nstatus: accepted\nsupersedes: [2]\ntags: [queues]\nreview-by: 2020-01-01\n"
+        "---\n# Use Z\n\nNo decision section here.\n",
+    )
+    repo.write("adr/0002-use-y.md", (repo.path / "adr/0002-use-y.md").read_text().replace(
+        "status: accepted", "status: superseded"))  # fmt: skip
+    repo.commit("Supersede Y with Z")
+    repo.write(
+        "adr/0004-lint.md", "---\nstatus: accepted\ntags: [tools]\nonboarding: 1\n---\n# Lint\n"
+    )
+    repo.write("adr/0005-hidden.md", "---\nstatus: accepted\nonboarding: skip\n---\n# Hidden\n")
+    repo.write("adr/0006-draft.md", adr("Draft"))
+    repo.write("adr/0007-plain.md", adr("Plain", "accepted", body="word " * 550))
+    repo.commit("More")
+    index(repo)
+
+    page = html_of(client, "/start/")
+    listed = re.findall(r'<h3><a href="/decisions/demo/([^"]+)/">', page)
+    assert listed == ["0004-lint", "0003-use-z", "0007-plain"]  # tools (1), queues, untagged
+    assert list(re.findall(r"<h2>([^<]+) <span", page)) == [
+        "tools", "queues", "Other decisions",
+    ]  # fmt: skip
+    assert "Replaced ADR 2 (Use Y) on 4 Jan, which replaced ADR 1 (Use X) on 3 Jan." in page
+    assert "due for review" in page
+    assert "Asked to be reviewed by 2020-01-01." in page
+    assert page.count("due for review") == 1
+    html_after = page.split('href="/decisions/demo/0003-use-z/"')[1].split("</li>")[0]
+    assert "path-summary" not in html_after  # no Decision section: no summary, no error
+    assert (
+        "3 min" in page.split("0007-plain")[1].split("</h3>")[0]
+    )  # 550 words and a few: 2.8 minutes
+    assert 'about <strong class="path-minutes">5 minutes</strong>' in page
+    assert "Start here" in html_of(client, "/rules/")  # the header links to it
+    assert '<a href="/start/" aria-current="page">Start here</a>' in page
+
+
+def test_a_decision_an_accepted_one_supersedes_is_not_in_force_whatever_it_says(client, repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    repo.write("adr/0002-use-y.md", "---\nstatus: accepted\nsupersedes: [1]\n---\n# Use Y\n")
+    repo.commit("Y supersedes X, which still says accepted")
+    index(repo)
+    page = html_of(client, "/start/")
+    assert re.findall(r'<h3><a href="/decisions/demo/([^"]+)/">', page) == ["0002-use-y"]
+    assert "Replaced ADR 1 (Use X)." in page  # never read superseded: no date to tell
+
+
+def test_the_reading_path_summary_is_rendered_with_the_sites_links(client, repo):
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    repo.write(
+        "adr/0002-use-y.md",
+        "---\nstatus: accepted\n---\n# Use Y\n\n## Decision outcome\n\nWe use *Y*, see "
+        "[X](0001-use-x.md) and <script>alert(1)</script>.\n",
+    )
+    repo.commit("Y")
+    index(repo)
+    page = html_of(client, "/start/")
+    assert '<em>Y</em>, see <a href="/decisions/demo/0001-use-x/">X</a>' in page
+    assert "<script>alert" not in page
+
+
+def test_the_last_ninety_days_list_status_changes_newest_first(story):
+    # X proposed 2 Jan, accepted 3 Jan, superseded with Y accepted 4 Jan
+    repository = index(story)
+    path = queries.reading_path(today=date(2026, 4, 3))
+    assert [(c.label, c.status, c.on.isoformat()) for c in path.recent] == [
+        ("ADR 2", "accepted", "2026-01-04"),
+        ("ADR 1", "superseded", "2026-01-04"),
+        ("ADR 1", "accepted", "2026-01-03"),
+    ]
+    later = queries.reading_path(today=date(2026, 4, 4))
+    assert [(c.label, c.status) for c in later.recent] == [
+        ("ADR 2", "accepted"),
+        ("ADR 1", "superseded"),
+    ]
+    assert queries.reading_path(today=date(2026, 8, 1)).recent == []
+    assert queries.reading_path(repository="elsewhere", today=date(2026, 4, 3)).groups == []
+    assert queries.reading_path(repository=repository.name, today=date(2026, 4, 3)).entries == 1
+
+
+def test_the_reading_path_narrows_to_one_repository(client, story, tmp_path):
+    index(story)
+    other = Repo(tmp_path / "other")
+    other.write("adr/0001-use-w.md", adr("Use W", "accepted"))
+    other.commit("W")
+    index(other, name="other")
+    both = html_of(client, "/start/")
+    assert "Use W" in both
+    assert "Use Y" in both
+    only = html_of(client, "/start/?repository=other")
+    assert "Use W" in only
+    assert "Use Y" not in only
+    assert '<option value="other" selected>' in only
+
+
+def test_pages_load_a_print_stylesheet_that_hides_the_navigation(client, story):
+    index(story)
+    page = html_of(client, "/start/")
+    link = re.search(r'<link rel="stylesheet" href="([^"]+print\.css)" media="print">', page)
+    assert link, "no print stylesheet"
+    css = b"".join(client.get(link[1]).streaming_content).decode()
+    assert ".site-header" in css
+    assert "display: none" in css
+
+
+def test_the_problems_page_lists_reviews_that_are_overdue(client, repo):
+    repo.write("adr/0001-use-x.md", "---\nstatus: accepted\nreview-by: 2020-01-01\n---\n# Use X\n")
+    repo.write("adr/0002-use-y.md", "---\nstatus: accepted\nreview-by: 2999-01-01\n---\n# Use Y\n")
+    repo.write("adr/0003-old.md", "---\nstatus: rejected\nreview-by: 2020-01-01\n---\n# Old\n")
+    repo.commit("Reviews")
+    index(repo)
+    page = html_of(client, "/problems/")
+    assert "Reviews due — 1" in page
+    assert "ADR 1: Use X" in page
+    assert "ADR 2: Use Y" not in page
+    assert "ADR 3: Old" not in page

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from adrsite.cli.common import UserError
-from adrsite.cli.database import cmd_export, cmd_index, cmd_migrate, cmd_serve
+from adrsite.cli.database import cmd_export, cmd_index, cmd_migrate, cmd_onboarding, cmd_serve
 from adrsite.cli.reading import cmd_check, cmd_list, cmd_show, cmd_why
 from adrsite.cli.writing import cmd_init, cmd_link, cmd_new, cmd_renumber, cmd_status, cmd_toc
 from adrsite.records.folder import (
@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="also report numbers this branch adds that REF took for another file",
     )
+    checking.add_argument(
+        "--stale",
+        metavar="DAYS",
+        type=_days,
+        help="also warn about accepted decisions whose file git has not seen change in DAYS days",
+    )
 
     renumber = command(
         "renumber", cmd_renumber, "move a decision to the next free number, mending links"
@@ -131,7 +137,23 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--repository", help="which repository (default: the only one)")
     export.set_defaults(command=cmd_export)
 
+    onboarding = commands.add_parser(
+        "onboarding",
+        help="print the reading path of the decisions in force as Markdown (as /start/ shows it)",
+    )
+    onboarding.add_argument("--repository", help="only this repository (default: every one)")
+    onboarding.add_argument(
+        "--site", metavar="URL", help="the site's address, to make links absolute"
+    )
+    onboarding.set_defaults(command=cmd_onboarding)
+
     serve = command("serve", cmd_serve, "migrate, index this repository and serve the site")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", default="8000")
     return parser
+
+
+def _days(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days")
+    return int(text)

@@ -67,6 +67,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_onboarding(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from adrsite.cli.common import today_iso
+
+    today = date.fromisoformat(today_iso())
+    _django(require_migrated=True)
+    from adrsite.decisions.models import Repository
+    from adrsite.decisions.queries import reading_path
+    from adrsite.records.onboarding import path_markdown
+
+    if not Repository.objects.exists():
+        raise UserError("nothing is indexed yet (run 'adr index')")
+    if args.repository and not Repository.objects.filter(name=args.repository).exists():
+        raise UserError(f"no repository named {args.repository!r} is indexed (run 'adr index')")
+    path = reading_path(repository=args.repository or "", today=today)
+    print(path_markdown(path, site=args.site or ""), end="")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     folder = find_folder(Path.cwd(), args.dir)
     os.environ.setdefault("ADRSITE_REPOSITORY", str(folder.root))

@@ -6,14 +6,14 @@ import argparse
 import json
 from pathlib import Path
 
-from adrsite.cli.common import UserError, find_one, folder_and_records, status_arg
-from adrsite.history.refs import RefError, numbers_taken_on
+from adrsite.cli.common import UserError, find_one, folder_and_records, status_arg, today_iso
+from adrsite.history.refs import RefError, last_changed, numbers_taken_on
 from adrsite.records.controls import visible_controls
 from adrsite.records.export import decision_links, decisions_json
 from adrsite.records.folder import (
     glob_match,
 )
-from adrsite.records.lint import check
+from adrsite.records.lint import check, overdue_reviews, stale_decisions
 from adrsite.records.model import ERROR
 from adrsite.records.report import check_report
 from adrsite.records.vocabulary import clean_text
@@ -69,12 +69,20 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     folder, records = folder_and_records(args)
-    problems = check(records)
+    today = today_iso()
+    problems = check(records) + overdue_reviews(records, today=today)
+    if args.stale is not None:
+        try:
+            changed = last_changed(folder)
+        except RefError as error:
+            raise UserError(f"--stale: {error}") from None
+        problems += stale_decisions(records, changed=changed, today=today, days=args.stale)
     if args.against:
         try:
             problems += numbers_taken_on(folder, records, args.against)
         except RefError as error:
             raise UserError(f"--against {error}") from None
+    problems.sort(key=lambda p: (p.path, p.line, p.code))
     print(check_report(problems, decisions=len(records), format=args.format))
     return 1 if any(p.severity == ERROR for p in problems) else 0
 

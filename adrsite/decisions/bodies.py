@@ -23,7 +23,12 @@ from adrsite.decisions.models import Decision, Revision
 from adrsite.decisions.refs import decision_ref
 from adrsite.records.folder import is_decision_file, is_external
 from adrsite.records.parse import parse
-from adrsite.records.render import RENDERER_VERSION, render_markdown, without_title
+from adrsite.records.render import (
+    RENDERER_VERSION,
+    render_inline,
+    render_markdown,
+    without_title,
+)
 
 # An ADR is a page or two (ours are at most 6 KB). Past this the page shows the source:
 # markdown-it's cost on hostile text grows faster than its length (100,000 `[` take
@@ -60,6 +65,19 @@ def revision_body(*, decision: Decision, revision: Revision) -> Body:
     """A past revision's body, as its whole file (front matter and all) was committed."""
     text = parse(revision.path, revision.content.encode()).body
     return _body(decision, without_title(text), revision.path, revision.commit)
+
+
+def summary_html(*, decision: Decision) -> SafeString:
+    """The decision's summary (the Decision section's first paragraph) as inline HTML.
+
+    Not cached: the parser bounds a summary to SUMMARY_CHARACTERS, so rendering one
+    costs microseconds whatever its text, and the reading path stays at a constant
+    number of queries. Links go where the body's do (`link_from`).
+    """
+    if not decision.summary:
+        return mark_safe("")
+    # render_inline drops raw HTML and script URLs: its output is safe to mark safe.
+    return mark_safe(render_inline(decision.summary, link=link_from(decision)))
 
 
 def _body(decision: Decision, markdown: str, path: str, commit: str) -> Body:

@@ -44,7 +44,8 @@ from adrsite.records.model import Record
 #    across renames from placeholder names, moves out and back, copy-then-delete.
 # 3: a file whose path is over 1,000 bytes is a problem, not a decision; author names
 #    cut to 255 characters in decisions' lists of authors as in revisions.
-INDEX_FORMAT = 3
+# 4: the reading path's fields (summary, words, first tag, onboarding, review-by).
+INDEX_FORMAT = 4
 
 NAME_LENGTH = column_length(Repository, "name")
 

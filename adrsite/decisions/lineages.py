@@ -721,7 +721,8 @@ def _alike(old: bytes, new: bytes) -> bool:
 
 _DECISION_FIELDS = [
     "path", "number", "slug", "title", "status", "status_text", "date", "deciders", "authors",
-    "affects", "rule", "body", "created_commit", "created_at", "updated_commit", "updated_at",
+    "affects", "rule", "body", "summary", "words", "primary_tag", "onboarding", "onboarding_skip",
+    "review_by", "created_commit", "created_at", "updated_commit", "updated_at",
     "deleted_commit",
 ]  # fmt: skip
 
@@ -892,7 +893,7 @@ _PLACEHOLDER_NUMBER = re.compile(r"(?i)(?:m?adr[-_ ]?)?\d{0,6}(?:tbd|\?{1,6}|x{2
 # What `_copy_record` sets from a file.
 _RECORD_FIELDS = [
     "number", "slug", "title", "status", "status_text", "date", "deciders", "affects", "rule",
-    "body",
+    "body", "summary", "words", "primary_tag", "onboarding", "onboarding_skip", "review_by",
 ]  # fmt: skip
 
 
@@ -916,6 +917,14 @@ def _copy_record(decision: Decision, record: Record) -> None:
     decision.affects = list(record.affects)
     decision.rule = record.rule
     decision.body = record.body
+    decision.summary = record.summary
+    decision.words = record.words
+    decision.primary_tag = next(
+        (tag.strip().lower()[:_TAG_LENGTH] for tag in record.tags if tag.strip()), ""
+    )  # as _set_tags names it
+    decision.onboarding = record.onboarding
+    decision.onboarding_skip = record.onboarding_skip
+    decision.review_by = date.fromisoformat(record.review_by) if record.review_by else None
     decision.deleted_commit = ""
 
 

@@ -103,6 +103,13 @@ class Decision(models.Model):
     affects = models.JSONField(default=list)
     rule = models.TextField(blank=True)
     body = models.TextField(blank=True)
+    # The reading path (/start/, `adr onboarding`): from the last revision's record.
+    summary = models.TextField(blank=True, help_text="the Decision section's first paragraph")
+    words = models.PositiveIntegerField(default=0, help_text="of the body: minutes to read it")
+    primary_tag = models.CharField(max_length=100, blank=True, help_text="its first tag")
+    onboarding = models.PositiveIntegerField(null=True, blank=True, help_text="its place")
+    onboarding_skip = models.BooleanField(default=False, help_text="left off the reading path")
+    review_by = models.DateField(null=True, blank=True, help_text="when to look at it again")
     tags = models.ManyToManyField(Tag, through="DecisionTag", related_name="decisions")
     created_commit = models.CharField(max_length=40)
     created_at = models.DateTimeField()

@@ -5,18 +5,40 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Lag, Lower, RowNumber
 
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status, Tag
 from adrsite.decisions.refs import COMMIT, folder_relative, number_in, without_extension
 from adrsite.decisions.search import decisions_matching
+from adrsite.records.onboarding import (
+    RECENT_DAYS,
+    Change,
+    Entry,
+    ReadingPath,
+    Replacement,
+    in_path_order,
+)
 from adrsite.records.report import problem_line
 from adrsite.records.vocabulary import REVERSE_KIND
 
@@ -611,9 +633,31 @@ class ProblemGroup:
 class ProblemReport:
     groups: list[ProblemGroup]
     several_repositories: bool  # then each row names its repository
+    overdue: list[Decision] = field(default_factory=list)  # reviews due, the oldest date first
 
 
-def problems(*, repository: str = "") -> ProblemReport:
+_RETIRED = [Status.REJECTED, Status.SUPERSEDED, Status.DEPRECATED]  # no review is due of these
+
+
+def overdue_reviews(*, repository: str = "", today: date) -> list[Decision]:
+    """Current decisions still in play whose `review-by` date is before `today`. One query.
+
+    Asked each day rather than stored with the problems: the index changes with
+    the files, but a review falls due with the calendar.
+    """
+    found = Decision.objects.filter(deleted_commit="", review_by__lt=today).exclude(
+        status__in=_RETIRED
+    )
+    if repository:
+        found = found.filter(repository__name=repository)
+    return list(
+        found.select_related("repository")
+        .defer("body", "summary")
+        .order_by("review_by", "repository__name", F("number").asc(nulls_last=True), "path")
+    )
+
+
+def problems(*, repository: str = "", today: date | None = None) -> ProblemReport:
     """What the indexer and the linter found: the errors, then the warnings by code. One query.
 
     A folder can hold hundreds of warnings of one kind; grouping them keeps
@@ -645,8 +689,132 @@ def problems(*, repository: str = "") -> ProblemReport:
         if not groups or (groups[-1].severity, groups[-1].code) != (row.severity, row.group):
             groups.append(ProblemGroup(row.severity, row.group, row.group_size, []))
         groups[-1].problems.append(row)
+    overdue = overdue_reviews(repository=repository, today=today) if today else []  # 2
     shown = {row.repository_id for group in groups for row in group.problems}
-    return ProblemReport(groups, several_repositories=len(shown) > 1)
+    shown |= {decision.repository_id for decision in overdue}
+    return ProblemReport(groups, several_repositories=len(shown) > 1, overdue=overdue)
+
+
+# --- the reading path -----------------------------------------------------------------
+
+
+def reading_path(*, repository: str = "", today: date) -> ReadingPath:
+    """The onboarding path (/start/, `adr onboarding`): five queries, whatever the size.
+
+    The decisions in force (accepted, and no accepted decision supersedes them),
+    but those marked `onboarding: skip`, each with the chain of decisions it
+    replaced and when; and the status changes of the last RECENT_DAYS days.
+    """
+    names = list(Repository.objects.order_by("name").values_list("name", flat=True))  # 1
+    current = Decision.objects.filter(deleted_commit="")
+    if repository:
+        current = current.filter(repository__name=repository)
+    replaced_by_one_in_force = Link.objects.filter(
+        target=OuterRef("pk"),
+        kind="supersedes",
+        source__status=Status.ACCEPTED,
+        source__deleted_commit="",
+    )
+    in_force = list(  # 2
+        current.filter(status=Status.ACCEPTED, onboarding_skip=False)
+        .exclude(Exists(replaced_by_one_in_force))
+        .select_related("repository")
+        .defer("body", "deciders", "affects", "authors")
+    )
+    supersedes = list(  # 3: every chain, walked here
+        Link.objects.filter(kind="supersedes", source__in=current, target__deleted_commit="")
+        .select_related("target__repository")
+        .only("source", "target__number", "target__path", "target__title",
+              "target__repository__name", "target__repository__adr_dir")
+        .order_by("source_id", "target__number", "target__path")
+    )  # fmt: skip
+    replaced_on = dict(  # 4: when each replaced decision first read superseded
+        Revision.objects.filter(decision__in=current, status=Status.SUPERSEDED, deleted=False)
+        .order_by()
+        .values("decision_id")
+        .annotate(first=Min("authored_at"))
+        .values_list("decision_id", "first")
+    )
+    predecessors: dict[int, list[Decision]] = {}
+    for link in supersedes:
+        predecessors.setdefault(link.source_id, []).append(link.target)
+
+    def story(decision: Decision) -> tuple[Replacement, ...]:
+        chain, seen, todo = [], {decision.pk}, list(predecessors.get(decision.pk, []))
+        while todo:  # breadth first: what it replaced, then what those replaced
+            older = todo.pop(0)
+            if older.pk in seen:
+                continue  # a supersede cycle (adr check reports it) ends the story
+            seen.add(older.pk)
+            on = replaced_on.get(older.pk)
+            day = on.date() if on else None
+            chain.append(
+                Replacement(older.label, older.title, day, not day or day.year == today.year)
+            )
+            todo += predecessors.get(older.pk, [])
+        return tuple(chain)
+
+    entries = [
+        Entry(
+            item=decision,
+            label=decision.label,
+            title=decision.title,
+            url=decision.get_absolute_url(),
+            rule=decision.rule,
+            summary=decision.summary,
+            words=decision.words,
+            tag=decision.primary_tag,
+            onboarding=decision.onboarding,
+            number=decision.number,
+            path=f"{decision.repository.name}/{decision.path}",
+            review_by=decision.review_by.isoformat() if decision.review_by else "",
+            due_for_review=bool(decision.review_by and decision.review_by < today),
+            replaced=story(decision),
+        )
+        for decision in in_force
+    ]
+    return ReadingPath(
+        groups=in_path_order(entries),
+        recent=_recent_changes(current, today),
+        today=today,
+        repositories=names,
+    )
+
+
+_RECENT_STATUSES = [Status.ACCEPTED, Status.SUPERSEDED, Status.DEPRECATED]
+
+
+def _recent_changes(current: QuerySet[Decision], today: date) -> list[Change]:
+    """Decisions accepted, superseded or deprecated in the last RECENT_DAYS days, newest first."""
+    before = Revision.objects.filter(decision_id=OuterRef("decision_id")).filter(
+        Q(authored_at__lt=OuterRef("authored_at"))
+        | Q(authored_at=OuterRef("authored_at"), id__lt=OuterRef("id"))
+    )
+    since = datetime.combine(today - timedelta(days=RECENT_DAYS), datetime.min.time(), UTC)
+    revisions = (  # 5
+        Revision.objects.filter(
+            decision__in=current,
+            authored_at__gte=since,
+            status__in=_RECENT_STATUSES,
+            deleted=False,
+        )
+        .annotate(before=Subquery(before.order_by("-authored_at", "-id").values("status")[:1]))
+        .filter(Q(before__isnull=True) | ~Q(before=F("status")))
+        .select_related("decision__repository")
+        .defer("content", "message", "decision__body")
+        .order_by("-authored_at", "-id")[:200]
+    )
+    return [
+        Change(
+            item=revision.decision,
+            label=revision.decision.label,
+            title=revision.decision.title,
+            url=revision.decision.get_absolute_url(),
+            status=revision.status,
+            on=revision.authored_at.date(),
+        )
+        for revision in revisions
+    ]
 
 
 def recent_revisions(*, limit: int = 50) -> list[Revision]:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", views.decision_log, name="log"),
     path("timeline/", views.timeline, name="timeline"),
     path("graph/", views.graph, name="graph"),
+    path("start/", views.start, name="start"),
     path("rules/", views.rules, name="rules"),
     path("problems/", views.problems, name="problems"),
     path("feed.atom", views.feed, name="feed"),

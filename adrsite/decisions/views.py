@@ -7,6 +7,7 @@ HX-Request`); every other page is a plain page. Reads go through `queries.py`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from django.http import (
     Http404,
@@ -17,6 +18,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import Resolver404, reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views import defaults
@@ -25,11 +27,12 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from adrsite.decisions import queries
-from adrsite.decisions.bodies import decision_body, revision_body
+from adrsite.decisions.bodies import decision_body, revision_body, summary_html
 from adrsite.decisions.graph import Node, arc_layout
 from adrsite.decisions.models import Decision, Repository
 from adrsite.records.controls import visible_controls
 from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES, line_diff, too_large_to_diff
+from adrsite.records.onboarding import RECENT_DAYS, WORDS_PER_MINUTE
 
 _PAGE = re.compile(r"[0-9]{1,6}")  # not str.isdigit(): it takes "²", which int() refuses
 
@@ -142,8 +145,34 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """The reading path: what a new engineer reads first, in the order the team chose."""
+    repository = request.GET.get("repository", "").strip()[:100]
+    path = queries.reading_path(repository=repository, today=timezone.localdate())
+    groups = [
+        replace(
+            group,
+            entries=[
+                replace(entry, summary_html=summary_html(decision=entry.item))
+                for entry in group.entries
+            ],
+        )
+        for group in path.groups
+    ]
+    context = {
+        "path": replace(path, groups=groups),
+        "repository": repository,
+        "recent_days": RECENT_DAYS,
+        "words_per_minute": WORDS_PER_MINUTE,
+    }
+    return render(request, "decisions/start.html", context)
+
+
+@require_safe
 def problems(request: HttpRequest) -> HttpResponse:
-    report = queries.problems(repository=request.GET.get("repository", ""))
+    report = queries.problems(
+        repository=request.GET.get("repository", ""), today=timezone.localdate()
+    )
     return render(request, "decisions/problems.html", {"report": report})
 
 

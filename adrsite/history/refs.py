@@ -53,6 +53,32 @@ def numbers_taken_on(folder: Folder, records: list[Record], ref: str) -> list[Pr
     )
 
 
+def last_changed(folder: Folder) -> dict[str, str]:
+    """The day (ISO) each file in the folder was last committed, if it has not changed since.
+
+    One walk of the log, newest first; a file changed in the working tree, or never
+    committed, is left out: it is changing now.
+    """
+    log = _git(folder, "log", "-z", "--format=%x01%cs", "--name-only", "--", folder.relative)
+    if log is None:
+        raise RefError(f"{folder.root}: not a git repository, or one without commits")
+    changed: dict[str, str] = {}
+    day, first = "", False
+    for token in log.split("\0"):
+        if token.startswith("\x01"):
+            day, first = token[1:], True
+            continue
+        path = token.removeprefix("\n") if first else token
+        first = False
+        if path and day:
+            changed.setdefault(path, day)
+    status = _git(folder, "status", "--porcelain=v1", "-z", "--", folder.relative) or ""
+    for entry in status.split("\0"):
+        changed.pop(entry[3:], None)  # "XY path"; a rename's old path follows as its own entry
+        changed.pop(entry, None)
+    return changed
+
+
 def _git(folder: Folder, *command: str) -> str | None:
     """A git command's output in the repository, or None when it fails."""
     result = subprocess.run(

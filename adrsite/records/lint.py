@@ -9,6 +9,7 @@ ways, no supersede cycles, and numbers another branch already took.
 from __future__ import annotations
 
 import posixpath
+from datetime import date
 from typing import Any
 
 from adrsite.records.folder import Resolver, is_external, resolved_links
@@ -16,6 +17,7 @@ from adrsite.records.model import ERROR, WARNING, Problem, Record
 from adrsite.records.naming import OURS, folder_naming, parse_file_name
 
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
+_RETIRED = {"rejected", "superseded", "deprecated"}  # no review asked of these is due
 
 
 def check(records: list[Record]) -> list[Problem]:
@@ -37,6 +39,49 @@ def supersessions(records: list[Record]) -> set[tuple[str, str]]:
     return {
         (link.source, link.target) for link in resolved_links(records) if link.kind == "supersedes"
     }
+
+
+def overdue_reviews(records: list[Record], *, today: str) -> list[Problem]:
+    """A warning for each live decision whose `review-by` date (ISO) is before `today`.
+
+    Apart from `check`: the answer changes with the day, not with the files, so the
+    indexer, which stores what `check` finds, leaves it to the site to ask each day.
+    """
+    return [
+        Problem(
+            record.path,
+            record.review_by_line,
+            WARNING,
+            "review-overdue",
+            f"{record.label} ({record.title}) asked to be reviewed by {record.review_by}; "
+            "look at it again, then set a new review-by date or change its status",
+        )
+        for record in records
+        if record.review_by and record.review_by < today and record.status not in _RETIRED
+    ]
+
+
+def stale_decisions(
+    records: list[Record], *, changed: dict[str, str], today: str, days: int
+) -> list[Problem]:
+    """A warning for each accepted decision whose file has not changed in `days` days.
+
+    `changed` maps a path to the day (ISO) git last changed it; a path it lacks
+    (never committed, or changed in the working tree) is changing now.
+    """
+    problems = []
+    for record in records:
+        last = changed.get(record.path)
+        if record.status != "accepted" or not last:
+            continue
+        age = (date.fromisoformat(today) - date.fromisoformat(last)).days
+        if age >= days:
+            message = (
+                f"{record.label} ({record.title}) is accepted and its file has not changed "
+                f"in {age} days (since {last}); is it still what we do?"
+            )
+            problems.append(Problem(record.path, record.status_line, WARNING, "stale", message))
+    return problems
 
 
 def numbers_taken_elsewhere(

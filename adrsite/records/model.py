@@ -65,6 +65,14 @@ class Record:
     # The date as written when it is not ISO 8601 ("01/06/2019"): settle_dates
     # reads an ambiguous one again by the convention of the folder's other dates.
     date_text: str = ""
+    # The reading path (`adr onboarding`, /start/): its place (front matter `onboarding: N`),
+    # or left out (`onboarding: skip`); and the first paragraph of the Decision section.
+    onboarding: int | None = None
+    onboarding_skip: bool = False
+    summary: str = ""  # Markdown, one line, at most SUMMARY_CHARACTERS (records/parse.py)
+    # When the decision asks to be looked at again (`review-by:`, a `Review by:` line).
+    review_by: str = ""  # ISO 8601, or "" when none or unreadable
+    review_by_line: int = 1
 
     @property
     def name(self) -> str:
@@ -74,6 +82,11 @@ class Record:
     def stem(self) -> str:
         """The file name without its extension: unique even when two files share a number."""
         return self.name.rsplit(".", 1)[0]
+
+    @property
+    def words(self) -> int:
+        """Words of the text, for the reading path's minutes (200 a minute)."""
+        return len(self.body.split())
 
     @property
     def label(self) -> str:

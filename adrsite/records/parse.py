@@ -75,7 +75,10 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 # "a, b and c": tried only where a run of spaces starts (or at a comma, where an
 # earlier match ended), so a long run of spaces is scanned once, not from each one.
 _LIST_SEPARATOR = re.compile(r"(?:(?<!\s)|(?=,))\s*+,\s*+|(?<!\s)\s++and\s++")
-_METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags"}
+_METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags", "review-by"}
+_DECISION_SECTIONS = {"decision outcome", "decision"}
+# A summary is two lines on the reading path: the paragraph is cut, at a word, past this.
+SUMMARY_CHARACTERS = 240
 _EXPECTED = "(expected proposed, accepted, rejected, deprecated or superseded)"
 _LINK_SECTIONS = {"links", "related decisions", "related adrs", "related records", "related"}
 
@@ -161,6 +164,8 @@ class _Reader:
         )
         date_iso, date_text = self.read_date(date_value, date_line)
         fields = self.read_fields(meta, {key: value for key, (value, _) in preamble.items()})
+        fields |= self.read_onboarding(meta)
+        fields |= self.read_review_by(meta, preamble)
         self.read_link_sections(lines, body_start)
         return self.record(
             title=title,
@@ -172,6 +177,7 @@ class _Reader:
             date_text=date_text,
             style=style,
             body="\n".join(lines[body_start:]).strip("\n") + "\n",
+            summary=decision_summary(lines, body_start),
             **fields,
         )
 
@@ -521,6 +527,40 @@ class _Reader:
             "rule": rule.strip() if isinstance(rule, str) else "",
         }
 
+    def read_onboarding(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """`onboarding: 3` (its place on the reading path) or `onboarding: skip` (left out)."""
+        value = meta.get("onboarding")
+        if value is None:
+            return {}
+        text = str(value).strip().lower() if not isinstance(value, bool) else ""
+        if text == "skip":
+            return {"onboarding_skip": True}
+        if text.isascii() and text.isdigit() and len(text) <= 6:
+            return {"onboarding": int(text)}
+        self.problem(
+            self.meta_line("onboarding"),
+            WARNING,
+            "onboarding",
+            f"onboarding {str(value)[:60]!r} should be a number "
+            "(the decision's place on the reading path) or skip",
+        )
+        return {}
+
+    def read_review_by(
+        self, meta: dict[str, Any], preamble: dict[str, tuple[str, int]]
+    ) -> dict[str, Any]:
+        """`review-by: 2027-06-01` in front matter, or a `Review by:` line under the title."""
+        if meta.get("review-by") is not None:
+            value, line = meta["review-by"], self.meta_line("review-by")
+        elif "review-by" in preamble:
+            value, line = preamble["review-by"]
+        else:
+            return {}
+        iso, severity, message = normalize_date(value)
+        if severity:
+            self.problem(line, severity, "review-by", f"review-by: {message}")
+        return {"review_by": iso, "review_by_line": line}
+
     def string_list(self, value: Any, key: str, *, split: bool = True) -> tuple[str, ...]:
         if value is None or value == "":
             return ()
@@ -552,6 +592,52 @@ class _Reader:
     def add_links(self, kind: str, text: str, line: int, *, plain: bool = False) -> None:
         targets = [text.strip()] if plain else link_targets(text)
         self.links.extend(LinkRef(kind, target, line) for target in targets if target)
+
+
+def decision_summary(lines: list[str], start: int) -> str:
+    """The first paragraph of the "Decision outcome" (or "Decision") section, on one line.
+
+    Markdown as written (it is rendered where shown), cut at a word past
+    SUMMARY_CHARACTERS, never inside a link or code span; "" without such a section.
+    Plain string code: a paragraph may be one line of a megabyte.
+    """
+    section = find_section(lines, start, _DECISION_SECTIONS)
+    if section is None:
+        return ""
+    words: list[str] = []
+    size = 0
+    in_comment = False
+    previous = -1
+    for index, line in outside_fences(lines, *section):
+        text = line.strip()
+        if words and (not text or index != previous + 1 or heading(line)):
+            break  # the paragraph ends at a blank line, a heading or a code block
+        previous = index
+        if in_comment or text.startswith("<!--"):
+            in_comment = "-->" not in text
+            continue
+        if not text or heading(line):
+            continue
+        text = LIST_MARK.sub("", text.lstrip(">").strip())
+        for word in text.split():
+            words.append(word)
+            size += len(word) + 1
+            if size > SUMMARY_CHARACTERS:
+                return _cut_summary(" ".join(words))
+    return " ".join(words)
+
+
+def _cut_summary(text: str) -> str:
+    """`text` cut to SUMMARY_CHARACTERS at a word, dropping a link or code span it would split."""
+    cut = text[:SUMMARY_CHARACTERS]
+    if " " in cut[SUMMARY_CHARACTERS // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    opened = cut.rfind("[")
+    if opened > cut.rfind(")"):
+        cut = cut[:opened]  # "[a link](cut off": the whole link goes
+    if cut.count("`") % 2:
+        cut = cut[: cut.rindex("`")]
+    return cut.rstrip(" ,;:-\u2013\u2014*_") + "\u2026"
 
 
 def clean_text_keep_links(text: str) -> str:

@@ -49,6 +49,6 @@ speaks JSON and GitHub annotations too.
   [1]
   $ adr check --format yaml
   usage: adr check [-h] [--dir DIR] [--format {text,json,github}]
-                   [--against REF]
+                   [--against REF] [--stale DAYS]
   adr check: error: argument --format: invalid choice: 'yaml' (choose from 'text', 'json', 'github')
   [2]
