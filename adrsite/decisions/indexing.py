@@ -28,6 +28,7 @@ from adrsite.history.git import GitHistory, Move
 from adrsite.records.folder import resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
+from adrsite.records.problems import ProblemCode, Severity
 
 # What an index holds, and how it is read from git. Raise it whenever the indexer
 # would now read an existing history differently: the next run of every
@@ -313,8 +314,8 @@ def _rebuild_problems(
             Problem(
                 repository=repository,
                 path=repository.adr_dir,
-                severity="warning",
-                code="shallow-clone",
+                severity=Severity.WARNING,
+                code=ProblemCode.SHALLOW_CLONE,
                 message="history incomplete: shallow clone "
                 "(dates and authors before the cut are missing)",
             )

@@ -89,7 +89,8 @@ class Lineages:
         if incremental:
             # Decisions that left the folder by a move may come back by one.
             self.by_path = {d.path: d for d in _moved_out(repository)}
-            self.by_path |= {d.path: d for d in repository.decisions.filter(deleted_commit="")}
+            current = repository.decisions.filter(deleted_commit="").order_by("number", "path")
+            self.by_path |= {d.path: d for d in current}
         self.pending: list[_RevisionRow] = []
         self.unsaved: list[Decision] = []
         self.waiting: dict[int, list[_RevisionRow]] = {}  # by id(): lineages not yet decisions

@@ -19,6 +19,7 @@ from adrsite.decisions.refs import COMMIT, folder_relative, number_in, without_e
 from adrsite.decisions.search import decisions_matching
 from adrsite.records.export import ExportedDecision, ExportedRevision, GitFacts
 from adrsite.records.links import LinksAsRead, links_as_read
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.report import problem_line
 
 
@@ -400,7 +401,7 @@ def decision_lookup(*, repository: str, ref: str) -> DecisionLookup:
     found = _named_by(rows, ref, number)
     if found.choices and found.shared == "number":
         ids = [choice.decision.pk for choice in found.choices]
-        problems = Problem.objects.filter(decision__in=ids, code="duplicate-number")
+        problems = Problem.objects.filter(decision__in=ids, code=ProblemCode.DUPLICATE_NUMBER)
         return replace(found, problems=list(problems.order_by("path", "line")))
     return found
 
@@ -637,7 +638,7 @@ def problems(*, repository: str = "") -> ProblemReport:
     the errors and the rarer warnings in sight. Each group is counted whole
     and shows its first PROBLEMS_PER_GROUP rows.
     """
-    is_error = Q(severity="error")
+    is_error = Q(severity=Severity.ERROR)
     group = Case(When(is_error, then=Value("")), default=F("code"))
     found = Problem.objects.select_related("repository", "decision__repository").defer(
         "decision__body"

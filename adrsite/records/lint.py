@@ -14,6 +14,7 @@ from typing import Any
 from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
 from adrsite.records.naming import OURS, folder_naming, parse_file_name
+from adrsite.records.problems import ProblemCode, Severity
 
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
 
@@ -65,7 +66,7 @@ def numbers_taken_elsewhere(
                     record.path,
                     1,
                     ERROR,
-                    "number-taken",
+                    ProblemCode.NUMBER_TAKEN,
                     f"number {record.number} is already taken on {ref} by {taken}; "
                     f"run 'adr renumber {record.path}'",
                 )
@@ -91,7 +92,7 @@ def _file_names(records: list[Record]) -> list[Problem]:
         differences = naming.convention.differences(record.name)
         if differences:
             message = f"{should}; it has {', '.join(differences)}"
-            problems.append(Problem(record.path, 1, WARNING, "file-name", message))
+            problems.append(Problem(record.path, 1, WARNING, ProblemCode.FILE_NAME, message))
     return problems
 
 
@@ -99,7 +100,7 @@ def _duplicate_numbers(resolver: Resolver) -> list[Problem]:
     return _shared(
         resolver.by_number,
         ERROR,
-        "duplicate-number",
+        ProblemCode.DUPLICATE_NUMBER,
         "number {key} is used by {count} files: {paths}; "
         "keep one and run 'adr renumber FILE' on the others",
     )
@@ -110,14 +111,14 @@ def _duplicate_names(resolver: Resolver) -> list[Problem]:
     return _shared(
         resolver.by_name,
         WARNING,
-        "duplicate-name",
+        ProblemCode.DUPLICATE_NAME,
         "file name {key!r} is used by {count} files: {paths}; "
         "a link by this name is ambiguous: rename one, or link by path",
     )
 
 
 def _shared(
-    groups: dict[Any, list[Record]], severity: str, code: str, message: str
+    groups: dict[Any, list[Record]], severity: Severity, code: ProblemCode, message: str
 ) -> list[Problem]:
     """A problem on every record of each group that has more than one."""
     problems = []
@@ -140,14 +141,20 @@ def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
             found = resolver.candidates(link.target, record)
             if not found:
                 message = f"{link.kind} link to {link.target!r}: no such decision"
-                problems.append(Problem(record.path, link.line, ERROR, "broken-link", message))
+                problems.append(
+                    Problem(record.path, link.line, ERROR, ProblemCode.BROKEN_LINK, message)
+                )
             elif len(found) > 1:
                 paths = ", ".join(other.path for other in found)
                 message = f"{link.kind} link to {link.target!r} is ambiguous: {paths}"
-                problems.append(Problem(record.path, link.line, ERROR, "ambiguous-link", message))
+                problems.append(
+                    Problem(record.path, link.line, ERROR, ProblemCode.AMBIGUOUS_LINK, message)
+                )
             elif found[0].path == record.path:
                 message = f"{link.kind} link to {link.target!r} points at this decision itself"
-                problems.append(Problem(record.path, link.line, ERROR, "self-link", message))
+                problems.append(
+                    Problem(record.path, link.line, ERROR, ProblemCode.SELF_LINK, message)
+                )
             elif resolver.is_broken_path(link.target, record):
                 # Read by its number (or its name elsewhere), but a reader who
                 # follows the link finds nothing: say what it was read as.
@@ -156,7 +163,9 @@ def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
                     f"{link.kind} link to {link.target!r}: no such file; "
                     f"read as {meant} (fix the path)"
                 )
-                problems.append(Problem(record.path, link.line, WARNING, "link-path", message))
+                problems.append(
+                    Problem(record.path, link.line, WARNING, ProblemCode.LINK_PATH, message)
+                )
     return problems
 
 
@@ -179,7 +188,7 @@ def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]
                     record.path,
                     record.status_line,
                     WARNING,
-                    "superseded-still-active",
+                    ProblemCode.SUPERSEDED_STILL_ACTIVE,
                     f"{now} but {named} supersedes it; its status should be superseded",
                 )
             )
@@ -189,7 +198,7 @@ def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]
                     record.path,
                     record.status_line,
                     WARNING,
-                    "superseded-without-successor",
+                    ProblemCode.SUPERSEDED_WITHOUT_SUCCESSOR,
                     "status is superseded but no decision supersedes it; "
                     "name the successor (supersedes / superseded by)",
                 )
@@ -202,7 +211,7 @@ def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]
                     record.path,
                     record.status_line,
                     WARNING,
-                    "superseded-by-rejected",
+                    ProblemCode.SUPERSEDED_BY_REJECTED,
                     f"status is superseded but its successor {named} was rejected",
                 )
             )
@@ -219,7 +228,7 @@ def _supersede_cycles(edges: set[tuple[str, str]]) -> list[Problem]:
             cycle[0],
             1,
             ERROR,
-            "supersede-cycle",
+            ProblemCode.SUPERSEDE_CYCLE,
             "supersede cycle: " + " supersedes ".join([*cycle, cycle[0]]),
         )
         for cycle in _simple_cycles(graph)
