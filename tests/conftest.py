@@ -51,32 +51,6 @@ def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path / "repo")
 
 
-def write_decision(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def our_repository(settings):
-    """The site shows this repository's own adr/ folder."""
-    settings.ADRSITE_REPOSITORY = ROOT
-    settings.ADRSITE_ADR_DIR = "adr"
-    return ROOT
-
-
-@pytest.fixture
-def decision_folder(tmp_path, settings):
-    """An empty repository with an adr/ folder the site shows; tests write decisions into it."""
-    (tmp_path / ".git").mkdir()
-    folder = tmp_path / "adr"
-    folder.mkdir()
-    settings.ADRSITE_REPOSITORY = tmp_path
-    settings.ADRSITE_ADR_DIR = "adr"
-    return folder
-
-
 @pytest.fixture
 def git_processes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The git subcommands started from here on ("log", "cat-file", ...), in order."""

@@ -27,8 +27,7 @@ from adrsite.decisions.models import Problem, Repository
 from adrsite.decisions.queries import PAGE_SIZE
 from adrsite.decisions.refs import decision_ref, folder_relative, number_in
 from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES
-from tests.conftest import ROOT
-from tests.gitrepo import Repo, adr
+from tests.gitrepo import Repo, adr, team_log
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +48,9 @@ def index(repo: Repo, name: str = "demo", **fields: str) -> Repository:
 
 
 @pytest.fixture
-def ours() -> Repository:
-    """This project's own decision log, indexed from its git history."""
-    repository = repository_register(name="adrsite", location=str(ROOT), adr_dir="adr")
-    repository_index(repository=repository)
-    return repository
+def team(tmp_path: Path) -> Repository:
+    """A decision log like ours (tests/gitrepo.team_log), indexed from its git history."""
+    return index(team_log(Repo(tmp_path / "ours")), name="adrsite")
 
 
 @pytest.fixture
@@ -87,7 +84,7 @@ def html_of(client, url: str, **headers: str) -> str:
 # --- the decision log -------------------------------------------------------
 
 
-def test_the_log_lists_our_own_decisions_with_counts_per_status(client, ours):
+def test_the_log_lists_a_teams_decisions_with_counts_per_status(client, team):
     html = html_of(client, "/")
     assert "Unidirectional flow" in html
     assert "Mount Flask inside Django" in html
@@ -380,7 +377,7 @@ def test_the_graph_draws_each_link_as_an_arc_between_linked_decisions(client, st
     assert 'href="/decisions/demo/0002-use-y/"' in html
 
 
-def test_the_rules_page_lists_accepted_decisions_that_state_a_rule(client, ours, story):
+def test_the_rules_page_lists_accepted_decisions_that_state_a_rule(client, team, story):
     index(story)
     html = html_of(client, "/rules/")
     assert "Every queue is Y." in html
@@ -592,7 +589,7 @@ def test_pages_carry_a_content_security_policy_and_no_inline_handlers(client, st
         assert "style=" not in html, url
 
 
-def test_every_asset_is_served_by_the_app_not_a_cdn(client, ours):
+def test_every_asset_is_served_by_the_app_not_a_cdn(client, team):
     head = html_of(client, "/").split("<body", 1)[0]
     assets = re.findall(r'(?:src|href)="([^"]+)"', head)
     assert "/static/django_htmx/htmx-2.min.js" in assets
