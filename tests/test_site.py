@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext
 
 from adrsite.decisions import queries
 from adrsite.decisions.indexing import repository_index, repository_register
-from adrsite.decisions.models import Problem, Repository
+from adrsite.decisions.models import Decision, Problem, Repository
 from adrsite.decisions.queries import PAGE_SIZE
 from adrsite.decisions.refs import decision_ref, folder_relative, number_in
 from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES
@@ -1682,3 +1682,21 @@ def test_adr_migrate_creates_the_cache_table(tmp_path):
     with contextlib.closing(database):
         tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master")}
     assert "adr_cache" in tables
+
+
+def test_link_policy_of_a_decisions_text_lives_in_one_function():
+    from adrsite.decisions.bodies import link_from
+
+    repository = Repository(
+        name="demo", adr_dir="adr", web_url="https://git.example/blob/{commit}/{path}"
+    )
+    decision = Decision(repository=repository, path="adr/0002-y.md", updated_commit="c0ffee")
+    link = link_from(decision)
+    assert link("0001-x.md") == "/decisions/demo/0001-x/"
+    assert link("./sub/0003-z.md#why") == "/decisions/demo/sub/0003-z/#why"
+    assert link("diagram.png") == "https://git.example/blob/c0ffee/adr/diagram.png"
+    assert link("../README.md") == "https://git.example/blob/c0ffee/README.md"
+    for left_alone in ("https://example.com/x.md", "mailto:a@b", "/rules/", "#context"):
+        assert link(left_alone) is None, left_alone
+    repository.web_url = ""
+    assert link("diagram.png") is None
