@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """`./dev test` re-runs the postgres tests with ADRSITE_TEST_POSTGRES=1: never on SQLite."""
+    """`./dev test` runs the PostgreSQL tests with ADRSITE_TEST_POSTGRES=1: never on SQLite."""
     if os.environ.get("ADRSITE_TEST_POSTGRES") == "1":
         from django.conf import settings
 

@@ -13,7 +13,7 @@ import pytest
 from adrsite.cli import main
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"

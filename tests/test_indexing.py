@@ -13,7 +13,7 @@ from adrsite.decisions.indexing import repository_index
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"

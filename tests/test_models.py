@@ -12,7 +12,7 @@ from adrsite.records.model import STATUSES
 from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.vocabulary import REVERSE_KIND
 
-pytestmark = pytest.mark.postgres
+pytestmark = pytest.mark.also_postgres
 
 
 def test_every_model_names_its_table_explicitly():
