@@ -13,7 +13,7 @@ import pytest
 from adrsite.cli import main
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"
@@ -164,4 +164,26 @@ def test_index_refuses_a_name_that_cannot_be_part_of_a_url_and_a_web_url_that_is
     assert (code, err) == (
         1,
         "adr: --web-url 'javascript:{commit}' must start with https:// or http://\n",
+    )
+
+
+def test_the_one_repository_query_says_why_it_cannot_choose(tmp_path):
+    from adrsite.decisions.indexing import repository_register
+    from adrsite.decisions.queries import RepositoryNotChosen, repository_get
+
+    def why(name: str = "") -> tuple[str, list[str], str]:
+        with pytest.raises(RepositoryNotChosen) as raised:
+            repository_get(name=name)
+        return raised.value.asked, raised.value.indexed, str(raised.value)
+
+    assert why() == ("", [], "no repository is indexed yet")
+    only = repository_register(name="search", location=str(tmp_path), adr_dir="adr")
+    assert repository_get() == only
+    assert repository_get(name="search") == only
+    assert why("nope") == ("nope", ["search"], "no repository named 'nope' is indexed")
+    repository_register(name="billing", location=str(tmp_path), adr_dir="adr")
+    assert why() == (
+        "",
+        ["billing", "search"],
+        "several repositories are indexed (billing, search): name one",
     )

@@ -18,7 +18,7 @@ from adrsite.decisions.search import (
 )
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 POSTGRES_TITLE = "adr/0001-use-postgresql.md"
 SQLITE_TITLE = "adr/0002-keep-the-embedded-database.md"

@@ -24,12 +24,11 @@ from django.test.utils import CaptureQueriesContext
 
 from adrsite.decisions import queries
 from adrsite.decisions.indexing import repository_index, repository_register
-from adrsite.decisions.models import Problem, Repository
+from adrsite.decisions.models import Decision, Problem, Repository
 from adrsite.decisions.queries import PAGE_SIZE
 from adrsite.decisions.refs import decision_ref, folder_relative, number_in
 from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES
-from tests.conftest import ROOT
-from tests.gitrepo import Repo, adr
+from tests.gitrepo import Repo, adr, team_log
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +49,9 @@ def index(repo: Repo, name: str = "demo", **fields: str) -> Repository:
 
 
 @pytest.fixture
-def ours() -> Repository:
-    """This project's own decision log, indexed from its git history."""
-    repository = repository_register(name="adrsite", location=str(ROOT), adr_dir="adr")
-    repository_index(repository=repository)
-    return repository
+def team(tmp_path: Path) -> Repository:
+    """A decision log like ours (tests/gitrepo.team_log), indexed from its git history."""
+    return index(team_log(Repo(tmp_path / "ours")), name="adrsite")
 
 
 @pytest.fixture
@@ -88,7 +85,7 @@ def html_of(client, url: str, **headers: str) -> str:
 # --- the decision log -------------------------------------------------------
 
 
-def test_the_log_lists_our_own_decisions_with_counts_per_status(client, ours):
+def test_the_log_lists_a_teams_decisions_with_counts_per_status(client, team):
     html = html_of(client, "/")
     assert "Unidirectional flow" in html
     assert "Mount Flask inside Django" in html
@@ -97,7 +94,7 @@ def test_the_log_lists_our_own_decisions_with_counts_per_status(client, ours):
     assert 'href="/decisions/adrsite/0014-unidirectional-flow/"' in html
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_the_log_filters_by_status_tag_and_text_and_ignores_unknown_values(client, story):
     index(story)
     accepted = html_of(client, "/?status=accepted")
@@ -329,7 +326,7 @@ def test_a_diff_past_the_size_cap_links_to_both_revisions_instead(client, repo):
     assert len(capped) == len(small_diff)
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_an_unknown_decision_gets_the_sites_own_404_page(client, repo):
     repo.write("adr/0002-use-kafka.md", adr("Use Kafka"))
     repo.commit("One")
@@ -381,7 +378,7 @@ def test_the_graph_draws_each_link_as_an_arc_between_linked_decisions(client, st
     assert 'href="/decisions/demo/0002-use-y/"' in html
 
 
-def test_the_rules_page_lists_accepted_decisions_that_state_a_rule(client, ours, story):
+def test_the_rules_page_lists_accepted_decisions_that_state_a_rule(client, team, story):
     index(story)
     html = html_of(client, "/rules/")
     assert "Every queue is Y." in html
@@ -403,7 +400,7 @@ def problem_headings(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", heading).strip() for heading in headings]
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_the_problems_page_shows_errors_first_then_warnings_grouped_by_code(client, repo):
     for number in range(1, 5):
         repo.write(f"adr/ADR{number:03d}-decision-{number}.md", adr(f"Decision {number}"))
@@ -435,7 +432,7 @@ def test_the_problems_page_shows_errors_first_then_warnings_grouped_by_code(clie
     assert 'id="warnings-file-name"' in html
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_a_link_path_that_still_resolves_shows_as_a_warning_on_the_problems_page(client, repo):
     repo.write(
         "adr/ADR044-use-forms-api.md",
@@ -478,7 +475,7 @@ def add_problems(repository: Repository, count: int) -> None:
     )  # fmt: skip
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_the_problems_page_runs_one_query_for_its_groups_at_two_sizes(client, repo, monkeypatch):
     monkeypatch.setattr(queries, "PROBLEMS_PER_GROUP", 5)
     repo.write("adr/0001-use-x.md", adr("Use X"))
@@ -551,7 +548,7 @@ def test_the_json_api_serves_the_export_contract_and_one_decision(client, story)
 # --- safe by construction --------------------------------------------------------
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_no_raw_html_from_an_adr_reaches_any_page(client, repo):
     repo.write("adr/0001-evil.md", f"---\nstatus: accepted\n---\n# Evil\n\n{EVIL}")
     first = repo.commit("Evil")
@@ -594,7 +591,7 @@ def test_pages_carry_a_content_security_policy_and_no_inline_handlers(client, st
         assert "style=" not in html, url
 
 
-def test_every_asset_is_served_by_the_app_not_a_cdn(client, ours):
+def test_every_asset_is_served_by_the_app_not_a_cdn(client, team):
     head = html_of(client, "/").split("<body", 1)[0]
     assets = re.findall(r'(?:src|href)="([^"]+)"', head)
     assert "/static/django_htmx/htmx-2.min.js" in assets
@@ -732,7 +729,7 @@ def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
 # --- odd input, found in review --------------------------------------------------
 
 
-@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_odd_numbers_in_urls_are_not_found_never_a_crash(client, story):
     index(story)
     assert client.get("/?page=²").status_code == 200  # "²".isdigit() is true; int() refuses it
@@ -742,13 +739,13 @@ def test_odd_numbers_in_urls_are_not_found_never_a_crash(client, story):
     assert client.get("/api/decisions/demo/%00").status_code == 404
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_a_repository_name_must_fit_in_a_url(repo):
     with pytest.raises(ValueError, match="letters, digits, - and _ only"):
         repository_register(name="team.adr", location=str(repo.path), adr_dir="adr")
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_commit_messages_reach_the_atom_feed_as_text_not_markup(client, repo):
     repo.write("adr/0001-use-x.md", adr("Use X"))
     repo.commit('Add <img src=x onerror="alert(1)">')
@@ -808,7 +805,7 @@ def test_relative_links_in_a_decision_lead_to_pages_and_tables_keep_no_inline_st
     assert "style=" not in html
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_a_decision_page_shows_the_status_as_written_escaped_and_its_links_working(client, repo):
     repo.write("adr/0001-use-x.md", adr("Use X", "superseded"))
     repo.write("adr/0002-use-y.md", "# Use Y\n\n* Status: ✅ **Accepted** (PR #2897) <b>loud</b>\n")
@@ -846,7 +843,7 @@ def location_of(client, url: str) -> str:
     return response["Location"]
 
 
-@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_every_spelling_of_a_decision_redirects_permanently_to_its_one_url(client, repo):
     repo.write("adr/0012-use-x.md", adr("Use X"))
     first = repo.commit("Propose X")
@@ -871,7 +868,7 @@ def test_every_spelling_of_a_decision_redirects_permanently_to_its_one_url(clien
     assert one.json()["url"] == "http://testserver/decisions/demo/0012-use-x/"
 
 
-@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_a_number_two_files_share_gets_a_page_listing_both_and_the_problem(client, repo):
     repo.write("adr/0094-use-queues.md", adr("Use queues", "accepted"))
     repo.write("adr/0095-use-kafka.md", adr("Use Kafka", "accepted"))
@@ -911,7 +908,7 @@ def test_a_number_two_files_share_gets_a_page_listing_both_and_the_problem(clien
         assert client.get(choice["api"]).json()["path"] == choice["path"]
 
 
-@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_files_in_sub_folders_have_their_folder_in_their_url(client, repo):
     repo.write("adr/0001-use-x.md", adr("Use X"))
     repo.write(
@@ -956,7 +953,7 @@ def test_files_in_sub_folders_have_their_folder_in_their_url(client, repo):
     assert client.get("/api/decisions/demo/team-b/deep/0002-use-z").json()["title"] == "Use Z"
 
 
-@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_a_decision_named_like_a_sub_page_keeps_its_extension_in_its_url(client, repo):
     repo.write("adr/team.md", adr("Team"))
     repo.write("adr/team/diff.md", adr("Diff tool"))
@@ -983,7 +980,7 @@ def test_a_decision_named_like_a_sub_page_keeps_its_extension_in_its_url(client,
     assert location_of(client, "/decisions/demo/diff/") == "/decisions/demo/team/diff.md/"
 
 
-@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_any_character_in_a_file_name_survives_the_round_trip_through_a_url(client, repo):
     names = [
         "0001-a b?c#d%20e&f=g+h;i'j\"k<l>.md",
@@ -1012,7 +1009,7 @@ def test_any_character_in_a_file_name_survives_the_round_trip_through_a_url(clie
         assert client.get(api).json()["title"] == f"Odd name {number}"
 
 
-@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_deleted_decisions_keep_their_url_and_a_current_one_at_the_same_ref_wins(client, repo):
     repo.write("adr/0004-gone.md", adr("Gone"))
     repo.write("adr/0005-x.md", adr("Old X"))
@@ -1060,7 +1057,7 @@ def test_deleted_decisions_keep_their_url_and_a_current_one_at_the_same_ref_wins
         )
 
 
-@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_two_files_that_differ_only_in_extension_are_each_reachable(client, repo):
     repo.write("adr/0008-w.md", adr("W in md"))
     repo.write("adr/0008-w.markdown", adr("W in markdown"))
@@ -1170,7 +1167,7 @@ NUL_IN_PATHS = [
 ]
 
 
-@pytest.mark.postgres  # PostgreSQL refuses NUL in text: the fuzz must run there too
+@pytest.mark.also_postgres  # PostgreSQL refuses NUL in text: the fuzz must run there too
 def test_a_nul_byte_in_a_query_parameter_drops_that_parameter_on_every_page(client, story):
     index(story)
     for url in NUL_IN_PARAMETERS:
@@ -1185,7 +1182,7 @@ def test_a_nul_byte_in_a_query_parameter_drops_that_parameter_on_every_page(clie
     assert len(client.get("/api/decisions?repository=%00").json()["decisions"]) == 3
 
 
-@pytest.mark.postgres  # PostgreSQL refuses NUL in text: the fuzz must run there too
+@pytest.mark.also_postgres  # PostgreSQL refuses NUL in text: the fuzz must run there too
 def test_a_nul_byte_in_a_url_path_is_not_found_on_every_route(client, story):
     index(story)
     for url in NUL_IN_PATHS:
@@ -1280,7 +1277,7 @@ def parameters_read(monkeypatch) -> set[str]:
     return read
 
 
-@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+@pytest.mark.also_postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
 def test_a_hostile_value_in_any_query_parameter_of_any_route_is_dropped_or_refused(
     client, story, parameters_read
 ):
@@ -1328,7 +1325,7 @@ def test_a_hostile_value_in_any_query_parameter_of_any_route_is_dropped_or_refus
     assert answered == set(HOSTILE_PARAMETER_ANSWERS)  # each answer above is still needed
 
 
-@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+@pytest.mark.also_postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
 def test_a_hostile_value_in_any_path_segment_of_any_route_is_not_found(client, story):
     index(story)
     urls = [f"/{value}/" for value in HOSTILE.values()]
@@ -1349,7 +1346,7 @@ def test_a_hostile_value_in_any_path_segment_of_any_route_is_not_found(client, s
             assert "Back to the decision log" in response.content.decode(), url
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_under_api_an_address_nothing_answers_is_a_json_error_and_elsewhere_a_page(client, story):
     index(story)
     for url, message in [
@@ -1414,7 +1411,7 @@ def hostile_story(repo: Repo) -> Repo:
     return repo
 
 
-@pytest.mark.postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
+@pytest.mark.also_postgres  # PostgreSQL refuses NUL, checks lengths, escapes LIKE: run it there too
 def test_hostile_bytes_in_every_field_of_every_commit_serve_every_page(client, hostile_story):
     """Every page, every decision's pages, its revisions and its diff, the API, the feed."""
     from django.urls import reverse
@@ -1451,7 +1448,7 @@ def test_hostile_bytes_in_every_field_of_every_commit_serve_every_page(client, h
     assert (by_long_names.author, by_long_names.author_email) == (LONG[:255], LONG[:255])
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(client, repo):
     red = "\x1b[31mred\x1b[0m"
     repo.write("adr/0001-use-x.md", adr(f"Use {red} X\x0c\x7f", body=f"Body {red}\x0b.\n"))
@@ -1469,7 +1466,7 @@ def test_control_characters_reach_the_atom_feed_visible_and_the_feed_stays_xml(c
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", response.content.decode())
 
 
-@pytest.mark.postgres  # hostile input: the fuzz suite runs on both databases
+@pytest.mark.also_postgres  # hostile input: the fuzz suite runs on both databases
 def test_the_api_serves_the_export_a_page_at_a_time_with_links_between_pages(
     client, story, monkeypatch
 ):
@@ -1576,7 +1573,7 @@ def renders(monkeypatch) -> list[str]:
     return rendered
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_a_body_is_rendered_once_and_served_from_the_cache_after(client, story, renders):
     index(story)
 
@@ -1597,7 +1594,7 @@ def test_a_body_is_rendered_once_and_served_from_the_cache_after(client, story, 
     assert len(renders) == 2
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_a_new_commit_path_or_renderer_version_renders_again(client, repo, renders, monkeypatch):
     from adrsite.decisions import bodies
     from adrsite.decisions.models import Decision
@@ -1631,7 +1628,7 @@ def test_a_new_commit_path_or_renderer_version_renders_again(client, repo, rende
     assert len(renders) == 5
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_a_new_web_url_template_changes_the_links_of_a_cached_body(client, repo, renders):
     repo.write("adr/0001-use-x.md", adr("Use X", body="See [the diagram](img/d.png)."))
     repo.commit("Write X")
@@ -1644,7 +1641,7 @@ def test_a_new_web_url_template_changes_the_links_of_a_cached_body(client, repo,
     assert len(renders) == 2
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_a_body_too_large_to_render_is_shown_as_source_with_a_notice(client, repo, renders):
     from adrsite.decisions.bodies import MAX_RENDER_CHARACTERS
 
@@ -1669,7 +1666,7 @@ def test_a_body_too_large_to_render_is_shown_as_source_with_a_notice(client, rep
     assert renders == []  # never handed to the renderer
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_a_body_whose_html_is_too_large_is_shown_as_source_and_not_rendered_again(
     client, repo, renders, monkeypatch
 ):
@@ -1686,7 +1683,7 @@ def test_a_body_whose_html_is_too_large_is_shown_as_source_and_not_rendered_agai
     assert len(renders) == 1  # what it rendered to was too large: that much is cached
 
 
-@pytest.mark.postgres
+@pytest.mark.also_postgres
 def test_a_hostile_body_page_answers(client, repo):
     from tests.test_linear import time_limit
 
@@ -1717,6 +1714,24 @@ def test_adr_migrate_creates_the_cache_table(tmp_path):
     with contextlib.closing(database):
         tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master")}
     assert "adr_cache" in tables
+
+
+def test_link_policy_of_a_decisions_text_lives_in_one_function():
+    from adrsite.decisions.bodies import link_from
+
+    repository = Repository(
+        name="demo", adr_dir="adr", web_url="https://git.example/blob/{commit}/{path}"
+    )
+    decision = Decision(repository=repository, path="adr/0002-y.md", updated_commit="c0ffee")
+    link = link_from(decision)
+    assert link("0001-x.md") == "/decisions/demo/0001-x/"
+    assert link("./sub/0003-z.md#why") == "/decisions/demo/sub/0003-z/#why"
+    assert link("diagram.png") == "https://git.example/blob/c0ffee/adr/diagram.png"
+    assert link("../README.md") == "https://git.example/blob/c0ffee/README.md"
+    for left_alone in ("https://example.com/x.md", "mailto:a@b", "/rules/", "#context"):
+        assert link(left_alone) is None, left_alone
+    repository.web_url = ""
+    assert link("diagram.png") is None
 
 
 # --- the reading path (issue 12) ---------------------------------------------------------

@@ -16,6 +16,7 @@ from adrsite.records.folder import (
     read_folder,
 )
 from adrsite.records.model import STATUSES, Record
+from adrsite.records.problems import UNREADABLE
 from adrsite.records.vocabulary import status_word
 
 
@@ -43,15 +44,7 @@ def find_one(records: list[Record], ref: str) -> Record:
 def refuse_unreadable(records: list[Record]) -> None:
     for record in records:
         for problem in record.problems:
-            if problem.code in {
-                "binary",
-                "not-utf8",
-                "too-large",
-                "unreadable",
-                "front-matter-yaml",
-                "front-matter-not-mapping",
-                "front-matter-unclosed",
-            }:
+            if problem.code in UNREADABLE:
                 raise UserError(
                     f"{problem.path}:{problem.line}: {problem.message} (file not changed)"
                 )

@@ -47,20 +47,18 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     _django(require_migrated=True)
-    from adrsite.decisions.models import Repository
-    from adrsite.decisions.queries import decision_export, repository_get
+    from adrsite.decisions.queries import RepositoryNotChosen, decision_export, repository_get
 
     try:
-        repository = repository_get(name=args.repository)
-    except Repository.DoesNotExist:
-        names = sorted(Repository.objects.values_list("name", flat=True))
-        if args.repository or not names:
+        repository = repository_get(name=args.repository or "")
+    except RepositoryNotChosen as error:
+        if error.asked:
             raise UserError(
-                f"no repository named {args.repository!r} is indexed (run 'adr index')"
-                if args.repository
-                else "nothing is indexed yet (run 'adr index')"
+                f"no repository named {error.asked!r} is indexed (run 'adr index')"
             ) from None
-        listed = ", ".join(names)
+        if not error.indexed:
+            raise UserError("nothing is indexed yet (run 'adr index')") from None
+        listed = ", ".join(sorted(error.indexed))
         raise UserError(f"several repositories are indexed; pass --repository ({listed})") from None
     export = decision_export(repository=repository)
     print(json.dumps(export, indent=2, ensure_ascii=False))

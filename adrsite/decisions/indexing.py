@@ -35,6 +35,7 @@ from adrsite.history.git import GitHistory, Move
 from adrsite.records.folder import resolved_links
 from adrsite.records.lint import check
 from adrsite.records.model import Record
+from adrsite.records.problems import ProblemCode, Severity
 
 # What an index holds, and how it is read from git. Raise it whenever the indexer
 # would now read an existing history differently: the next run of every
@@ -333,7 +334,7 @@ def _rebuild_problems(
             repository=repository,
             path=path,
             severity="error",
-            code="path-too-long",
+            code=ProblemCode.PATH_TOO_LONG,
             message=f"path is {len(path.encode('utf-8', 'surrogatepass')):,} bytes long; "
             f"a decision's may be {MAX_PATH_BYTES:,} at most: not indexed (shorten its name "
             "or its folders')",
@@ -345,8 +346,8 @@ def _rebuild_problems(
             Problem(
                 repository=repository,
                 path=repository.adr_dir,
-                severity="warning",
-                code="shallow-clone",
+                severity=Severity.WARNING,
+                code=ProblemCode.SHALLOW_CLONE,
                 message="history incomplete: shallow clone "
                 "(dates and authors before the cut are missing)",
             )

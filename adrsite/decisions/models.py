@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from adrsite.decisions.refs import decision_ref
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.report import problem_line
 
 
@@ -119,7 +120,8 @@ class Decision(models.Model):
 
     class Meta:
         db_table = "adr_decision"
-        ordering = ["repository", "number", "path"]
+        # No default ordering: it joined adr_repository on every query that set none.
+        # Each query orders explicitly.
         constraints = [
             models.UniqueConstraint(
                 fields=["repository", "path"],
@@ -247,13 +249,23 @@ class Problem(models.Model):
     path = models.TextField()  # whole, even one too long for a decision (`path-too-long`)
     commit = models.CharField(max_length=40, blank=True)
     line = models.PositiveIntegerField(default=1)
-    severity = models.CharField(max_length=10, choices=[("error", "error"), ("warning", "warning")])
-    code = models.CharField(max_length=50)
+    # Both vocabularies are the core's (records/problems.py): a new code is a new migration.
+    severity = models.CharField(max_length=10, choices=[(s.value, s.value) for s in Severity])
+    code = models.CharField(max_length=50, choices=[(c.value, c.value) for c in ProblemCode])
     message = models.TextField()
 
     class Meta:
         db_table = "adr_problem"
         ordering = ["path", "line"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=[s.value for s in Severity]),
+                name="adr_problem_severity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__in=[c.value for c in ProblemCode]), name="adr_problem_code_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return problem_line(self)

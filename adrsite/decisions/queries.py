@@ -31,6 +31,8 @@ from django.db.models.functions import Lag, Lower, RowNumber
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status, Tag
 from adrsite.decisions.refs import COMMIT, folder_relative, number_in, without_extension
 from adrsite.decisions.search import decisions_matching
+from adrsite.records.export import ExportedDecision, ExportedRevision, GitFacts
+from adrsite.records.links import LinksAsRead, links_as_read
 from adrsite.records.onboarding import (
     RECENT_DAYS,
     Change,
@@ -39,18 +41,36 @@ from adrsite.records.onboarding import (
     Replacement,
     in_path_order,
 )
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.report import problem_line
-from adrsite.records.vocabulary import REVERSE_KIND
 
 
-def repository_get(*, name: str | None = None) -> Repository:
-    """The named repository, or the only one; Repository.DoesNotExist otherwise."""
-    if name:
-        return Repository.objects.get(name=name)
-    repositories = list(Repository.objects.all()[:2])
-    if len(repositories) != 1:
-        raise Repository.DoesNotExist("name the repository: several (or none) are indexed")
-    return repositories[0]
+class RepositoryNotChosen(Exception):
+    """repository_get's one error: the name is unknown, none is indexed, or several are
+    and none was named. Each caller words it for its own way of naming one."""
+
+    def __init__(self, *, asked: str, indexed: list[str]) -> None:
+        self.asked = asked  # the name asked for, or ""
+        self.indexed = indexed  # every indexed repository's name, by name
+        if asked:
+            message = f"no repository named {asked!r} is indexed"
+        elif indexed:
+            message = f"several repositories are indexed ({', '.join(indexed)}): name one"
+        else:
+            message = "no repository is indexed yet"
+        super().__init__(message)
+
+
+def repository_get(*, name: str = "") -> Repository:
+    """The named repository or, with no name, the only one indexed; RepositoryNotChosen
+    otherwise."""
+    found = list(
+        Repository.objects.filter(name=name) if name else Repository.objects.order_by("name")[:2]
+    )
+    if len(found) == 1:
+        return found[0]
+    indexed = list(Repository.objects.order_by("name").values_list("name", flat=True))
+    raise RepositoryNotChosen(asked=name, indexed=indexed)
 
 
 def decision_export(*, repository: Repository) -> dict[str, Any]:
@@ -112,46 +132,45 @@ def _with_export_relations(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
 
 
 def _decision_json(decision: Decision) -> dict[str, Any]:
-    supersedes, superseded_by, links = [], [], []
-    for link in decision.links_out.all():
-        if link.kind == "supersedes":
-            supersedes.append(link.target.path)
-        else:
-            links.append({"kind": link.kind, "path": link.target.path})
-    for link in decision.links_in.all():
-        if link.kind == "supersedes":
-            superseded_by.append(link.source.path)
-        else:
-            links.append({"kind": REVERSE_KIND[link.kind], "path": link.source.path})
-    revisions = list(decision.revisions.all())
-    return {
-        "number": decision.number,
-        "slug": decision.slug,
-        "path": decision.path,
-        "title": decision.title,
-        "status": decision.status or None,
-        "status_text": decision.status_text or None,  # as written: "✅ Accepted (PR #2897)"
-        "date": decision.date.isoformat() if decision.date else None,
-        "deciders": decision.deciders,
-        "tags": sorted(tag.name for tag in decision.tags.all()),
-        "supersedes": sorted(supersedes),
-        "superseded_by": sorted(superseded_by),
-        "links": sorted(links, key=lambda link: (link["kind"], link["path"])),
-        "authors": decision.authors,
-        "created": {"commit": decision.created_commit, "date": decision.created_at.isoformat()},
-        "updated": {"commit": decision.updated_commit, "date": decision.updated_at.isoformat()},
-        "history": [
-            {
-                "commit": revision.commit,
-                "date": revision.authored_at.isoformat(),
-                "author": revision.author,
-                "status": revision.status or None,
-                "path": revision.path,
-            }
-            for revision in revisions
-        ],
-        "problems": [problem_line(p) for p in decision.problems.all()],
-    }
+    return _exported(decision).as_json()
+
+
+def _exported(decision: Decision) -> ExportedDecision:
+    """The export model filled from the index (its relations prefetched)."""
+    read = links_as_read(
+        ((link.kind, link.target.path) for link in decision.links_out.all()),
+        ((link.kind, link.source.path) for link in decision.links_in.all()),
+    )
+    return ExportedDecision(
+        number=decision.number,
+        slug=decision.slug,
+        path=decision.path,
+        title=decision.title,
+        status=decision.status,
+        status_text=decision.status_text,
+        date=decision.date.isoformat() if decision.date else "",
+        deciders=decision.deciders,
+        tags=sorted(tag.name for tag in decision.tags.all()),
+        links=LinksAsRead.of(read),
+        problems=[problem_line(p) for p in decision.problems.all()],
+        git=GitFacts(
+            authors=decision.authors,
+            created_commit=decision.created_commit,
+            created_date=decision.created_at.isoformat(),
+            updated_commit=decision.updated_commit,
+            updated_date=decision.updated_at.isoformat(),
+            history=[
+                ExportedRevision(
+                    commit=revision.commit,
+                    date=revision.authored_at.isoformat(),
+                    author=revision.author,
+                    status=revision.status,
+                    path=revision.path,
+                )
+                for revision in decision.revisions.all()
+            ],
+        ),
+    )
 
 
 # --- the decision log --------------------------------------------------------
@@ -404,7 +423,7 @@ def decision_lookup(*, repository: str, ref: str) -> DecisionLookup:
     found = _named_by(rows, ref, number)
     if found.choices and found.shared == "number":
         ids = [choice.decision.pk for choice in found.choices]
-        problems = Problem.objects.filter(decision__in=ids, code="duplicate-number")
+        problems = Problem.objects.filter(decision__in=ids, code=ProblemCode.DUPLICATE_NUMBER)
         return replace(found, problems=list(problems.order_by("path", "line")))
     return found
 
@@ -479,19 +498,18 @@ def decision_page(*, decision: Decision) -> DecisionPage:
     )
     revisions = list(decision.revisions.defer("content").order_by("authored_at", "id"))
     problems = list(decision.problems.all())
-    links = [
-        LinkedDecision(link.kind, link.target) for link in outgoing if link.kind != "supersedes"
-    ] + [
-        LinkedDecision(REVERSE_KIND[link.kind], link.source)
-        for link in incoming
-        if link.kind != "supersedes"
-    ]
+    read = LinksAsRead.of(
+        links_as_read(
+            ((link.kind, link.target) for link in outgoing),
+            ((link.kind, link.source) for link in incoming),
+        )
+    )
     return DecisionPage(
         decision=decision,
         tags=tags,
-        superseded_by=[link.source for link in incoming if link.kind == "supersedes"],
-        supersedes=[link.target for link in outgoing if link.kind == "supersedes"],
-        links=links,
+        superseded_by=read.superseded_by,
+        supersedes=read.supersedes,
+        links=[LinkedDecision(kind, other) for kind, other in read.others],
         changes=status_changes(revisions),
         revisions=[
             RevisionEntry(revision, revisions[index - 1].commit if index else "")
@@ -664,7 +682,7 @@ def problems(*, repository: str = "", today: date | None = None) -> ProblemRepor
     the errors and the rarer warnings in sight. Each group is counted whole
     and shows its first PROBLEMS_PER_GROUP rows.
     """
-    is_error = Q(severity="error")
+    is_error = Q(severity=Severity.ERROR)
     group = Case(When(is_error, then=Value("")), default=F("code"))
     found = Problem.objects.select_related("repository", "decision__repository").defer(
         "decision__body"

@@ -29,7 +29,7 @@ from django_htmx.middleware import HtmxDetails
 from adrsite.decisions import queries
 from adrsite.decisions.bodies import decision_body, revision_body, summary_html
 from adrsite.decisions.graph import Node, arc_layout
-from adrsite.decisions.models import Decision, Repository
+from adrsite.decisions.models import Decision
 from adrsite.records.controls import visible_controls
 from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES, line_diff, too_large_to_diff
 from adrsite.records.onboarding import RECENT_DAYS, WORDS_PER_MINUTE
@@ -180,17 +180,15 @@ def problems(request: HttpRequest) -> HttpResponse:
 def api_decisions(request: HttpRequest) -> JsonResponse:
     """The export contract (docs/export.md) of one repository: named, or the only one indexed."""
     try:
-        repository = queries.repository_get(name=request.GET.get("repository") or None)
-    except Repository.DoesNotExist:
-        names = list(Repository.objects.values_list("name", flat=True))
-        message = (
-            "no such repository"
-            if request.GET.get("repository")
-            else (
-                "name the repository with ?repository=" if names else "no repository is indexed yet"
-            )
-        )
-        return JsonResponse({"error": message, "repositories": names}, status=404)
+        repository = queries.repository_get(name=request.GET.get("repository", ""))
+    except queries.RepositoryNotChosen as error:
+        if error.asked:
+            message = "no such repository"
+        elif error.indexed:
+            message = "name the repository with ?repository="
+        else:
+            message = "no repository is indexed yet"
+        return JsonResponse({"error": message, "repositories": error.indexed}, status=404)
     asked = request.GET.get("page", "1")
     page = int(asked) if _PAGE.fullmatch(asked) else 0
     found = queries.decision_export_page(repository=repository, page=page)

@@ -17,6 +17,7 @@ from adrsite.records.dates import settle_dates
 from adrsite.records.model import ERROR, WARNING, Problem, Record
 from adrsite.records.naming import parse_file_name
 from adrsite.records.parse import parse
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.vocabulary import FORWARD_KINDS, REVERSE_KIND
 
 # Where a folder of ADRs usually lives, in the order they are tried.
@@ -176,7 +177,7 @@ def read_folder(folder: Folder) -> list[Record]:
                     parse(relative, b"-"),
                     f"a symbolic link ({where}): not read; commit the file itself",
                     severity=ERROR if outside else WARNING,
-                    code="symlink",
+                    code=ProblemCode.SYMLINK,
                 )
             )
             continue
@@ -190,7 +191,11 @@ def read_folder(folder: Folder) -> list[Record]:
 
 
 def _with_read_error(
-    record: Record, message: str, *, severity: str = ERROR, code: str = "unreadable"
+    record: Record,
+    message: str,
+    *,
+    severity: Severity = ERROR,
+    code: ProblemCode = ProblemCode.UNREADABLE,
 ) -> Record:
     return replace(record, problems=(Problem(record.path, 1, severity, code, message),))
 

@@ -15,6 +15,7 @@ from typing import Any
 from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
 from adrsite.records.naming import OURS, folder_naming, parse_file_name
+from adrsite.records.problems import ProblemCode, Severity
 
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
 _RETIRED = {"rejected", "superseded", "deprecated"}  # no review asked of these is due
@@ -52,7 +53,7 @@ def overdue_reviews(records: list[Record], *, today: str) -> list[Problem]:
             record.path,
             record.review_by_line,
             WARNING,
-            "review-overdue",
+            ProblemCode.REVIEW_OVERDUE,
             f"{record.label} ({record.title}) asked to be reviewed by {record.review_by}; "
             "look at it again, then set a new review-by date or change its status",
         )
@@ -80,7 +81,9 @@ def stale_decisions(
                 f"{record.label} ({record.title}) is accepted and its file has not changed "
                 f"in {age} days (since {last}); is it still what we do?"
             )
-            problems.append(Problem(record.path, record.status_line, WARNING, "stale", message))
+            problems.append(
+                Problem(record.path, record.status_line, WARNING, ProblemCode.STALE, message)
+            )
     return problems
 
 
@@ -110,7 +113,7 @@ def numbers_taken_elsewhere(
                     record.path,
                     1,
                     ERROR,
-                    "number-taken",
+                    ProblemCode.NUMBER_TAKEN,
                     f"number {record.number} is already taken on {ref} by {taken}; "
                     f"run 'adr renumber {record.path}'",
                 )
@@ -136,7 +139,7 @@ def _file_names(records: list[Record]) -> list[Problem]:
         differences = naming.convention.differences(record.name)
         if differences:
             message = f"{should}; it has {', '.join(differences)}"
-            problems.append(Problem(record.path, 1, WARNING, "file-name", message))
+            problems.append(Problem(record.path, 1, WARNING, ProblemCode.FILE_NAME, message))
     return problems
 
 
@@ -144,7 +147,7 @@ def _duplicate_numbers(resolver: Resolver) -> list[Problem]:
     return _shared(
         resolver.by_number,
         ERROR,
-        "duplicate-number",
+        ProblemCode.DUPLICATE_NUMBER,
         "number {key} is used by {count} files: {paths}; "
         "keep one and run 'adr renumber FILE' on the others",
     )
@@ -155,14 +158,14 @@ def _duplicate_names(resolver: Resolver) -> list[Problem]:
     return _shared(
         resolver.by_name,
         WARNING,
-        "duplicate-name",
+        ProblemCode.DUPLICATE_NAME,
         "file name {key!r} is used by {count} files: {paths}; "
         "a link by this name is ambiguous: rename one, or link by path",
     )
 
 
 def _shared(
-    groups: dict[Any, list[Record]], severity: str, code: str, message: str
+    groups: dict[Any, list[Record]], severity: Severity, code: ProblemCode, message: str
 ) -> list[Problem]:
     """A problem on every record of each group that has more than one."""
     problems = []
@@ -185,14 +188,20 @@ def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
             found = resolver.candidates(link.target, record)
             if not found:
                 message = f"{link.kind} link to {link.target!r}: no such decision"
-                problems.append(Problem(record.path, link.line, ERROR, "broken-link", message))
+                problems.append(
+                    Problem(record.path, link.line, ERROR, ProblemCode.BROKEN_LINK, message)
+                )
             elif len(found) > 1:
                 paths = ", ".join(other.path for other in found)
                 message = f"{link.kind} link to {link.target!r} is ambiguous: {paths}"
-                problems.append(Problem(record.path, link.line, ERROR, "ambiguous-link", message))
+                problems.append(
+                    Problem(record.path, link.line, ERROR, ProblemCode.AMBIGUOUS_LINK, message)
+                )
             elif found[0].path == record.path:
                 message = f"{link.kind} link to {link.target!r} points at this decision itself"
-                problems.append(Problem(record.path, link.line, ERROR, "self-link", message))
+                problems.append(
+                    Problem(record.path, link.line, ERROR, ProblemCode.SELF_LINK, message)
+                )
             elif resolver.is_broken_path(link.target, record):
                 # Read by its number (or its name elsewhere), but a reader who
                 # follows the link finds nothing: say what it was read as.
@@ -201,7 +210,9 @@ def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
                     f"{link.kind} link to {link.target!r}: no such file; "
                     f"read as {meant} (fix the path)"
                 )
-                problems.append(Problem(record.path, link.line, WARNING, "link-path", message))
+                problems.append(
+                    Problem(record.path, link.line, WARNING, ProblemCode.LINK_PATH, message)
+                )
     return problems
 
 
@@ -224,7 +235,7 @@ def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]
                     record.path,
                     record.status_line,
                     WARNING,
-                    "superseded-still-active",
+                    ProblemCode.SUPERSEDED_STILL_ACTIVE,
                     f"{now} but {named} supersedes it; its status should be superseded",
                 )
             )
@@ -234,7 +245,7 @@ def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]
                     record.path,
                     record.status_line,
                     WARNING,
-                    "superseded-without-successor",
+                    ProblemCode.SUPERSEDED_WITHOUT_SUCCESSOR,
                     "status is superseded but no decision supersedes it; "
                     "name the successor (supersedes / superseded by)",
                 )
@@ -247,7 +258,7 @@ def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]
                     record.path,
                     record.status_line,
                     WARNING,
-                    "superseded-by-rejected",
+                    ProblemCode.SUPERSEDED_BY_REJECTED,
                     f"status is superseded but its successor {named} was rejected",
                 )
             )
@@ -264,7 +275,7 @@ def _supersede_cycles(edges: set[tuple[str, str]]) -> list[Problem]:
             cycle[0],
             1,
             ERROR,
-            "supersede-cycle",
+            ProblemCode.SUPERSEDE_CYCLE,
             "supersede cycle: " + " supersedes ".join([*cycle, cycle[0]]),
         )
         for cycle in _simple_cycles(graph)

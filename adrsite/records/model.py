@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.report import problem_line
 
 # The five statuses every other status word is mapped onto.
@@ -14,8 +15,8 @@ STYLE_MADR = "madr"  # YAML front matter (MADR 3/4, and ours)
 STYLE_MADR2 = "madr2"  # "* Status: accepted" bullets under the title (MADR 2, log4brains)
 STYLE_ADR_TOOLS = "adr-tools"  # "## Status" section and "Date:" line (Nygard, adr-tools)
 
-ERROR = "error"
-WARNING = "warning"
+ERROR = Severity.ERROR  # kept here too: most of records/ reads problems from here
+WARNING = Severity.WARNING
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +25,8 @@ class Problem:
 
     path: str
     line: int
-    severity: str  # ERROR or WARNING
-    code: str
+    severity: Severity
+    code: ProblemCode
     message: str
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from adrsite.records.dates import DATE_AMBIGUOUS, ambiguous_date, normalize_date, sortable_date
+from adrsite.records.dates import ambiguous_date, normalize_date, sortable_date
 from adrsite.records.model import (
     ERROR,
     STYLE_ADR_TOOLS,
@@ -34,6 +34,7 @@ from adrsite.records.model import (
     Record,
 )
 from adrsite.records.naming import date_in_name, parse_file_name
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.scan import (
     LIST_MARK,
     META_LINE,
@@ -148,7 +149,7 @@ class _Reader:
         self.lines: list[str] = []
         self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
 
-    def problem(self, line: int, severity: str, code: str, message: str) -> None:
+    def problem(self, line: int, severity: Severity, code: ProblemCode, message: str) -> None:
         self.problems.append(Problem(self.path, line, severity, code, message))
 
     def read(self) -> Record:
@@ -224,12 +225,12 @@ class _Reader:
             self.problem(
                 1,
                 ERROR,
-                "too-large",
+                ProblemCode.TOO_LARGE,
                 f"file is too large to be an ADR ({size / MAX_BYTES:.1f} MiB; the limit is 1 MiB)",
             )
             return None
         if b"\x00" in self.data[:8192]:
-            self.problem(1, ERROR, "binary", "binary file, not Markdown")
+            self.problem(1, ERROR, ProblemCode.BINARY, "binary file, not Markdown")
             return None
         try:
             text = self.data.decode("utf-8-sig")
@@ -237,15 +238,20 @@ class _Reader:
             line = self.data.count(b"\n", 0, error.start) + 1
             byte = self.data[error.start : error.start + 1].hex()
             self.problem(
-                line, ERROR, "not-utf8", f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8"
+                line,
+                ERROR,
+                ProblemCode.NOT_UTF8,
+                f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8",
             )
             text = self.data.decode("utf-8-sig", errors="replace")
         if not text.strip():
-            self.problem(1, ERROR, "empty", "file is empty")
+            self.problem(1, ERROR, ProblemCode.EMPTY, "file is empty")
             return None
         if "\0" in text:  # past the first 8 KB: text, with a byte no database keeps
             line = text.count("\n", 0, text.index("\0")) + 1
-            self.problem(line, ERROR, "nul-byte", "a NUL byte (0x00) in the text; read as \ufffd")
+            self.problem(
+                line, ERROR, ProblemCode.NUL_BYTE, "a NUL byte (0x00) in the text; read as \ufffd"
+            )
             text = text.replace("\0", "\ufffd")
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -259,7 +265,7 @@ class _Reader:
             self.problem(
                 1,
                 ERROR,
-                "front-matter-unclosed",
+                ProblemCode.FRONT_MATTER_UNCLOSED,
                 "front matter is not closed (no second '---' line)",
             )
             return {}, 0
@@ -271,7 +277,7 @@ class _Reader:
         except (ValueError, TypeError, RecursionError) as error:
             # Valid syntax, impossible value: "date: 2026-02-30".
             message = f"front matter has a value YAML cannot read: {error}"
-            self.problem(_failing_line(raw), ERROR, "front-matter-yaml", message)
+            self.problem(_failing_line(raw), ERROR, ProblemCode.FRONT_MATTER_YAML, message)
             return {}, body_start
         except yaml.YAMLError as error:
             # An unclosed "[" or quote is found where scanning gave up (often the
@@ -280,7 +286,10 @@ class _Reader:
             line = mark.line + 1 if mark else 1
             reason = getattr(error, "problem", None) or str(error).splitlines()[0]
             self.problem(
-                line, ERROR, "front-matter-yaml", f"front matter is not valid YAML: {reason}"
+                line,
+                ERROR,
+                ProblemCode.FRONT_MATTER_YAML,
+                f"front matter is not valid YAML: {reason}",
             )
             return {}, body_start
         if loaded is None:
@@ -289,7 +298,7 @@ class _Reader:
             self.problem(
                 2,
                 ERROR,
-                "front-matter-not-mapping",
+                ProblemCode.FRONT_MATTER_NOT_MAPPING,
                 f"front matter is {_a_type(loaded)}, not a mapping of keys to values",
             )
             return {}, body_start
@@ -318,7 +327,10 @@ class _Reader:
         if isinstance(meta.get("title"), str) and meta["title"].strip():
             return self.strip_title_number(meta["title"].strip()), self.meta_line("title")
         self.problem(
-            start + 1, ERROR, "no-title", "no title (the first heading should be '# Title')"
+            start + 1,
+            ERROR,
+            ProblemCode.NO_TITLE,
+            "no title (the first heading should be '# Title')",
         )
         return _humanize(self.slug), start + 1
 
@@ -372,7 +384,7 @@ class _Reader:
         self.problem(
             line,
             ERROR,
-            "no-status",
+            ProblemCode.NO_STATUS,
             "no status (proposed, accepted, rejected, deprecated or superseded)",
         )
         return "", "", line, date_value, date_line, style
@@ -424,7 +436,9 @@ class _Reader:
         status, rest = status_word(written)
         if not status:
             shown = clean_text(_MD_LINK.sub(lambda m: m[1], written))
-            self.problem(line, WARNING, "unknown-status", f"unknown status {shown!r} {_EXPECTED}")
+            self.problem(
+                line, WARNING, ProblemCode.UNKNOWN_STATUS, f"unknown status {shown!r} {_EXPECTED}"
+            )
         elif status == "superseded" and rest.lower().startswith("by"):
             self.add_links("superseded-by", written, line)
         return status, written
@@ -436,7 +450,7 @@ class _Reader:
         self.problem(
             line,
             WARNING,
-            "status-placeholder",
+            ProblemCode.STATUS_PLACEHOLDER,
             f"status {written!r} is the template's placeholder, not a status; "
             "write one of proposed, accepted, rejected, deprecated or superseded",
         )
@@ -486,10 +500,15 @@ class _Reader:
             if unknown:
                 text, shown, line = unknown[0]
                 self.problem(
-                    line, WARNING, "unknown-status", f"unknown status {shown!r} {_EXPECTED}"
+                    line,
+                    WARNING,
+                    ProblemCode.UNKNOWN_STATUS,
+                    f"unknown status {shown!r} {_EXPECTED}",
                 )
                 return "", text, line, ""
-            self.problem(section[0], ERROR, "no-status", "the Status section states no status")
+            self.problem(
+                section[0], ERROR, ProblemCode.NO_STATUS, "the Status section states no status"
+            )
             return "", "", section[0], ""
         dated = [entry for entry in entries if entry[0]]
         entry_date, status, text, line = (
@@ -503,7 +522,7 @@ class _Reader:
         if not severity:
             return iso, ""
         written = clean_text(str(value))
-        code = DATE_AMBIGUOUS if ambiguous_date(written) else "date"
+        code = ProblemCode.DATE_AMBIGUOUS if ambiguous_date(written) else ProblemCode.DATE
         self.problem(line or 1, severity, code, message)
         return iso, written
 
@@ -540,7 +559,7 @@ class _Reader:
         self.problem(
             self.meta_line("onboarding"),
             WARNING,
-            "onboarding",
+            ProblemCode.ONBOARDING,
             f"onboarding {str(value)[:60]!r} should be a number "
             "(the decision's place on the reading path) or skip",
         )
@@ -558,7 +577,7 @@ class _Reader:
             return {}
         iso, severity, message = normalize_date(value)
         if severity:
-            self.problem(line, severity, "review-by", f"review-by: {message}")
+            self.problem(line, severity, ProblemCode.REVIEW_BY, f"review-by: {message}")
         return {"review_by": iso, "review_by_line": line}
 
     def string_list(self, value: Any, key: str, *, split: bool = True) -> tuple[str, ...]:
@@ -572,7 +591,10 @@ class _Reader:
         if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
             return tuple(str(item).strip() for item in value if str(item).strip())
         self.problem(
-            self.meta_line(key), WARNING, "front-matter-type", f"'{key}' should be a list of names"
+            self.meta_line(key),
+            WARNING,
+            ProblemCode.FRONT_MATTER_TYPE,
+            f"'{key}' should be a list of names",
         )
         return ()
 

@@ -1,7 +1,7 @@
 """The site in a browser: search and filters with htmx, Back, links between decisions, diffs.
 
-Every test reads this repository's own decisions (the `site` fixture indexes adr/ from
-its git history), and every page it opens must log no console error (conftest.py).
+Every test reads a fixture decision log (the `site` fixture indexes tests/gitrepo.team_log
+from its git history), and every page it opens must log no console error (conftest.py).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def two_revisions() -> tuple[Decision, Revision, Revision]:
         .order_by("number")
         .first()
     )
-    assert found is not None, "no decision in adr/ has two revisions in git history"
+    assert found is not None, "no decision of the log has two revisions in git history"
     older, newer = found.revisions.order_by("-authored_at", "-id")[:2][::-1]
     return found, older, newer
 
