@@ -44,6 +44,7 @@ from adrsite.records.parse import parse, parse_file_name
 from adrsite.records.vocabulary import REVERSE_KIND, clean_text, link_kind, status_word
 from adrsite.records.write import (
     TOC_START,
+    EditError,
     add_link,
     href,
     new_decision,
@@ -134,18 +135,20 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError(f"{relative} already exists")
     style = _folder_style(records)
 
-    text = new_decision(
-        _template(folder, style),
-        path=relative,
-        number=number,
-        title=title,
-        status=status,
-        date=today,
-        tags=tuple(args.tag),
-    )
-    for old in predecessors:
-        text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
-    _write_text(path, text)
+    try:
+        text = new_decision(
+            _template(folder, style),
+            path=relative,
+            number=number,
+            title=title,
+            status=status,
+            date=today,
+            tags=tuple(args.tag),
+        )
+        for old in predecessors:
+            text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
+    except EditError as error:  # a template the writer cannot fill in so that it reads back
+        raise UserError(f"{error} (from the template; nothing written)") from None
     new = parse(relative, text.encode())
     if new.number is None:
         label = title
@@ -153,14 +156,19 @@ def cmd_new(args: argparse.Namespace) -> int:
         label = f"{new.number}. {title}"
     else:
         label = f"ADR-{new.number:04d}"
-    for old in predecessors:
-        _edit(
+    edits = [
+        _edited(
             folder,
             old,
             lambda t, r: set_status(
                 t, r, status="superseded", date=today, successor=(label, href(r, new))
             ),
         )
+        for old in predecessors
+    ]
+    _write_text(path, text)  # once every predecessor's edit is known to be safe
+    for old_path, old_text in edits:
+        _write_text(old_path, old_text)
     print(relative, flush=True)  # before the editor takes the terminal
     _open_editor(path)
     return 0
@@ -188,10 +196,15 @@ def cmd_link(args: argparse.Namespace) -> int:
         # can be told apart from other keys (consulted, owner, ...).
         known = ", ".join(sorted(REVERSE_KIND))
         raise UserError(f"unknown link kind {args.kind!r} (choose {known})")
-    _edit(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target))
+    edits = [_edited(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target))]
     # adr-tools writes the reverse line too, so its folders expect both sides.
     if target.style == STYLE_ADR_TOOLS and kind in REVERSE_KIND:
-        _edit(folder, target, lambda t, r: add_link(t, r, kind=REVERSE_KIND[kind], target=source))
+        reverse = REVERSE_KIND[kind]
+        edits.append(
+            _edited(folder, target, lambda t, r: add_link(t, r, kind=reverse, target=source))
+        )
+    for path, text in edits:  # both or neither
+        _write_text(path, text)
     print(f"{source.path}: {kind} {target.path}")
     return 0
 
@@ -604,8 +617,18 @@ def _today() -> str:
 
 
 def _edit(folder: Folder, record: Record, change: Callable[[str, Record], str]) -> None:
+    _write_text(*_edited(folder, record, change))
+
+
+def _edited(
+    folder: Folder, record: Record, change: Callable[[str, Record], str]
+) -> tuple[Path, str]:
+    """The file and its new text, to write once every edit of a command is known to be safe."""
     path = folder.root / record.path
-    _write_text(path, change(_read_text(path), record))
+    try:
+        return path, change(_read_text(path), record)
+    except EditError as error:  # the writer could not make it so that the file reads it
+        raise UserError(f"{error} (file not changed)") from None
 
 
 def _read_text(path: Path) -> str:
