@@ -252,6 +252,14 @@ def test_a_block_list_or_text_block_below_its_key_is_replaced_with_its_comments_
     )
 
 
+@pytest.mark.parametrize("dashes", ["-----", "---  "])
+def test_front_matter_closed_by_any_line_of_dashes_is_edited_in_place(dashes):
+    text = f"---\nstatus: proposed\ntags: [a]\n{dashes}\n# Use X\n"
+    assert edited_status(text, "accepted") == (
+        f"---\nstatus: accepted\ndate: 2026-01-01\ntags: [a]\n{dashes}\n# Use X\n"
+    )
+
+
 def test_the_lines_of_a_value_rewritten_whole_no_longer_count_as_front_matter():
     text = "---\nstatus: >\n  pro\n  posed\n---\nDate: today\n\n# Use X\n"
     edited = edited_status(text, "accepted")

@@ -287,12 +287,15 @@ def _said(record: Record, field: str, changed: set[str]) -> object:
 
 def _front_matter_end(lines: list[str]) -> int:
     """Index of the closing `---` of the front matter, or 0 when there is none."""
-    if not lines or lines[0].strip() != "---":
+    if not lines or not _dashes(lines[0]):
         return 0
-    for index in range(1, len(lines)):
-        if lines[index].strip() in {"---", "..."}:
-            return index
-    return 0
+    return next((index for index in range(1, len(lines)) if _dashes(lines[index])), 0)
+
+
+def _dashes(line: str) -> bool:
+    """Whether a line opens or closes front matter as the reader takes it: `---`, `-----  `."""
+    bare = line.rstrip()
+    return len(bare) >= 3 and not bare.strip("-")
 
 
 def _match_of(pattern: re.Pattern[str], line: str) -> re.Match[str]:
