@@ -11,6 +11,7 @@ from pathlib import Path
 from adrsite.cli.common import (
     UserError,
     edit,
+    edited,
     find_one,
     folder_and_records,
     refuse_unreadable,
@@ -36,6 +37,7 @@ from adrsite.records.renumber import renumber_plan, renumbered_references
 from adrsite.records.vocabulary import REVERSE_KIND, link_kind
 from adrsite.records.write import (
     TOC_START,
+    EditError,
     add_link,
     href,
     new_decision,
@@ -97,18 +99,20 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError(f"{relative} already exists")
     style = _folder_style(records)
 
-    text = new_decision(
-        _template(folder, style),
-        path=relative,
-        number=number,
-        title=title,
-        status=status,
-        date=today,
-        tags=tuple(args.tag),
-    )
-    for old in predecessors:
-        text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
-    write_text(path, text)
+    try:
+        text = new_decision(
+            _template(folder, style),
+            path=relative,
+            number=number,
+            title=title,
+            status=status,
+            date=today,
+            tags=tuple(args.tag),
+        )
+        for old in predecessors:
+            text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
+    except EditError as error:  # a template the writer cannot fill in so that it reads back
+        raise UserError(f"{error} (from the template; nothing written)") from None
     new = parse(relative, text.encode())
     if new.number is None:
         label = title
@@ -116,14 +120,19 @@ def cmd_new(args: argparse.Namespace) -> int:
         label = f"{new.number}. {title}"
     else:
         label = f"ADR-{new.number:04d}"
-    for old in predecessors:
-        edit(
+    edits = [
+        edited(
             folder,
             old,
             lambda t, r: set_status(
                 t, r, status="superseded", date=today, successor=(label, href(r, new))
             ),
         )
+        for old in predecessors
+    ]
+    write_text(path, text)  # once every predecessor's edit is known to be safe
+    for old_path, old_text in edits:
+        write_text(old_path, old_text)
     print(relative, flush=True)  # before the editor takes the terminal
     _open_editor(path)
     return 0
@@ -151,10 +160,15 @@ def cmd_link(args: argparse.Namespace) -> int:
         # can be told apart from other keys (consulted, owner, ...).
         known = ", ".join(sorted(REVERSE_KIND))
         raise UserError(f"unknown link kind {args.kind!r} (choose {known})")
-    edit(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target))
+    edits = [edited(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target))]
     # adr-tools writes the reverse line too, so its folders expect both sides.
     if target.style == STYLE_ADR_TOOLS and kind in REVERSE_KIND:
-        edit(folder, target, lambda t, r: add_link(t, r, kind=REVERSE_KIND[kind], target=source))
+        reverse = REVERSE_KIND[kind]
+        edits.append(
+            edited(folder, target, lambda t, r: add_link(t, r, kind=reverse, target=source))
+        )
+    for path, text in edits:  # both or neither
+        write_text(path, text)
     print(f"{source.path}: {kind} {target.path}")
     return 0
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
+from adrsite.records.folder import Resolver
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, STYLE_MADR2, Record
 from adrsite.records.parse import parse
 from adrsite.records.scan import (
@@ -41,6 +45,11 @@ _FRONT_MATTER_VALUE = re.compile(
 _INDENT = re.compile(r"\s*")
 _LIST_PREFIX = re.compile(r"\s*(?:[-*+>]\s+)?")
 _ADR_TOOLS_TOKENS = re.compile(r"\b(NUMBER|TITLE|DATE|STATUS)\b")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a safe loader
+
+
+class EditError(ValueError):
+    """An edit the writer cannot make so that the file reads it back: `path:line: why`."""
 
 
 def verb(kind: str) -> str:
@@ -117,26 +126,44 @@ def set_status(
     """
     lines = text.split("\n")
     if record.style == STYLE_MADR or _front_matter_end(lines):
-        return "\n".join(_set_front_matter(lines, {"status": status, "date": date}))
-    if record.style == STYLE_MADR2:
+        lines = _set_front_matter(lines, {"status": status, "date": date})
+    elif record.style == STYLE_MADR2:
         value = (
             f"superseded by [{successor[0]}]({successor[1]})"
             if successor and status == "superseded"
             else status
         )
-        return "\n".join(_set_preamble(lines, record, {"status": value, "date": date}))
-    word = status.capitalize()
-    if successor and status == "superseded":
-        word = f"Superseded by [{successor[0]}]({successor[1]})"
-    lines = _set_status_section(lines, record, word, date)
-    return "\n".join(_set_date_line(lines, record, date))
+        lines = _set_preamble(lines, record, {"status": value, "date": date})
+    else:
+        word = status.capitalize()
+        if successor and status == "superseded":
+            word = f"Superseded by [{successor[0]}]({successor[1]})"
+        lines = _set_date_line(_set_status_section(lines, record, word, date), record, date)
+    return _read_back(
+        text,
+        "\n".join(lines),
+        record,
+        f"set the status to {status}",
+        changed={"status"},
+        found=lambda again: again.status == status,
+    )
 
 
 def set_tags(text: str, record: Record, tags: tuple[str, ...]) -> str:
     lines = text.split("\n")
     if record.style == STYLE_MADR or _front_matter_end(lines):
-        return "\n".join(_set_front_matter(lines, {"tags": "[" + ", ".join(tags) + "]"}))
-    return "\n".join(_set_preamble(lines, record, {"tags": ", ".join(tags)}))
+        lines = _set_front_matter(lines, {"tags": "[" + ", ".join(tags) + "]"})
+    else:
+        lines = _set_preamble(lines, record, {"tags": ", ".join(tags)})
+    wanted = tuple(tag.lstrip("#") for tag in tags)  # as the reader takes "#db"
+    return _read_back(
+        text,
+        "\n".join(lines),
+        record,
+        f"set the tags to {', '.join(tags)}",
+        changed={"tags"},
+        found=lambda again: again.tags == wanted,
+    )
 
 
 def add_link(text: str, record: Record, *, kind: str, target: Record) -> str:
@@ -145,14 +172,33 @@ def add_link(text: str, record: Record, *, kind: str, target: Record) -> str:
     link_href = href(record, target)
     if record.style == STYLE_MADR or _front_matter_end(lines):
         value = str(target.number) if target.number is not None else f'"{link_href}"'
-        return "\n".join(_append_to_front_matter_list(lines, kind, value))
-    if record.style == STYLE_MADR2:
+        lines = _append_to_front_matter_list(lines, kind, value)
+    elif record.style == STYLE_MADR2:
         label = f"ADR-{target.number:04d}" if target.number is not None else target.title
         line = f"* {verb(kind)} [{label}]({link_href})"
-        return "\n".join(_append_to_section(lines, record, "Links", line, bullet=True))
-    label = f"{target.number}. {target.title}" if target.number is not None else target.title
-    line = f"{verb(kind)} [{label}]({link_href})"
-    return "\n".join(_append_to_section(lines, record, "Status", line, bullet=False))
+        lines = _append_to_section(lines, record, "Links", line, bullet=True)
+    else:
+        label = f"{target.number}. {target.title}" if target.number is not None else target.title
+        line = f"{verb(kind)} [{label}]({link_href})"
+        lines = _append_to_section(lines, record, "Status", line, bullet=False)
+
+    def found(again: Record) -> bool:
+        if target.path == record.path:  # no link to itself resolves; the linter says so
+            return any(link.kind == kind for link in again.links)
+        resolver = Resolver([target, again])
+        return any(
+            link.kind == kind and resolver.resolve(link.target, again) is target
+            for link in again.links
+        )
+
+    return _read_back(
+        text,
+        "\n".join(lines),
+        record,
+        f"add the link '{kind} {target.path}'",
+        changed={"links"},
+        found=found,
+    )
 
 
 def replace_file_references(text: str, old_name: str, new_name: str) -> str:
@@ -181,17 +227,75 @@ def replace_number_references(text: str, record: Record, old: int, new: int) -> 
     return "\n".join(lines)
 
 
+# --- reading an edit back -----------------------------------------------------
+
+_FIELDS = ("title", "status", "tags", "deciders", "affects", "rule", "links")
+# What leaves a file unread, all or its front matter (the commands refuse to edit it).
+_UNREADABLE = {
+    "binary",
+    "not-utf8",
+    "too-large",
+    "empty",
+    "front-matter-yaml",
+    "front-matter-not-mapping",
+    "front-matter-unclosed",
+}
+
+
+def _read_back(
+    text: str,
+    edited: str,
+    record: Record,
+    what: str,
+    *,
+    changed: set[str],
+    found: Callable[[Record], bool],
+) -> str:
+    """`edited`, once the reader finds the edit in it and all else the file said; else an EditError.
+
+    The writer edits lines in place, so a file mangled in a way it does not
+    foresee could lose the edit or another value: that is refused, never written.
+    """
+    before, again = parse(record.path, text.encode()), parse(record.path, edited.encode())
+    if any(problem.code in _UNREADABLE for problem in before.problems):
+        return edited  # nothing to lose: commands refuse such files, and an edit may mend it
+    lost = [
+        field
+        for field in _FIELDS
+        if field not in changed and _said(before, field, changed) != _said(again, field, changed)
+    ]
+    if found(again) and not lost:
+        return edited
+    old, new = text.split("\n"), edited.split("\n")
+    line = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+    why = f"its {lost[0]} would change" if lost else "the edit would not be read back"
+    if _ends_in_code_block(new[: line + 1]):
+        why += " (it would be in a code block: is a ``` left open above?)"
+    raise EditError(f"{record.path}:{min(line + 1, len(old))}: cannot {what}: {why}")
+
+
+def _said(record: Record, field: str, changed: set[str]) -> object:
+    if field == "links":  # where they are may move; which they are may not
+        # A new status replaces the line that said which decision superseded it.
+        moot = {"superseded-by"} if "status" in changed else set()
+        return sorted({(link.kind, link.target) for link in record.links if link.kind not in moot})
+    return getattr(record, field)
+
+
 # --- front matter ------------------------------------------------------------
 
 
 def _front_matter_end(lines: list[str]) -> int:
     """Index of the closing `---` of the front matter, or 0 when there is none."""
-    if not lines or lines[0].strip() != "---":
+    if not lines or not _dashes(lines[0]):
         return 0
-    for index in range(1, len(lines)):
-        if lines[index].strip() in {"---", "..."}:
-            return index
-    return 0
+    return next((index for index in range(1, len(lines)) if _dashes(lines[index])), 0)
+
+
+def _dashes(line: str) -> bool:
+    """Whether a line opens or closes front matter as the reader takes it: `---`, `-----  `."""
+    bare = line.rstrip()
+    return len(bare) >= 3 and not bare.strip("-")
 
 
 def _match_of(pattern: re.Pattern[str], line: str) -> re.Match[str]:
@@ -221,7 +325,10 @@ def _set_front_matter(lines: list[str], values: dict[str, str]) -> list[str]:
     for key, value in values.items():
         index = _key_index(lines, end, key)
         if index:
-            lines[index] = _with_value(_match_of(_FRONT_MATTER_VALUE, lines[index]), value)
+            match = _match_of(_FRONT_MATTER_VALUE, lines[index])
+            last, _, rest, _ = _value_span(lines, end, index) or (index, "", "", False)
+            lines[index : last + 1] = [_with_value(match, value, rest)]
+            end -= last - index
         else:
             after = _key_index(lines, end, "status") or end - 1
             lines.insert(after + 1, f"{key}: {value}")
@@ -229,9 +336,47 @@ def _set_front_matter(lines: list[str], values: dict[str, str]) -> list[str]:
     return lines
 
 
-def _with_value(match: re.Match[str], value: str) -> str:
-    """The front matter line with a new value; its spacing and comment kept."""
-    return f"{match['key']}{match['space'] or ' '}{value}{match['comment'] or ''}"
+def _with_value(match: re.Match[str], value: str, rest: str = "") -> str:
+    """The front matter line with a new value; its spacing and comment kept.
+
+    `rest` is what followed a value that ran over several lines, on its last one.
+    """
+    return f"{match['key']}{match['space'] or ' '}{value}{rest or match['comment'] or ''}"
+
+
+def _value_span(lines: list[str], end: int, index: int) -> tuple[int, str, str, bool] | None:
+    """Where the value of the front matter key on line `index` ends, when past its line.
+
+    A flow list or quoted string a line break splits, a list or text block below
+    its key: YAML's marks tell their span. Gives (the index of its last line, its
+    text with line breaks folded to spaces, what follows it on its last line,
+    whether it is a block list); None when it ends on its key's line, or when
+    YAML cannot read the front matter (the key's line is then all there is).
+    """
+    raw = "\n".join(lines[1:end])
+    try:
+        root = yaml.compose(raw, Loader=_YAML_LOADER)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    key_at = sum(len(line) + 1 for line in lines[1:index])
+    node = next((value for key, value in root.value if key.start_mark.index == key_at), None)
+    if node is None:
+        return None
+    start, stop = node.start_mark.index, node.end_mark.index
+    last = index + raw.count("\n", key_at, stop)
+    column = stop - (raw.rfind("\n", 0, stop) + 1)
+    rest = lines[last][column:]
+    if column == 0 and last > index:
+        # A block ends where the next key starts, past the comments and blank lines before it.
+        last, rest = last - 1, ""
+        while last > index and lines[last].strip()[:1] in {"", "#"}:
+            last -= 1
+    if last == index:
+        return None
+    folded = " ".join(part.strip() for part in raw[start:stop].split("\n"))
+    return last, folded, rest, isinstance(node, yaml.SequenceNode) and not node.flow_style
 
 
 def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list[str]:
@@ -242,15 +387,18 @@ def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list
         lines.insert(end, f"{key}: [{value}]")
         return lines
     match = _match_of(_FRONT_MATTER_VALUE, lines[index])
-    current = match["value"].strip()
+    current, last, rest = match["value"].strip(), index, ""
+    if span := _value_span(lines, end, index):
+        last, folded, rest, block = span
+        current = "" if block else folded.strip()
     if current.startswith("[") and current.endswith("]"):
         items = [item.strip() for item in current[1:-1].split(",") if item.strip()]
         if value not in items and value.strip('"') not in [i.strip("\"'") for i in items]:
             items.append(value)
-        lines[index] = _with_value(match, f"[{', '.join(items)}]")
+        lines[index : last + 1] = [_with_value(match, f"[{', '.join(items)}]", rest)]
     elif current:
         if current.strip("\"'") != value.strip('"'):
-            lines[index] = _with_value(match, f"[{current}, {value}]")
+            lines[index : last + 1] = [_with_value(match, f"[{current}, {value}]", rest)]
     else:  # a block list follows: "- 3" lines
         last = index
         while last + 1 < end and re.match(r"^\s*-\s", lines[last + 1]):
@@ -409,13 +557,19 @@ def _append_to_section(
         at = len(lines)
         while at > 0 and not lines[at - 1].strip():
             at -= 1
+        if _ends_in_code_block(lines[:at]):
+            # A code block left open runs to the end, where a new section would be
+            # code: it goes after the last text the reader still sees.
+            at = _last_text_index(lines, record.title_line, at) + 1
         lines[at:at] = ["", f"## {name}", "", line]
         return lines
-    if any(existing.strip() == line.strip() for existing in lines[section[0] : section[1]]):
+    if any(existing.strip() == line.strip() for _, existing in outside_fences(lines, *section)):
         return lines
     last = section[1] - 1
     while last >= section[0] and not lines[last].strip():
         last -= 1
+    if _ends_in_code_block(lines[: last + 1]):  # as above, within the section
+        last = _last_text_index(lines, section[0], section[1])
     block = (
         [line]
         if bullet and last >= section[0] and lines[last].lstrip().startswith(("*", "-"))
@@ -425,6 +579,18 @@ def _append_to_section(
         block = ["", line]
     lines[last + 1 : last + 1] = block
     return lines
+
+
+def _last_text_index(lines: list[str], start: int, end: int) -> int:
+    """The last non-blank line from `start` to `end` outside code blocks, or `start - 1`."""
+    found = [index for index, line in outside_fences(lines, start, end) if line.strip()]
+    return found[-1] if found else start - 1
+
+
+def _ends_in_code_block(lines: list[str]) -> bool:
+    """Whether a code block opened in `lines` is never closed: it runs to their end."""
+    probe = len(lines)  # a blank line after the end: read only when outside a code block
+    return all(index != probe for index, _ in outside_fences([*lines, ""], 0))
 
 
 # --- the folder's README index ------------------------------------------------------

@@ -136,3 +136,24 @@ A folder of unnumbered names gets another; its number, if its titles carry one.
   $ head -1 use-y.md && grep Superseded use-x.md
   # 2. Use Y
   Superseded by [2. Use Y](use-y.md)
+
+When the decision it supersedes cannot be marked so that it reads back, nothing
+is written, the new decision neither.
+
+  $ printf -- '```\n# 3. Use Z\n\n## Status\n\nAccepted\n' > use-z.md
+  $ adr new --dir . Use W --supersedes use-z.md
+  adr: plain/use-z.md:2: cannot set the status to superseded: the edit would not be read back (it would be in a code block: is a ``` left open above?) (file not changed)
+  [1]
+  $ ls
+  use-x.md
+  use-y.md
+  use-z.md
+  $ printf -- '```\n# NUMBER. TITLE\n\n## Status\n\nSTATUS\n' > template.md
+  $ adr new --dir . Use V
+  adr: plain/use-v.md:2: cannot set the status to proposed: the edit would not be read back (it would be in a code block: is a ``` left open above?) (from the template; nothing written)
+  [1]
+  $ ls
+  template.md
+  use-x.md
+  use-y.md
+  use-z.md
