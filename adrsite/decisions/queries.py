@@ -31,6 +31,12 @@ def repository_get(*, name: str | None = None) -> Repository:
     return repositories[0]
 
 
+def repository_list() -> list[Repository]:
+    """Every indexed repository by name, each with `current_decisions`: its decisions at HEAD."""
+    current = Count("decisions", filter=Q(decisions__deleted_commit=""))
+    return list(Repository.objects.annotate(current_decisions=current).order_by("name"))
+
+
 def decision_export(*, repository: Repository) -> dict[str, Any]:
     """The index as DESIGN.md's export contract: one repository, its current decisions."""
     decisions = _decisions_for_export(repository)
