@@ -104,9 +104,7 @@ def cmd_repo_list(args: argparse.Namespace) -> int:
     width = max(len(repository.name) for repository in repositories)
     for repository in repositories:
         commit = repository.last_indexed_commit[:7] or "never indexed"
-        decisions = f"{repository.current_decisions} decision" + "s" * (
-            repository.current_decisions != 1
-        )
+        decisions = _count(repository.decisions, "decision")
         folder = f"{repository.location.rstrip('/')}/{repository.adr_dir}"
         print(
             visible_controls(f"{repository.name:<{width}}  {decisions:>13}  {commit:<7}  {folder}")
