@@ -115,15 +115,29 @@ def test_several_repositories_live_in_one_database(tmp_path, capsys):
     assert (code, err) == (1, "adr: no repository named 'nope' is indexed (run 'adr index')\n")
 
 
-def test_index_outside_a_git_repository_is_a_clear_error(tmp_path, capsys):
+def test_index_outside_a_git_repository_is_a_clear_error_and_adds_nothing(tmp_path, capsys):
+    from adrsite.decisions.models import Repository
+
+    (tmp_path / "adr").mkdir()
     code, _, err = run(capsys, "index", str(tmp_path))
     assert (code, err) == (1, f"adr: {tmp_path}: not a git repository\n")
+    assert not Repository.objects.exists()
 
 
-def test_index_before_migrate_says_to_migrate(repo, tmp_path):
+def test_index_migrates_the_embedded_database_but_not_a_configured_one(repo, tmp_path):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Propose X")
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
     env.pop("DATABASE_URL", None)
     adr_script = str(Path(sys.executable).parent / "adr")
+    result = subprocess.run(
+        [adr_script, "index", str(repo.path)], env=env, capture_output=True, text=True
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("repo: full (first run), 1 new revision")
+
+    # A database named by DATABASE_URL (shared, perhaps) is migrated on purpose: `adr migrate`.
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     result = subprocess.run(
         [adr_script, "index", str(repo.path)], env=env, capture_output=True, text=True
     )

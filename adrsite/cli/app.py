@@ -7,7 +7,17 @@ import sys
 from collections.abc import Callable, Sequence
 
 from adrsite.cli.common import UserError
-from adrsite.cli.database import cmd_export, cmd_index, cmd_migrate, cmd_onboarding, cmd_serve
+from adrsite.cli.database import (
+    cmd_export,
+    cmd_index,
+    cmd_migrate,
+    cmd_onboarding,
+    cmd_repo_list,
+    cmd_repo_remove,
+    cmd_serve,
+    server_host,
+    server_port,
+)
 from adrsite.cli.reading import cmd_check, cmd_list, cmd_show, cmd_why
 from adrsite.cli.writing import cmd_init, cmd_link, cmd_new, cmd_renumber, cmd_status, cmd_toc
 from adrsite.records.folder import (
@@ -131,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="link commits and files to the git host: a template with {commit} and {path}, "
         "e.g. https://github.com/org/repo/blob/{commit}/{path}",
     )
+    indexing.add_argument(
+        "--replace",
+        action="store_true",
+        help="if another repository is indexed under this name, replace it with this one",
+    )
     indexing.set_defaults(command=cmd_index)
 
     export = commands.add_parser("export", help="print the index as JSON")
@@ -148,8 +163,18 @@ def build_parser() -> argparse.ArgumentParser:
     onboarding.set_defaults(command=cmd_onboarding)
 
     serve = command("serve", cmd_serve, "migrate, index this repository and serve the site")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", default="8000")
+    serve.add_argument("--host", default="127.0.0.1", type=server_host)
+    serve.add_argument("--port", default=8000, type=server_port)
+
+    repo = commands.add_parser("repo", help="list the indexed repositories, or remove one")
+    repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    repo_list = repo_commands.add_parser("list", help="the indexed repositories")
+    repo_list.set_defaults(command=cmd_repo_list)
+    repo_remove = repo_commands.add_parser(
+        "remove", help="remove a repository and its decisions, revisions and problems"
+    )
+    repo_remove.add_argument("name", help="its name (see 'adr repo list')")
+    repo_remove.set_defaults(command=cmd_repo_remove)
     return parser
 
 

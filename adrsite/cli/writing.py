@@ -6,6 +6,7 @@ import argparse
 import os
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 from adrsite.cli.common import (
@@ -20,6 +21,7 @@ from adrsite.cli.common import (
 )
 from adrsite.history.refs import RefError, number_meant, numbers_at
 from adrsite.records import templates
+from adrsite.records.controls import visible_controls
 from adrsite.records.files import read_text, write_text
 from adrsite.records.folder import (
     USUAL_DIRS,
@@ -176,6 +178,8 @@ def cmd_link(args: argparse.Namespace) -> int:
 def cmd_renumber(args: argparse.Namespace) -> int:
     folder, records = folder_and_records(args)
     given = (Path.cwd() / args.file).resolve()
+    if not given.exists() and (folder.root / args.file).exists():
+        given = (folder.root / args.file).resolve()  # as `adr check` names it, from the root
     relative = (
         given.relative_to(folder.root).as_posix() if given.is_relative_to(folder.root) else ""
     )
@@ -245,6 +249,22 @@ def _template(folder: Folder, style: str) -> str:
 
 
 def _open_editor(path: Path) -> None:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if editor:
+    """Open the new decision in $VISUAL or $EDITOR; one that cannot start is a warning.
+
+    The file is written by then: the command did its work, so it exits 0.
+    """
+    variable = "VISUAL" if os.environ.get("VISUAL") else "EDITOR"
+    editor = os.environ.get(variable, "")
+    if not editor:
+        return
+    try:
         subprocess.call([*shlex.split(editor), str(path)])
+    except (OSError, ValueError) as error:  # ValueError: shlex, an unclosed quote
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        print(
+            visible_controls(
+                f"adr: warning: cannot start ${variable} ({editor!r}): {reason}; "
+                "the decision is written"
+            ),
+            file=sys.stderr,
+        )

@@ -16,10 +16,11 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from adrsite.decisions.lineages import (
@@ -30,7 +31,15 @@ from adrsite.decisions.lineages import (
     column_length,
     is_lineage_change,
 )
-from adrsite.decisions.models import Decision, Link, LinkKind, Problem, Repository
+from adrsite.decisions.models import (
+    Decision,
+    Link,
+    LinkKind,
+    Problem,
+    Repository,
+    Revision,
+    Tag,
+)
 from adrsite.history.git import GitHistory, Move
 from adrsite.records.folder import resolved_links
 from adrsite.records.lint import check
@@ -53,6 +62,14 @@ NAME_LENGTH = column_length(Repository, "name")
 
 class IndexBusy(Exception):
     """Another index run holds the repository; the message is for the user."""
+
+
+class RepositoryNameTaken(Exception):
+    """Another location is indexed under the name asked for; the message is for the user."""
+
+    def __init__(self, name: str, location: str) -> None:
+        super().__init__(f"a repository named {name!r} is already indexed, from {location}")
+        self.name, self.location = name, location
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,21 +130,99 @@ def repository_index(
 ) -> IndexResult:
     """Bring `repository`'s index up to its HEAD. Idempotent: a second run changes nothing."""
     started = time.perf_counter()
-    with GitHistory(Path(repository.location), repository.adr_dir) as history:
-        try:
-            with transaction.atomic():
-                # The row lock makes a second run wait (PostgreSQL); on SQLite the
-                # IMMEDIATE transaction already holds the database (ADR 6).
-                locked = Repository.objects.select_for_update().get(pk=repository.pk)
-                result = _index(locked, history, full=full, progress=progress, started=started)
-        except OperationalError as error:
-            if "locked" in str(error).lower():
-                raise IndexBusy(
-                    f"{repository.name}: another index run is in progress; try again when it ends"
-                ) from None
-            raise
+    location = Path(repository.location)
+    with GitHistory(location, repository.adr_dir) as history, _one_run(repository.name):
+        # The row lock makes a second run wait (PostgreSQL); on SQLite the
+        # IMMEDIATE transaction already holds the database (ADR 6).
+        locked = Repository.objects.select_for_update().get(pk=repository.pk)
+        result = _index(locked, history, full=full, progress=progress, started=started)
     repository.refresh_from_db()
     return result
+
+
+def repository_index_at(
+    *,
+    name: str,
+    location: str,
+    adr_dir: str,
+    web_url: str | None = None,
+    full: bool = False,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> IndexResult:
+    """Register `name` at `location` and index it, all in one transaction.
+
+    A failure (not a git repository, an unreadable history) leaves the database as
+    it was: no new row, and a re-index keeps the previous index and its settings.
+    A name already indexed from another location is refused (RepositoryNameTaken)
+    unless `replace`: then it points at `location` and is indexed afresh.
+    `web_url` is changed only when given.
+    """
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
+        raise ValueError(f"repository name {name!r}: letters, digits, - and _ only (URLs use it)")
+    if len(name) > NAME_LENGTH:
+        raise ValueError(f"repository name {name!r}: at most {NAME_LENGTH} characters")
+    started = time.perf_counter()
+    with GitHistory(Path(location), adr_dir) as history, _one_run(name):
+        repository = Repository.objects.select_for_update().filter(name=name).first()
+        reason = ""
+        if repository is None:
+            try:
+                with transaction.atomic():
+                    repository = Repository.objects.create(
+                        name=name, location=location, adr_dir=adr_dir, web_url=web_url or ""
+                    )
+            except IntegrityError:  # PostgreSQL: another run created it since we looked
+                raise IndexBusy(_busy(name)) from None
+        elif repository.location != location:
+            if not replace:
+                raise RepositoryNameTaken(name, repository.location)
+            full, reason = True, f"replaces {repository.location}"
+            repository.locations = []  # the other repository's places mean nothing here
+        wanted: dict[str, object] = {"location": location, "adr_dir": adr_dir}
+        if web_url is not None:
+            wanted["web_url"] = web_url
+        changed = [field for field, value in wanted.items() if getattr(repository, field) != value]
+        for field in changed:
+            setattr(repository, field, wanted[field])
+        if changed:
+            repository.save(update_fields=changed)
+        return _index(
+            repository, history, full=full, reason=reason, progress=progress, started=started
+        )
+
+
+def repository_remove(*, name: str) -> dict[str, int]:
+    """Remove the repository called `name` and all that was indexed of it; what was removed.
+
+    Counts by kind: `decisions`, `revisions`, `problems`. Repository.DoesNotExist if
+    there is none of that name.
+    """
+    with transaction.atomic():
+        repository = Repository.objects.select_for_update().get(name=name)
+        _, removed = repository.delete()
+        Tag.objects.filter(decisions=None).delete()  # tags no decision carries any more
+    return {
+        "decisions": removed.get(Decision._meta.label, 0),
+        "revisions": removed.get(Revision._meta.label, 0),
+        "problems": removed.get(Problem._meta.label, 0),
+    }
+
+
+@contextmanager
+def _one_run(name: str) -> Iterator[None]:
+    """One transaction; a second run on the same database waits, then stops with IndexBusy."""
+    try:
+        with transaction.atomic():
+            yield
+    except OperationalError as error:
+        if "locked" in str(error).lower():
+            raise IndexBusy(_busy(name)) from None
+        raise
+
+
+def _busy(name: str) -> str:
+    return f"{name}: another index run is in progress; try again when it ends"
 
 
 def _index(
@@ -135,12 +230,13 @@ def _index(
     history: GitHistory,
     *,
     full: bool,
+    reason: str = "",
     progress: Callable[[int], None] | None,
     started: float,
 ) -> IndexResult:
     head = history.head
     since = repository.last_indexed_commit
-    reason = "requested" if full else ""
+    reason = reason or ("requested" if full else "")
     if not since:
         full, reason = True, "first run"
     elif not full and repository.index_format != INDEX_FORMAT:

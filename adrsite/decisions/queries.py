@@ -73,6 +73,31 @@ def repository_get(*, name: str = "") -> Repository:
     raise RepositoryNotChosen(asked=name, indexed=indexed)
 
 
+@dataclass(frozen=True, slots=True)
+class IndexedRepository:
+    name: str
+    location: str
+    adr_dir: str
+    last_indexed_commit: str
+    decisions: int  # at HEAD
+
+
+def repository_list() -> list[IndexedRepository]:
+    """Every indexed repository by name, with how many decisions it has at HEAD. One query."""
+    current = Count("decisions", filter=Q(decisions__deleted_commit=""))
+    rows = Repository.objects.annotate(current=current).order_by("name")
+    return [
+        IndexedRepository(
+            name=row["name"],
+            location=row["location"],
+            adr_dir=row["adr_dir"],
+            last_indexed_commit=row["last_indexed_commit"],
+            decisions=row["current"],
+        )
+        for row in rows.values("name", "location", "adr_dir", "last_indexed_commit", "current")
+    ]
+
+
 def decision_export(*, repository: Repository) -> dict[str, Any]:
     """The index as the export contract (docs/export.md): one repository, its current decisions."""
     decisions = _decisions_for_export(repository)

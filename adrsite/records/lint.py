@@ -9,6 +9,7 @@ ways, no supersede cycles, and numbers another branch already took.
 from __future__ import annotations
 
 import posixpath
+import shlex
 from datetime import date
 from typing import Any
 
@@ -115,10 +116,15 @@ def numbers_taken_elsewhere(
                     ERROR,
                     ProblemCode.NUMBER_TAKEN,
                     f"number {record.number} is already taken on {ref} by {taken}; "
-                    f"run 'adr renumber {record.path}'",
+                    f"renumber this one: {renumber_command(record.path, against=ref)}",
                 )
             )
     return problems
+
+
+def renumber_command(path: str, *, against: str) -> str:
+    """The command that moves `path` past the numbers `against` uses, quoted for a shell."""
+    return shlex.join(["adr", "renumber", "--against", against, path])
 
 
 def _file_names(records: list[Record]) -> list[Problem]:

@@ -110,6 +110,19 @@ $VISUAL or $EDITOR opens the new file, as adr-tools does.
   adr/0006-edit-me.md
   editing $TMP/repo/adr/0006-edit-me.md
 
+An editor that cannot start does not undo the work: the file is written, so it is
+a warning and the command succeeds.
+
+  $ EDITOR=no-such-editor adr new No editor
+  adr/0007-no-editor.md
+  adr: warning: cannot start $EDITOR ('no-such-editor'): No such file or directory; the decision is written
+  $ VISUAL='vim "' adr new Bad quoting
+  adr/0008-bad-quoting.md
+  adr: warning: cannot start $VISUAL ('vim "'): No closing quotation; the decision is written
+  $ ls adr/0007-no-editor.md adr/0008-bad-quoting.md && rm adr/0007-no-editor.md adr/0008-bad-quoting.md
+  adr/0007-no-editor.md
+  adr/0008-bad-quoting.md
+
 A new file is named as most of the folder's files are, whatever the latest one
 looks like: prefix and its case, digits, separators, the words' case.
 
