@@ -37,11 +37,13 @@ from adrsite.records.vocabulary import REVERSE_KIND, link_kind
 from adrsite.records.write import (
     TOC_START,
     add_link,
+    contents_list,
     href,
     new_decision,
     renumber_title,
     set_status,
     toc,
+    verb,
 )
 
 
@@ -56,9 +58,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     # repository's log: a second one, or an .adr-dir pointing away, would hide it.
     if existing and decision_files(existing):
         raise UserError(f"{existing.relative}/ already holds decisions; nothing to do")
-    directory = (cwd / (args.dir or "adr")).resolve()
+    given = args.directory or args.dir  # `adr init doc/arch`, as adr-tools takes it, or --dir
+    directory = (cwd / (given or "adr")).resolve()
     if not directory.is_relative_to(root):
-        raise UserError(f"--dir {args.dir}: outside this repository ({root})")
+        raise UserError(f"{given}: outside this repository ({root})")
     folder = Folder(root, directory)
     if directory.is_dir() and any(directory.glob("*.md")):
         raise UserError(f"{folder.relative}/ already holds Markdown files; nothing to do")
@@ -83,7 +86,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError('a new decision needs a title: adr new "Use PostgreSQL"')
     status = status_arg(args.status)
     predecessors = [find_one(records, ref) for ref in args.supersedes]
-    refuse_unreadable(predecessors)
+    linked = [_new_link(records, spec) for spec in args.link]
+    refuse_unreadable(predecessors + [target for _, target in linked])
     today = today_iso()
     name, number = new_decision_name(
         [r.name for r in records],
@@ -108,6 +112,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     for old in predecessors:
         text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
+    for kind, target in linked:
+        text = add_link(text, parse(relative, text.encode()), kind=kind, target=target)
     write_text(path, text)
     new = parse(relative, text.encode())
     if new.number is None:
@@ -124,6 +130,8 @@ def cmd_new(args: argparse.Namespace) -> int:
                 t, r, status="superseded", date=today, successor=(label, href(r, new))
             ),
         )
+    for kind, target in linked:
+        _add_reverse_link(folder, target, kind, new)
     print(relative, flush=True)  # before the editor takes the terminal
     _open_editor(path)
     return 0
@@ -145,18 +153,40 @@ def cmd_link(args: argparse.Namespace) -> int:
     refuse_unreadable([source, target])
     if source.path == target.path:
         raise UserError(f"{source.path}: a decision cannot link to itself")
-    kind = link_kind(args.kind)
+    kind = _link_kind(args.kind, args.reverse)
+    edit(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target))
+    _add_reverse_link(folder, target, kind, source)
+    print(f"{source.path}: {kind} {target.path}")
+    return 0
+
+
+def _link_kind(written: str, reverse: str | None) -> str:
+    """The kind of a link as the user names it; `reverse` (adr-tools' fourth argument) checked."""
+    kind = link_kind(written)
     if kind not in REVERSE_KIND:
         # Every reader must find the link again; in front matter only known kinds
         # can be told apart from other keys (consulted, owner, ...).
         known = ", ".join(sorted(REVERSE_KIND))
-        raise UserError(f"unknown link kind {args.kind!r} (choose {known})")
-    edit(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target))
+        raise UserError(f"unknown link kind {written!r} (choose {known})")
+    if reverse is not None and link_kind(reverse) != REVERSE_KIND[kind]:
+        expected = verb(REVERSE_KIND[kind])
+        raise UserError(f"{written!r} reads back as {expected!r}, not {reverse!r}")
+    return kind
+
+
+def _new_link(records: list[Record], spec: str) -> tuple[str, Record]:
+    """adr-tools' `-l TARGET:LINK:REVERSE-LINK` ("3:Amends:Amended by"): the kind and target."""
+    parts = spec.split(":", 2)
+    if len(parts) < 2 or not parts[0].strip():
+        raise UserError(f'-l {spec!r}: expected N:KIND:REVERSE, e.g. "3:Amends:Amended by"')
+    reverse = parts[2] if len(parts) == 3 else None
+    return _link_kind(parts[1], reverse), find_one(records, parts[0].strip())
+
+
+def _add_reverse_link(folder: Folder, target: Record, kind: str, source: Record) -> None:
     # adr-tools writes the reverse line too, so its folders expect both sides.
-    if target.style == STYLE_ADR_TOOLS and kind in REVERSE_KIND:
+    if target.style == STYLE_ADR_TOOLS:
         edit(folder, target, lambda t, r: add_link(t, r, kind=REVERSE_KIND[kind], target=source))
-    print(f"{source.path}: {kind} {target.path}")
-    return 0
 
 
 def cmd_renumber(args: argparse.Namespace) -> int:
@@ -212,6 +242,17 @@ def cmd_toc(args: argparse.Namespace) -> int:
     existing = read_text(readme) if readme.exists() else ""
     write_text(readme, toc(existing, records, folder.root, folder.path))
     print(readme.relative_to(folder.root).as_posix())
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    folder, records = folder_and_records(args)
+    intro = read_text(Path(args.i)) if args.i else ""
+    outro = read_text(Path(args.o)) if args.o else ""
+    print(
+        contents_list(records, folder.root, folder.path, prefix=args.p, intro=intro, outro=outro),
+        end="",
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -131,6 +132,23 @@ def find_records(records: list[Record], ref: str) -> list[Record]:
     name = wanted.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0]
     return [r for r in records if r.path == wanted or name == r.name or stem in {r.slug, r.stem}]
+
+
+def decision_handles(records: list[Record]) -> dict[str, str]:
+    """How `adr list` names each decision for the commands that take N, by path.
+
+    Its number; an unnumbered one (log4brains' `20261201-use-vite.md`) its slug,
+    or its file name without `.md` when another decision shares the slug.
+    """
+    slugs = Counter(record.slug for record in records if record.number is None)
+    return {
+        record.path: str(record.number)
+        if record.number is not None
+        else record.slug
+        if slugs[record.slug] == 1 and find_records(records, record.slug) == [record]
+        else record.stem
+        for record in records
+    }
 
 
 def is_skipped_folder(name: str) -> bool:

@@ -74,6 +74,9 @@ def new_decision(
     text = _ADR_TOOLS_TOKENS.sub(lambda m: tokens[m[1]], template)
     text = set_title(text, parse(path, text.encode()), number=number, title=title)
     text = set_status(text, parse(path, text.encode()), status=status, date=date)
+    record = parse(path, text.encode())
+    if record.style == STYLE_ADR_TOOLS:  # set_status keeps an adr-tools date: a new one gets today
+        text = "\n".join(_set_date_line(text.split("\n"), record, date))
     if tags:
         text = set_tags(text, parse(path, text.encode()), tags)
     return text
@@ -114,6 +117,9 @@ def set_status(
 
     `successor` is (label, href) of the decision that supersedes this one; the
     MADR 2 and adr-tools styles write it on the status line, as their tools do.
+    The date changes where it means "last updated" (MADR's front matter, MADR 2's
+    bullets); an adr-tools `Date:` line is the day of the decision, and stays,
+    as adr-tools itself keeps it when it supersedes one.
     """
     lines = text.split("\n")
     if record.style == STYLE_MADR or _front_matter_end(lines):
@@ -128,8 +134,7 @@ def set_status(
     word = status.capitalize()
     if successor and status == "superseded":
         word = f"Superseded by [{successor[0]}]({successor[1]})"
-    lines = _set_status_section(lines, record, word, date)
-    return "\n".join(_set_date_line(lines, record, date))
+    return "\n".join(_set_status_section(lines, record, word, date))
 
 
 def set_tags(text: str, record: Record, tags: tuple[str, ...]) -> str:
@@ -450,3 +455,32 @@ def toc(existing: str, records: list[Record], root: Path, folder: Path) -> str:
         return existing.rstrip("\n") + "\n\n" + block + "\n"
     intro = "Written with `adr new`; checked with `adr check`."
     return f"# Architecture decision records\n\n{intro}\n\n{block}\n"
+
+
+def contents_list(
+    records: list[Record],
+    root: Path,
+    folder: Path,
+    *,
+    prefix: str = "",
+    intro: str = "",
+    outro: str = "",
+) -> str:
+    """adr-tools' `adr generate toc`: a Markdown list of every decision, for its scripts.
+
+    The same text adr-tools prints ("* [1. First Decision](0001-first-decision.md)"),
+    with INTRO and OUTRO files around it and PREFIX before every link.
+    """
+    lines = ["# Architecture Decision Records", ""]
+    if intro:
+        lines += [intro.rstrip("\n"), ""]
+    for r in records:
+        title = (
+            f"{r.number}. {r.title}"
+            if r.number is not None and r.style == STYLE_ADR_TOOLS
+            else r.title
+        )
+        lines.append(f"* [{title}]({prefix}{(root / r.path).relative_to(folder).as_posix()})")
+    if outro:
+        lines += ["", outro.rstrip("\n")]
+    return "\n".join(lines) + "\n"
