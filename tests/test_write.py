@@ -224,3 +224,17 @@ def test_a_line_that_misses_the_pattern_it_was_found_by_is_a_clear_error_not_a_n
     with pytest.raises(ValueError, match=r"'# Use X': expected to match"):
         _match_of(_FRONT_MATTER_VALUE, "# Use X")
     assert _match_of(_FRONT_MATTER_VALUE, "status: x # y")["comment"] == " # y"
+
+
+def test_an_adr_tools_date_is_the_decisions_and_a_status_change_keeps_it():
+    text = "# 1. X\n\nDate: 1992-01-12\n\n## Status\n\nAccepted\n\n## Context\n"
+    assert edited_status(text) == text.replace("Accepted", "Deprecated")
+
+
+def test_a_madr_date_is_last_updated_and_a_status_change_moves_it():
+    front = "---\nstatus: accepted\ndate: 1992-01-12\n---\n# X\n"
+    assert edited_status(front) == "---\nstatus: deprecated\ndate: 2026-01-01\n---\n# X\n"
+    bullets = "# X\n\n* Status: accepted\n* Date: 1992-01-12\n\n## Context\n"
+    assert (
+        edited_status(bullets) == "# X\n\n* Status: deprecated\n* Date: 2026-01-01\n\n## Context\n"
+    )

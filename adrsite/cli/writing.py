@@ -61,7 +61,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     given = args.directory or args.dir  # `adr init doc/arch`, as adr-tools takes it, or --dir
     directory = (cwd / (given or "adr")).resolve()
     if not directory.is_relative_to(root):
-        raise UserError(f"{given}: outside this repository ({root})")
+        named = args.directory or f"--dir {args.dir}"
+        raise UserError(f"{named}: outside this repository ({root})")
     folder = Folder(root, directory)
     if directory.is_dir() and any(directory.glob("*.md")):
         raise UserError(f"{folder.relative}/ already holds Markdown files; nothing to do")

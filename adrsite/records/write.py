@@ -76,7 +76,7 @@ def new_decision(
     text = set_status(text, parse(path, text.encode()), status=status, date=date)
     record = parse(path, text.encode())
     if record.style == STYLE_ADR_TOOLS:  # set_status keeps an adr-tools date: a new one gets today
-        text = "\n".join(_set_date_line(text.split("\n"), record, date))
+        text = "\n".join(_set_date_line(text.split("\n"), record, date, replace=True))
     if tags:
         text = set_tags(text, parse(path, text.encode()), tags)
     return text
@@ -134,7 +134,8 @@ def set_status(
     word = status.capitalize()
     if successor and status == "superseded":
         word = f"Superseded by [{successor[0]}]({successor[1]})"
-    return "\n".join(_set_status_section(lines, record, word, date))
+    lines = _set_status_section(lines, record, word, date)
+    return "\n".join(_set_date_line(lines, record, date, replace=False))
 
 
 def set_tags(text: str, record: Record, tags: tuple[str, ...]) -> str:
@@ -380,7 +381,8 @@ def _strip_list_mark(line: str) -> str:
     return re.sub(r"^\s*(?:[-*+>]|\d+[.)])\s+", "", line).strip()
 
 
-def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
+def _set_date_line(lines: list[str], record: Record, date: str, *, replace: bool) -> list[str]:
+    """The `Date:` line under the title set to `date`; an existing one only when `replace`."""
     lines = list(lines)
     for index, line in outside_fences(lines, record.title_line):
         if heading(line):
@@ -391,7 +393,8 @@ def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
             re.IGNORECASE,
         )
         if match:
-            lines[index] = match[1] + date
+            if replace:
+                lines[index] = match[1] + date
             return lines
     lines[record.title_line : record.title_line] = ["", f"Date: {date}"]
     return lines
