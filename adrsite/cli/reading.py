@@ -13,6 +13,7 @@ from adrsite.records.controls import visible_controls
 from adrsite.records.export import decision_links, decisions_json
 from adrsite.records.folder import (
     decision_handles,
+    folder_template,
     glob_match,
 )
 from adrsite.records.lint import check
@@ -77,7 +78,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     folder, records = folder_and_records(args)
-    problems = check(records)
+    problems = check(records, naming=folder.naming, template=folder_template(folder))
     if args.against:
         try:
             problems += numbers_taken_on(folder, records, args.against)

@@ -27,6 +27,7 @@ from adrsite.records.folder import (
     decision_files,
     find_folder,
     find_repository_root,
+    folder_template,
     read_folder,
 )
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, Record
@@ -95,6 +96,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         [r.number for r in records if r.number is not None],
         title=title,
         date=today,
+        default=folder.naming,
     )
     path = folder.path / name
     relative = path.relative_to(folder.root).as_posix()
@@ -265,11 +267,7 @@ def _folder_style(records: list[Record]) -> str:
 
 
 def _template(folder: Folder, style: str) -> str:
-    for candidate in ("template.md", "templates/template.md", "adr-template.md"):
-        path = folder.path / candidate
-        if path.is_file():
-            return read_text(path)
-    return templates.BY_STYLE[style]
+    return folder_template(folder) or templates.BY_STYLE[style]
 
 
 def _open_editor(path: Path) -> None:

@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
+import yaml
+
 from adrsite.records.dates import settle_dates
 from adrsite.records.model import ERROR, WARNING, Problem, Record
-from adrsite.records.naming import parse_file_name
+from adrsite.records.naming import LOG4BRAINS, OURS, Convention, parse_file_name
 from adrsite.records.parse import parse
 from adrsite.records.vocabulary import FORWARD_KINDS, REVERSE_KIND
 
@@ -47,6 +49,12 @@ class FolderError(Exception):
 class Folder:
     root: Path  # the repository root (or the start directory outside git)
     path: Path  # the ADR folder
+    log4brains: bool = False  # named by .log4brains.yml: its files are named by date
+
+    @property
+    def naming(self) -> Convention:
+        """The file names of a folder with no convention of its own yet."""
+        return LOG4BRAINS if self.log4brains else OURS
 
     @property
     def relative(self) -> str:
@@ -79,6 +87,9 @@ def find_folder(start: Path, override: str | None = None) -> Folder:
                     "write a folder inside it, or pass --dir"
                 )
             return Folder(root, path)
+        config = directory / LOG4BRAINS_CONFIG
+        if config.is_file():
+            return Folder(root, log4brains_folder(config, start.resolve(), root), log4brains=True)
         for usual in USUAL_DIRS:
             if (directory / usual).is_dir():
                 return Folder(root, directory / usual)
@@ -88,6 +99,74 @@ def find_folder(start: Path, override: str | None = None) -> Folder:
         f"no ADR folder found in {start} or above (looked for .adr-dir, "
         f"{', '.join(USUAL_DIRS)}); run 'adr init' or pass --dir"
     )
+
+
+LOG4BRAINS_CONFIG = ".log4brains.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class Log4brainsFolder:
+    """An ADR folder `.log4brains.yml` names: the project's, or a package's."""
+
+    package: str  # "" for the project's own folder
+    path: Path  # the package's code (its folder's scope); the config's directory for the project
+    adr_folder: Path
+
+
+def log4brains_folders(config: Path) -> list[Log4brainsFolder]:
+    """The folders `.log4brains.yml` names: `project.adrFolder`, then each package's `adrFolder`.
+
+    Packages are read under `project.packages` (as log4brains writes them) and
+    at the top level; paths are relative to the file's directory.
+    """
+    base = config.parent
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8", errors="replace"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise FolderError(f"{config}{line}: not valid YAML; fix it, or pass --dir") from None
+    project = data.get("project") if isinstance(data, dict) else None
+    project = project if isinstance(project, dict) else {}
+    found = []
+    if isinstance(project.get("adrFolder"), str):
+        found.append(Log4brainsFolder("", base, (base / project["adrFolder"]).resolve()))
+    packages = project.get("packages") or (data.get("packages") if isinstance(data, dict) else [])
+    for package in packages if isinstance(packages, list) else []:
+        if isinstance(package, dict) and isinstance(package.get("adrFolder"), str):
+            name = str(package.get("name") or package["adrFolder"])
+            scope = package.get("path") if isinstance(package.get("path"), str) else "."
+            adr_folder = (base / package["adrFolder"]).resolve()
+            found.append(Log4brainsFolder(name, (base / scope).resolve(), adr_folder))
+    return found
+
+
+def log4brains_folder(config: Path, start: Path, root: Path) -> Path:
+    """The folder a command run in `start` works in: its package's, else the project's.
+
+    As log4brains scopes a package's decisions to its code, a command run
+    inside `packages/core` writes to core's folder; elsewhere, the project's.
+    """
+    folders = [f for f in log4brains_folders(config) if f.adr_folder.is_relative_to(root)]
+    inside = [f for f in folders if f.package and start.is_relative_to(f.path)]
+    chosen = max(inside, key=lambda f: len(f.path.parts), default=None) or next(
+        (f for f in folders if not f.package), None
+    )
+    if chosen is None:
+        raise FolderError(
+            f"{config}: names no ADR folder inside the repository (project.adrFolder); "
+            "add one, or pass --dir"
+        )
+    return chosen.adr_folder
+
+
+def folder_template(folder: Folder) -> str:
+    """The folder's own template for new decisions (adr-tools' `templates/template.md` too)."""
+    for candidate in ("template.md", "templates/template.md", "adr-template.md"):
+        path = folder.path / candidate
+        if path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace")
+    return ""
 
 
 def is_decision_file(name: str) -> bool:
