@@ -76,6 +76,8 @@ def find_folder(start: Path, override: str | None = None) -> Folder:
     if override:
         path = (start / override).resolve()
         return Folder(root if path.is_relative_to(root) else path, path)
+    # A `.log4brains.yml` names its folders: an `adr/` below it is one of them or none.
+    config = _nearest(start.resolve(), root, LOG4BRAINS_CONFIG)
     for directory in (start.resolve(), *start.resolve().parents):
         marker = directory / ".adr-dir"
         if marker.is_file():
@@ -87,11 +89,10 @@ def find_folder(start: Path, override: str | None = None) -> Folder:
                     "write a folder inside it, or pass --dir"
                 )
             return Folder(root, path)
-        config = directory / LOG4BRAINS_CONFIG
-        if config.is_file():
+        if config is not None and directory == config.parent:
             return Folder(root, log4brains_folder(config, start.resolve(), root), log4brains=True)
         for usual in USUAL_DIRS:
-            if (directory / usual).is_dir():
+            if config is None and (directory / usual).is_dir():
                 return Folder(root, directory / usual)
         if directory == root:
             break
@@ -158,6 +159,16 @@ def log4brains_folder(config: Path, start: Path, root: Path) -> Path:
             "add one, or pass --dir"
         )
     return chosen.adr_folder
+
+
+def _nearest(start: Path, root: Path, name: str) -> Path | None:
+    """The file `name` in `start` or the nearest directory above it, up to `root`."""
+    for directory in (start, *start.parents):
+        if (directory / name).is_file():
+            return directory / name
+        if directory == root:
+            break
+    return None
 
 
 def folder_template(folder: Folder) -> str:
