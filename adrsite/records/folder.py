@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -127,19 +128,26 @@ def log4brains_folders(config: Path) -> list[Log4brainsFolder]:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise FolderError(f"{config}{line}: not valid YAML; fix it, or pass --dir") from None
-    project = data.get("project") if isinstance(data, dict) else None
-    project = project if isinstance(project, dict) else {}
+    top: dict[str, Any] = data if isinstance(data, dict) else {}
+    project: dict[str, Any] = top["project"] if isinstance(top.get("project"), dict) else {}
     found = []
-    if isinstance(project.get("adrFolder"), str):
-        found.append(Log4brainsFolder("", base, (base / project["adrFolder"]).resolve()))
-    packages = project.get("packages") or (data.get("packages") if isinstance(data, dict) else [])
+    if main := _relative_path(project.get("adrFolder")):
+        found.append(Log4brainsFolder("", base, (base / main).resolve()))
+    packages = project.get("packages") or top.get("packages")
     for package in packages if isinstance(packages, list) else []:
-        if isinstance(package, dict) and isinstance(package.get("adrFolder"), str):
-            name = str(package.get("name") or package["adrFolder"])
-            scope = package.get("path") if isinstance(package.get("path"), str) else "."
-            adr_folder = (base / package["adrFolder"]).resolve()
-            found.append(Log4brainsFolder(name, (base / scope).resolve(), adr_folder))
+        adr_folder = _relative_path(package.get("adrFolder")) if isinstance(package, dict) else ""
+        if adr_folder:
+            name = str(package.get("name") or adr_folder)
+            scope = _relative_path(package.get("path")) or "."
+            found.append(
+                Log4brainsFolder(name, (base / scope).resolve(), (base / adr_folder).resolve())
+            )
     return found
+
+
+def _relative_path(value: Any) -> str:
+    """A path as `.log4brains.yml` gives it, or "" when it is no usable path (a NUL in it)."""
+    return value if isinstance(value, str) and value.strip() and "\0" not in value else ""
 
 
 def log4brains_folder(config: Path, start: Path, root: Path) -> Path:
