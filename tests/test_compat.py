@@ -103,3 +103,10 @@ def test_a_log4brains_folder_outside_the_repository_is_refused(tmp_path: Path) -
     (tmp_path / ".log4brains.yml").write_text("- just\n- a list\n")
     with pytest.raises(FolderError):
         find_folder(tmp_path)
+
+
+def test_a_log4brains_path_with_a_nul_byte_is_no_folder(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".log4brains.yml").write_text('project:\n  adrFolder: "docs\\0adr"\n')
+    with pytest.raises(FolderError, match="names no ADR folder"):
+        find_folder(tmp_path)
