@@ -103,7 +103,7 @@ def _file_names(records: list[Record], default: Convention) -> list[Problem]:
 
 
 def _template_leftovers(records: list[Record], template: str) -> list[Problem]:
-    """Sections still holding their template's text, word for word: placeholders, not a decision.
+    """Sections still holding their template's text, word for word: one warning a decision.
 
     The template is the folder's own (`template.md`), else the one `adr new`
     writes for the decision's style. A section the template leaves empty, or
@@ -119,18 +119,24 @@ def _template_leftovers(records: list[Record], template: str) -> list[Problem]:
         lines = record.body.replace("\r\n", "\n").split("\n")
         titles = [index for index, level, _ in headings(lines, 0) if level == 1]
         offset = record.title_line - 1 - titles[0] if titles else 0
-        for name, (index, body) in _section_starts(lines).items():
-            if placeholders.get(name) == body:
-                problems.append(
-                    Problem(
-                        record.path,
-                        index + 1 + offset,
-                        WARNING,
-                        "template-text",
-                        f"section {_heading_text(lines[index])!r} still holds the template's text; "
-                        "write this decision's own, or remove the section",
-                    )
+        left = [
+            index
+            for name, (index, body) in _section_starts(lines).items()
+            if placeholders.get(name) == body
+        ]
+        if left:
+            named = ", ".join(repr(_heading_text(lines[index])) for index in left)
+            sections = "a section" if len(left) == 1 else f"{len(left)} sections"
+            problems.append(
+                Problem(
+                    record.path,
+                    left[0] + 1 + offset,
+                    WARNING,
+                    "template-text",
+                    f"{sections} still as the template wrote them ({named}); "
+                    "write this decision's own text, or remove them",
                 )
+            )
     return problems
 
 

@@ -124,4 +124,5 @@ Changing the status keeps the date too.
   
   See also the wiki.
   $ adr check
-  4 decisions: 0 errors, 0 warnings
+  doc/adr/0004-fourth-record.md:13: warning: 3 sections still as the template wrote them ('Context', 'Decision', 'Consequences'); write this decision's own text, or remove them
+  4 decisions: 0 errors, 1 warning

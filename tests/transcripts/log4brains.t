@@ -59,9 +59,8 @@ still the template's words.
   
   Chosen option: "[option 1]", because [justification].
   $ adr check
-  docs/architecture/20261121-use-vite.md:8: warning: section 'Context and Problem Statement' still holds the template's text; write this decision's own, or remove the section
-  docs/architecture/20261121-use-vite.md:12: warning: section 'Decision Outcome' still holds the template's text; write this decision's own, or remove the section
-  1 decision: 0 errors, 2 warnings
+  docs/architecture/20261121-use-vite.md:8: warning: 2 sections still as the template wrote them ('Context and Problem Statement', 'Decision Outcome'); write this decision's own text, or remove them
+  1 decision: 0 errors, 1 warning
   $ sed -i 's/^\[Describe.*/Our bundler is slow./; s/"\[option 1\]", because \[justification\]/Vite, because it is fast/' docs/architecture/20261121-use-vite.md
   $ adr check
   1 decision: 0 errors, 0 warnings
