@@ -348,3 +348,17 @@ def test_an_edit_read_back_is_still_refused_when_it_changes_another_value():
     with pytest.raises(EditError, match=r"^adr/0001-use-x.md:2: cannot tag: its status would"):
         _read_back(text, edited, record, "tag", changed={"tags"}, found=lambda _: True)
     assert _read_back(text, edited, record, "tag", changed={"tags", "status"}, found=bool) == edited
+
+
+def test_an_adr_tools_date_is_the_decisions_and_a_status_change_keeps_it():
+    text = "# 1. X\n\nDate: 1992-01-12\n\n## Status\n\nAccepted\n\n## Context\n"
+    assert edited_status(text) == text.replace("Accepted", "Deprecated")
+
+
+def test_a_madr_date_is_last_updated_and_a_status_change_moves_it():
+    front = "---\nstatus: accepted\ndate: 1992-01-12\n---\n# X\n"
+    assert edited_status(front) == "---\nstatus: deprecated\ndate: 2026-01-01\n---\n# X\n"
+    bullets = "# X\n\n* Status: accepted\n* Date: 1992-01-12\n\n## Context\n"
+    assert (
+        edited_status(bullets) == "# X\n\n* Status: deprecated\n* Date: 2026-01-01\n\n## Context\n"
+    )

@@ -19,7 +19,15 @@ from adrsite.cli.database import (
     server_port,
 )
 from adrsite.cli.reading import cmd_check, cmd_list, cmd_show, cmd_why
-from adrsite.cli.writing import cmd_init, cmd_link, cmd_new, cmd_renumber, cmd_status, cmd_toc
+from adrsite.cli.writing import (
+    cmd_generate,
+    cmd_init,
+    cmd_link,
+    cmd_new,
+    cmd_renumber,
+    cmd_status,
+    cmd_toc,
+)
 from adrsite.records.folder import (
     USUAL_DIRS,
     FolderError,
@@ -66,7 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(command=handler)
         return sub
 
-    command("init", cmd_init, "create the ADR folder, its template and ADR 1")
+    init = command("init", cmd_init, "create the ADR folder, its template and ADR 1")
+    init.add_argument(
+        "directory", nargs="?", help="the folder to create (as adr-tools' 'adr init DIR'; or --dir)"
+    )
 
     new = command("new", cmd_new, "write the next numbered decision and print its path")
     new.add_argument("title", nargs="+", help="the decision's title")
@@ -77,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="N",
         help="a decision this one supersedes (repeatable); it is marked superseded",
+    )
+    new.add_argument(
+        "-l",
+        "--link",
+        action="append",
+        default=[],
+        metavar="N:KIND:REVERSE",
+        help='link to decision N (repeatable), as adr-tools writes it: "3:Amends:Amended by"',
     )
     new.add_argument("--status", default="proposed", help="initial status (default: proposed)")
     new.add_argument("-t", "--tag", action="append", default=[], help="a tag (repeatable)")
@@ -89,11 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("source", metavar="N")
     link.add_argument("kind", metavar="KIND", help="amends, relates-to, supersedes, ...")
     link.add_argument("target", metavar="M")
+    link.add_argument(
+        "reverse",
+        metavar="REVERSE",
+        nargs="?",
+        help='how M reads the link back (adr-tools\' fourth argument: "Amended by")',
+    )
 
     listing = command("list", cmd_list, "list decisions")
     listing.add_argument("--status", help="only decisions with this status")
     listing.add_argument("--tag", help="only decisions with this tag")
     listing.add_argument("--json", action="store_true", help="JSON with the export's field names")
+    listing.add_argument(
+        "--paths",
+        action="store_true",
+        help="only the files' paths, one a line, as adr-tools' 'adr list' prints them",
+    )
 
     show = command("show", cmd_show, "show one decision, its links both ways, and its text")
     show.add_argument("decision", help="number, file name or path")
@@ -121,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("toc", cmd_toc, "rewrite the index in the ADR folder's README.md")
+
+    generate = command(
+        "generate", cmd_generate, "print a table of contents to stdout (adr-tools' 'generate toc')"
+    )
+    generate.add_argument("report", choices=["toc"], help="the report: toc")
+    generate.add_argument("-i", metavar="INTRO", help="a Markdown file to print before the list")
+    generate.add_argument("-o", metavar="OUTRO", help="a Markdown file to print after the list")
+    generate.add_argument("-p", metavar="PREFIX", default="", help="a prefix for every link")
 
     why = command("why", cmd_why, "decisions whose 'affects' globs match a path")
     why.add_argument("path")

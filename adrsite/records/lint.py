@@ -15,18 +15,25 @@ from typing import Any
 
 from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
-from adrsite.records.naming import OURS, folder_naming, parse_file_name
+from adrsite.records.naming import OURS, Convention, folder_naming, parse_file_name
 from adrsite.records.problems import ProblemCode, Severity
+from adrsite.records.scan import heading, headings
+from adrsite.records.templates import BY_STYLE
 
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
 _RETIRED = {"rejected", "superseded", "deprecated"}  # no review asked of these is due
 
 
-def check(records: list[Record]) -> list[Problem]:
-    """Every problem in the folder, sorted by file and line."""
+def check(records: list[Record], *, naming: Convention = OURS, template: str = "") -> list[Problem]:
+    """Every problem in the folder, sorted by file and line.
+
+    `naming` is the convention of a folder with none of its own; `template`,
+    the folder's template, whose placeholder sections a decision should not keep.
+    """
     resolver = Resolver(records)
     problems = [problem for record in records for problem in record.problems]
-    problems += _file_names(records)
+    problems += _file_names(records, naming)
+    problems += _template_leftovers(records, template)
     problems += _duplicate_numbers(resolver)
     problems += _duplicate_names(resolver)
     problems += _links(records, resolver)
@@ -127,9 +134,9 @@ def renumber_command(path: str, *, against: str) -> str:
     return shlex.join(["adr", "renumber", "--against", against, path])
 
 
-def _file_names(records: list[Record]) -> list[Problem]:
-    """Names that break the folder's own convention (ours when it has none most files follow)."""
-    naming = folder_naming([record.name for record in records])
+def _file_names(records: list[Record], default: Convention) -> list[Problem]:
+    """Names that break the folder's own convention (`default` when none has a majority)."""
+    naming = folder_naming([record.name for record in records], default)
     if naming.own:
         should = (
             f"file name should follow this folder's convention {naming.convention.pattern} "
@@ -137,7 +144,7 @@ def _file_names(records: list[Record]) -> list[Problem]:
         )
     else:
         should = (
-            f"file name should be {OURS.pattern} "
+            f"file name should be {naming.convention.pattern} "
             f"(this folder has no naming convention most of its files follow)"
         )
     problems = []
@@ -147,6 +154,66 @@ def _file_names(records: list[Record]) -> list[Problem]:
             message = f"{should}; it has {', '.join(differences)}"
             problems.append(Problem(record.path, 1, WARNING, ProblemCode.FILE_NAME, message))
     return problems
+
+
+def _template_leftovers(records: list[Record], template: str) -> list[Problem]:
+    """Sections still holding their template's text, word for word: one warning a decision.
+
+    The template is the folder's own (`template.md`), else the one `adr new`
+    writes for the decision's style. A section the template leaves empty, or
+    whose text is only a list marker, is never a leftover.
+    """
+    problems = []
+    by_template: dict[str, dict[str, str]] = {}
+    for record in records:
+        text = template or BY_STYLE.get(record.style, "")
+        if text not in by_template:
+            by_template[text] = _sections(text.replace("\r\n", "\n").split("\n"))
+        placeholders = by_template[text]
+        lines = record.body.replace("\r\n", "\n").split("\n")
+        titles = [index for index, level, _ in headings(lines, 0) if level == 1]
+        offset = record.title_line - 1 - titles[0] if titles else 0
+        left = [
+            index
+            for name, (index, body) in _section_starts(lines).items()
+            if placeholders.get(name) == body
+        ]
+        if left:
+            named = ", ".join(repr(_heading_text(lines[index])) for index in left)
+            sections = "a section" if len(left) == 1 else f"{len(left)} sections"
+            problems.append(
+                Problem(
+                    record.path,
+                    left[0] + 1 + offset,
+                    WARNING,
+                    ProblemCode.TEMPLATE_TEXT,
+                    f"{sections} still as the template wrote them ({named}); "
+                    "write this decision's own text, or remove them",
+                )
+            )
+    return problems
+
+
+def _heading_text(line: str) -> str:
+    found = heading(line)
+    return found[1] if found else line.strip()
+
+
+def _sections(lines: list[str]) -> dict[str, str]:
+    """A template's sections that hold text, by name: that text, its lines stripped."""
+    return {name: body for name, (_, body) in _section_starts(lines).items()}
+
+
+def _section_starts(lines: list[str]) -> dict[str, tuple[int, str]]:
+    """Each section's heading index and text up to the next heading (the first, by name)."""
+    found: dict[str, tuple[int, str]] = {}
+    marks = [(index, level, name) for index, level, name in headings(lines, 0)]
+    for position, (index, level, name) in enumerate(marks):
+        end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
+        body = "\n".join(line.strip() for line in lines[index + 1 : end] if line.strip())
+        if level > 1 and name not in found and len(body) > 3:  # "-", "* …": no text to keep
+            found[name] = (index, body)
+    return found
 
 
 def _duplicate_numbers(resolver: Resolver) -> list[Problem]:

@@ -412,10 +412,10 @@ class _Reader:
             key = _norm_key(match["key"])
             if key in _METADATA_KEYS and key not in found:
                 # log4brains' template ends lines with "<!-- optional -->"
-                found[key] = (
-                    _HTML_COMMENT.sub("", _value_as_written(line, match)).strip(),
-                    index + 1,
-                )
+                value = _HTML_COMMENT.sub("", _value_as_written(line, match)).strip()
+                if key != "status" and is_placeholder_value(value):
+                    continue  # the template's words, not data: no tags, no deciders
+                found[key] = (value, index + 1)
             elif link_kind(match["key"]) in REVERSE_KIND:
                 self.add_links(link_kind(match["key"]), match["value"], index + 1)
         return found
@@ -713,3 +713,19 @@ def _humanize(slug: str) -> str:
 def _a_type(value: Any) -> str:
     names = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
     return names.get(type(value), f"a {type(value).__name__}")
+
+
+# "[space and/or comma separated list of tags]": one bracketed phrase, no link after it.
+_BRACKETED = re.compile(r"\[([^\[\]]*+)\]")
+
+
+def is_placeholder_value(value: str) -> bool:
+    """A MADR 2 / log4brains template's placeholder left as it was, not a value.
+
+    Its templates write `Tags: [space and/or comma separated list of tags]` and
+    `Deciders: [list everyone involved in the decision]`: a bracketed phrase of
+    four words or more with no comma. A list someone wrote in brackets names
+    its items with commas ("[Nicole, Santiago]"), or is short ("[Ada Lovelace]").
+    """
+    match = _BRACKETED.fullmatch(value.strip())
+    return match is not None and "," not in match[1] and len(match[1].split()) >= 4

@@ -43,6 +43,7 @@ class ProblemCode(StrEnum):
     REVIEW_BY = "review-by"  # `review-by:` not a date
     # The folder
     FILE_NAME = "file-name"
+    TEMPLATE_TEXT = "template-text"  # sections still as the template wrote them
     DUPLICATE_NUMBER = "duplicate-number"
     DUPLICATE_NAME = "duplicate-name"
     NUMBER_TAKEN = "number-taken"  # on another branch (`adr check --against`)

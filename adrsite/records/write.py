@@ -83,6 +83,9 @@ def new_decision(
     text = _ADR_TOOLS_TOKENS.sub(lambda m: tokens[m[1]], template)
     text = set_title(text, parse(path, text.encode()), number=number, title=title)
     text = set_status(text, parse(path, text.encode()), status=status, date=date)
+    record = parse(path, text.encode())
+    if record.style == STYLE_ADR_TOOLS:  # set_status keeps an adr-tools date: a new one gets today
+        text = "\n".join(_set_date_line(text.split("\n"), record, date, replace=True))
     if tags:
         text = set_tags(text, parse(path, text.encode()), tags)
     return text
@@ -123,6 +126,9 @@ def set_status(
 
     `successor` is (label, href) of the decision that supersedes this one; the
     MADR 2 and adr-tools styles write it on the status line, as their tools do.
+    The date changes where it means "last updated" (MADR's front matter, MADR 2's
+    bullets); an adr-tools `Date:` line is the day of the decision, and stays,
+    as adr-tools itself keeps it when it supersedes one.
     """
     lines = text.split("\n")
     if record.style == STYLE_MADR or _front_matter_end(lines):
@@ -138,7 +144,9 @@ def set_status(
         word = status.capitalize()
         if successor and status == "superseded":
             word = f"Superseded by [{successor[0]}]({successor[1]})"
-        lines = _set_date_line(_set_status_section(lines, record, word, date), record, date)
+        lines = _set_date_line(
+            _set_status_section(lines, record, word, date), record, date, replace=False
+        )
     return _read_back(
         text,
         "\n".join(lines),
@@ -523,7 +531,8 @@ def _strip_list_mark(line: str) -> str:
     return re.sub(r"^\s*(?:[-*+>]|\d+[.)])\s+", "", line).strip()
 
 
-def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
+def _set_date_line(lines: list[str], record: Record, date: str, *, replace: bool) -> list[str]:
+    """The `Date:` line under the title set to `date`; an existing one only when `replace`."""
     lines = list(lines)
     for index, line in outside_fences(lines, record.title_line):
         if heading(line):
@@ -534,7 +543,8 @@ def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
             re.IGNORECASE,
         )
         if match:
-            lines[index] = match[1] + date
+            if replace:
+                lines[index] = match[1] + date
             return lines
     lines[record.title_line : record.title_line] = ["", f"Date: {date}"]
     return lines
@@ -616,3 +626,32 @@ def toc(existing: str, records: list[Record], root: Path, folder: Path) -> str:
         return existing.rstrip("\n") + "\n\n" + block + "\n"
     intro = "Written with `adr new`; checked with `adr check`."
     return f"# Architecture decision records\n\n{intro}\n\n{block}\n"
+
+
+def contents_list(
+    records: list[Record],
+    root: Path,
+    folder: Path,
+    *,
+    prefix: str = "",
+    intro: str = "",
+    outro: str = "",
+) -> str:
+    """adr-tools' `adr generate toc`: a Markdown list of every decision, for its scripts.
+
+    The same text adr-tools prints ("* [1. First Decision](0001-first-decision.md)"),
+    with INTRO and OUTRO files around it and PREFIX before every link.
+    """
+    lines = ["# Architecture Decision Records", ""]
+    if intro:
+        lines += [intro.rstrip("\n"), ""]
+    for r in records:
+        title = (
+            f"{r.number}. {r.title}"
+            if r.number is not None and r.style == STYLE_ADR_TOOLS
+            else r.title
+        )
+        lines.append(f"* [{title}]({prefix}{(root / r.path).relative_to(folder).as_posix()})")
+    if outro:
+        lines += ["", outro.rstrip("\n")]
+    return "\n".join(lines) + "\n"

@@ -30,12 +30,12 @@ already indexed, unless it gets its own name or replaces the first.
   $ adr repo list
   repo     1 decision  b916d90  $TMP/repo/adr
   $ adr index --name other-repo | seconds
-  other-repo: full (first run), 2 new revisions, 2 changed decisions; 2 decisions, 0 problems, _ s
+  other-repo: full (first run), 2 new revisions, 2 changed decisions; 2 decisions, 1 problem, _ s
   $ adr repo list
   other-repo    2 decisions  4f5430d  $TMP/other/repo/adr
   repo           1 decision  b916d90  $TMP/repo/adr
   $ adr index --replace | seconds
-  repo: full (replaces $TMP/repo), 2 new revisions, 2 changed decisions; 2 decisions, 0 problems, _ s
+  repo: full (replaces $TMP/repo), 2 new revisions, 2 changed decisions; 2 decisions, 1 problem, _ s
   $ adr repo list
   other-repo    2 decisions  4f5430d  $TMP/other/repo/adr
   repo          2 decisions  4f5430d  $TMP/other/repo/adr
@@ -43,14 +43,14 @@ already indexed, unless it gets its own name or replaces the first.
 Removing a repository removes all that was indexed of it, and asks nothing.
 
   $ adr repo remove other-repo
-  removed other-repo: 2 decisions, 2 revisions, 0 problems
+  removed other-repo: 2 decisions, 2 revisions, 1 problem
   $ adr repo remove other-repo
   adr: no repository named 'other-repo' (indexed: repo)
   [1]
   $ adr repo list
   repo    2 decisions  4f5430d  $TMP/other/repo/adr
   $ adr repo remove repo
-  removed repo: 2 decisions, 2 revisions, 0 problems
+  removed repo: 2 decisions, 2 revisions, 1 problem
   $ adr repo list
   no repository is indexed yet (run 'adr index')
   $ adr repo remove repo

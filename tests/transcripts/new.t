@@ -84,7 +84,10 @@ Options: a status, tags; titles become ASCII slugs.
   date: 2026-11-21
   deciders: []
   $ adr check
-  4 decisions: 0 errors, 0 warnings
+  adr/0002-use-redis-for-sessions.md:9: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  adr/0003-cafe-ship-the-uber-cache.md:9: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  adr/0004-use-valkey-for-sessions.md:10: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  4 decisions: 0 errors, 3 warnings
   $ adr new "Supersede nothing" --supersedes 42
   adr: no decision '42' (try 'adr list')
   [1]
@@ -133,8 +136,9 @@ looks like: prefix and its case, digits, separators, the words' case.
   $ adr new --dir . Use the forms API again
   forms/ADR047-Use-The-Forms-Api-Again.md
   $ adr check --dir .
+  forms/ADR047-Use-The-Forms-Api-Again.md:9: warning: 3 sections still as the template wrote them ('Context', 'Decision', 'Consequences'); write this decision's own text, or remove them
   forms/adr-46-use-graphql.md:1: warning: file name should follow this folder's convention ADRNNN-Slug-Words.md (as 3 of 4 files do); it has the prefix 'adr-' (expected 'ADR'), a 2-digit number (expected 3 digits), words in lowercase (expected title case)
-  4 decisions: 0 errors, 1 warning
+  4 decisions: 0 errors, 2 warnings
   $ cd .. && mkdir dated && cd dated
   $ printf -- '# Use Markdown\n\n- Status: accepted\n- Date: 2020-09-26\n' > 2020-09-26-use_markdown.md
   $ adr new --dir . Use Redis
