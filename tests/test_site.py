@@ -867,6 +867,56 @@ def test_every_spelling_of_a_decision_redirects_permanently_to_its_one_url(clien
 
 
 @pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
+def test_the_file_name_adr_n_and_the_padded_number_reach_a_decision_on_every_page(client, repo):
+    """Issue 11's three spellings, as people paste them, on each of a decision's pages."""
+    repo.write("adr/0013-use-events.md", adr("Use events"))
+    repo.write("adr/0014-unidirectional-flow.md", adr("Unidirectional flow"))
+    first = repo.commit("Propose")
+    repo.write("adr/0014-unidirectional-flow.md", adr("Unidirectional flow", "accepted"))
+    second = repo.commit("Accept")
+    index(repo)
+    page = "/decisions/demo/0014-unidirectional-flow/"
+    assert "Unidirectional flow</h1>" in html_of(client, page)
+    diff = f"diff/?from={first[:7]}&to={second}"
+    for spelling in ("0014-unidirectional-flow.md", "ADR-14", "0014"):
+        assert location_of(client, f"/decisions/demo/{spelling}/") == page
+        assert location_of(client, f"/decisions/demo/{spelling}/?x=1") == f"{page}?x=1"
+        revision = f"revisions/{first}/"
+        assert location_of(client, f"/decisions/demo/{spelling}/{revision}") == page + revision
+        assert location_of(client, f"/decisions/demo/{spelling}/{diff}") == page + diff
+        answer = client.get(f"/api/decisions/demo/{spelling}")
+        assert answer.status_code == 200, spelling
+        assert (answer.json()["title"], answer.json()["url"]) == (
+            "Unidirectional flow",
+            f"http://testserver{page}",
+        )
+    assert "Unidirectional flow" in html_of(client, page + f"revisions/{first}/")
+    assert "Unidirectional flow" in html_of(client, page + diff)
+
+
+def test_a_repositorys_address_leads_to_the_log_of_that_repository(client, repo, tmp_path):
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    repo.commit("X")
+    index(repo)
+    other = Repo(tmp_path / "other")
+    other.write("adr/0001-use-y.md", adr("Use Y"))
+    other.commit("Y")
+    index(other, name="other")
+    response = client.get("/decisions/demo/")
+    assert response.status_code == 302  # not 301: a repository page may take the address
+    assert response["Location"] == "/?repository=demo"
+    log = client.get(response["Location"]).content.decode()
+    assert "Use X" in log
+    assert "Use Y" not in log
+    # The log's other filters are kept, and the repository is the one in the path.
+    filtered = client.get("/decisions/other/?status=proposed&repository=demo")
+    assert filtered["Location"] == "/?status=proposed&repository=other"
+    assert client.get("/decisions/other").status_code == 301  # the slash appended first
+    assert client.get("/decisions/nowhere/").status_code == 404
+    assert client.head("/decisions/demo/")["Location"] == "/?repository=demo"
+
+
+@pytest.mark.postgres  # LIKE and integer limits differ: the scheme must not
 def test_a_number_two_files_share_gets_a_page_listing_both_and_the_problem(client, repo):
     repo.write("adr/0094-use-queues.md", adr("Use queues", "accepted"))
     repo.write("adr/0095-use-kafka.md", adr("Use Kafka", "accepted"))
@@ -1121,18 +1171,24 @@ def route_samples(story: Repo) -> list[tuple[str, str, dict[str, str], str]]:
     return samples
 
 
+# What a route's sample URL answers when it is not 200: a redirect, where it leads.
+REDIRECTS = {"decisions:repository": "/?repository=demo"}
+
+
 def test_head_answers_every_route_as_get_does_without_a_body(client, story):
     index(story)
     seen = set()
     for name, path, _, query in route_samples(story):
         url = path + query
         got, head = client.get(url), client.head(url)
-        assert got.status_code == 200, url
-        assert head.status_code == 200, url
+        expected = 302 if name in REDIRECTS else 200
+        assert got.status_code == expected, url
+        assert head.status_code == expected, url
         assert head["Content-Type"] == got["Content-Type"], url
+        assert head.get("Location") == got.get("Location") == REDIRECTS.get(name), url
         assert head.content == b"", url
         seen.add(name)
-    assert len(seen) == 11, seen  # every route: a new one without a sample URL fails above
+    assert len(seen) == 12, seen  # every route: a new one without a sample URL fails above
 
 
 # Every page and every parameter it reads, each given a NUL byte: PostgreSQL refuses it in
@@ -1291,7 +1347,7 @@ def test_a_hostile_value_in_any_query_parameter_of_any_route_is_dropped_or_refus
     for name, path, _, query in route_samples(story):
         parameters_read.clear()
         unfiltered = client.get(path + query)
-        assert unfiltered.status_code == 200, path
+        assert unfiltered.status_code == (302 if name in REDIRECTS else 200), path
         for parameter in sorted(parameters_read):
             answer = HOSTILE_PARAMETER_ANSWERS.get((name, parameter))
             answered.add((name, parameter))
