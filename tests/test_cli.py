@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 from collections.abc import Iterator
 from importlib.metadata import version
 
 import pytest
 
 from adrsite.cli import build_parser
+from adrsite.cli.addresses import (
+    fib_trie_addresses,
+    if_inet6_addresses,
+    machine_addresses,
+    served_hosts,
+)
 
 
 def parsers(parser: argparse.ArgumentParser, path: str = "adr") -> Iterator[tuple[str, object]]:
@@ -84,3 +91,81 @@ def test_a_choice_like_none_keeps_argparses_list_of_choices(capsys):
         build_parser().parse_args(["zzzz"])
     assert exit.value.code == 2
     assert "invalid choice: 'zzzz' (choose from " in capsys.readouterr().err
+
+
+# --- where `adr serve` answers -----------------------------------------------------------
+
+FIB_TRIE = """\
+Main:
+  +-- 0.0.0.0/0 3 0 5
+     |-- 0.0.0.0
+        /0 universe UNICAST
+     +-- 127.0.0.0/8 2 0 2
+        +-- 127.0.0.0/31 1 0 0
+           |-- 127.0.0.0
+              /8 host LOCAL
+           |-- 127.0.0.1
+              /32 host LOCAL
+        |-- 127.255.255.255
+           /32 link BROADCAST
+     +-- 192.168.1.0/24 2 0 2
+           |-- 192.168.1.0
+              /24 link UNICAST
+           |-- 192.168.1.20
+              /32 host LOCAL
+Local:
+     +-- 192.168.1.0/24 2 0 2
+           |-- 192.168.1.20
+              /32 host LOCAL
+           |-- 10.9.8.7
+              /32 host LOCAL
+"""
+IF_INET6 = """\
+fd000000000000000000000000000002 04 40 00 82     eth0
+fe8000000000000000fc00fffe000001 04 40 20 80     eth0
+00000000000000000000000000000001 01 80 10 80       lo
+zz
+"""
+
+
+def test_the_kernels_lists_give_each_local_address_once_and_nothing_else():
+    assert [str(a) for a in fib_trie_addresses(FIB_TRIE)] == [
+        "127.0.0.1",
+        "192.168.1.20",
+        "10.9.8.7",
+    ]  # not the network (/8, /24 UNICAST) nor the broadcast address
+    assert [str(a) for a in if_inet6_addresses(IF_INET6)] == [
+        "fd00::2",
+        "fe80::fc:ff:fe00:1",
+        "::1",
+    ]
+    assert fib_trie_addresses("|-- 999.1.1.1\n/32 host LOCAL\n" + "|-- " * 10_000) == []
+
+
+def test_the_machines_addresses_include_loopback():
+    assert ipaddress.ip_address("127.0.0.1") in machine_addresses()
+
+
+MACHINE = [ipaddress.ip_address(a) for a in ("127.0.0.1", "192.168.1.20", "fd00::2", "fe80::1")]
+
+
+@pytest.mark.parametrize(
+    ("bind", "hosts"),
+    [
+        ("0.0.0.0", ["localhost", "127.0.0.1", "192.168.1.20", "box"]),
+        ("[::]", ["localhost", "127.0.0.1", "[::1]", "192.168.1.20", "[fd00::2]", "box"]),
+        ("::", ["localhost", "127.0.0.1", "[::1]", "192.168.1.20", "[fd00::2]", "box"]),
+        ("127.0.0.1", ["localhost", "127.0.0.1"]),
+        ("[::1]", ["localhost", "[::1]"]),
+        ("localhost", ["localhost", "127.0.0.1", "[::1]"]),
+        ("192.168.1.20", ["192.168.1.20"]),
+        ("Box.example.com", ["box.example.com"]),
+        ("*", []),  # no such host to listen on; and never a wildcard in ALLOWED_HOSTS
+    ],
+)
+def test_adr_serve_allows_the_host_names_clients_send_for_the_address_it_listens_on(bind, hosts):
+    assert served_hosts(bind, MACHINE, "BOX") == hosts
+
+
+def test_a_host_name_django_would_refuse_is_not_offered():
+    assert served_hosts("0.0.0.0", MACHINE, "my_box") == ["localhost", "127.0.0.1", "192.168.1.20"]

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
@@ -1572,6 +1573,65 @@ def test_adr_serve_refuses_debug_on_an_address_others_can_reach(tmp_path):
         assert result.stderr.startswith("adr: DEBUG=true"), result.stderr
         assert result.stderr.count("\n") == 1, result.stderr
         assert result.stdout == ""  # refused before migrating or indexing anything
+
+
+def test_adr_serve_on_every_interface_answers_by_the_machines_address_and_says_so(tmp_path):
+    """Issue 11: by LAN address it answered 400 (the Host was no allowed name). It allows the
+    machine's addresses, says them before starting, warns there is no login, and still
+    refuses a Host that is none of them (no `*`)."""
+    from adrsite.cli.addresses import machine_addresses
+
+    lan = next((str(a) for a in machine_addresses() if a.version == 4 and not a.is_loopback), None)
+    if lan is None:
+        pytest.skip("this machine has no IPv4 address but loopback")
+    repo = tmp_path / "repo"
+    (repo / "adr").mkdir(parents=True)
+    (repo / "adr" / "0001-use-x.md").write_text(adr("Use X", "accepted"))
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    for name in ("DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "DEBUG"):
+        env.pop(name, None)
+    with socket.socket() as probe:
+        probe.bind(("0.0.0.0", 0))
+        port = probe.getsockname()[1]
+    adr_command = str(Path(sys.executable).parent / "adr")
+    server = subprocess.Popen(
+        [adr_command, "serve", "--host", "0.0.0.0", "--port", str(port)],
+        cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def get(host: str) -> int:
+        request = urllib.request.Request(f"http://{lan}:{port}/", headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        answers = ""
+        for line in server.stdout:  # said before the server starts
+            if line.startswith("answers at "):
+                answers = line
+                break
+        status = {}
+        for _ in range(100):
+            try:
+                status = {host: get(host) for host in (f"{lan}:{port}", "evil.example")}
+                break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=10)
+    assert f" http://{lan}:{port}/" in answers, (answers, errors)
+    assert f"http://127.0.0.1:{port}/" in answers
+    assert "*" not in answers
+    assert status == {f"{lan}:{port}": 200, "evil.example": 400}, errors
+    assert "adr: warning: adr serve has no login" in errors
+    assert "Sharing with a team" in errors
 
 
 def test_only_loopback_hosts_count_as_this_machine_only():
