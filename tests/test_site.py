@@ -1630,10 +1630,10 @@ def test_adr_serve_on_every_interface_answers_by_the_machines_address_and_says_s
         watchdog.cancel()
         server.terminate()
         _, errors = server.communicate(timeout=10)
+    assert status == {f"{lan}:{port}": 200, "evil.example": 400}, errors
     assert f" http://{lan}:{port}/" in answers, (answers, errors)
     assert f"http://127.0.0.1:{port}/" in answers
     assert "*" not in answers
-    assert status == {f"{lan}:{port}": 200, "evil.example": 400}, errors
     assert "adr: warning: adr serve has no login" in errors
     assert "Sharing with a team" in errors
 
