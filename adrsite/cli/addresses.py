@@ -56,7 +56,7 @@ def if_inet6_addresses(text: str) -> list[Address]:
 def machine_addresses() -> list[Address]:
     """This machine's addresses: what its host name resolves to, and on Linux every interface's."""
     try:
-        resolved = [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)]
+        resolved = [str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)]
     except (OSError, UnicodeError):
         resolved = []
     found = _addresses(resolved)

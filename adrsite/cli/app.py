@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         + ", walking up from the current directory.",
     )
     parser.add_argument("--version", action="version", version=f"adr {package_version()}")
-    folder = argparse.ArgumentParser(add_help=False)
+    folder = Parser(add_help=False)
     folder.add_argument("--dir", help="the ADR folder (default: found from the current directory)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
