@@ -9,7 +9,9 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
@@ -869,6 +871,56 @@ def test_every_spelling_of_a_decision_redirects_permanently_to_its_one_url(clien
 
 
 @pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
+def test_the_file_name_adr_n_and_the_padded_number_reach_a_decision_on_every_page(client, repo):
+    """Issue 11's three spellings, as people paste them, on each of a decision's pages."""
+    repo.write("adr/0013-use-events.md", adr("Use events"))
+    repo.write("adr/0014-unidirectional-flow.md", adr("Unidirectional flow"))
+    first = repo.commit("Propose")
+    repo.write("adr/0014-unidirectional-flow.md", adr("Unidirectional flow", "accepted"))
+    second = repo.commit("Accept")
+    index(repo)
+    page = "/decisions/demo/0014-unidirectional-flow/"
+    assert "Unidirectional flow</h1>" in html_of(client, page)
+    diff = f"diff/?from={first[:7]}&to={second}"
+    for spelling in ("0014-unidirectional-flow.md", "ADR-14", "0014"):
+        assert location_of(client, f"/decisions/demo/{spelling}/") == page
+        assert location_of(client, f"/decisions/demo/{spelling}/?x=1") == f"{page}?x=1"
+        revision = f"revisions/{first}/"
+        assert location_of(client, f"/decisions/demo/{spelling}/{revision}") == page + revision
+        assert location_of(client, f"/decisions/demo/{spelling}/{diff}") == page + diff
+        answer = client.get(f"/api/decisions/demo/{spelling}")
+        assert answer.status_code == 200, spelling
+        assert (answer.json()["title"], answer.json()["url"]) == (
+            "Unidirectional flow",
+            f"http://testserver{page}",
+        )
+    assert "Unidirectional flow" in html_of(client, page + f"revisions/{first}/")
+    assert "Unidirectional flow" in html_of(client, page + diff)
+
+
+def test_a_repositorys_address_leads_to_the_log_of_that_repository(client, repo, tmp_path):
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    repo.commit("X")
+    index(repo)
+    other = Repo(tmp_path / "other")
+    other.write("adr/0001-use-y.md", adr("Use Y"))
+    other.commit("Y")
+    index(other, name="other")
+    response = client.get("/decisions/demo/")
+    assert response.status_code == 302  # not 301: a repository page may take the address
+    assert response["Location"] == "/?repository=demo"
+    log = client.get(response["Location"]).content.decode()
+    assert "Use X" in log
+    assert "Use Y" not in log
+    # The log's other filters are kept, and the repository is the one in the path.
+    filtered = client.get("/decisions/other/?status=proposed&repository=demo")
+    assert filtered["Location"] == "/?status=proposed&repository=other"
+    assert client.get("/decisions/other").status_code == 301  # the slash appended first
+    assert client.get("/decisions/nowhere/").status_code == 404
+    assert client.head("/decisions/demo/")["Location"] == "/?repository=demo"
+
+
+@pytest.mark.also_postgres  # LIKE and integer limits differ: the scheme must not
 def test_a_number_two_files_share_gets_a_page_listing_both_and_the_problem(client, repo):
     repo.write("adr/0094-use-queues.md", adr("Use queues", "accepted"))
     repo.write("adr/0095-use-kafka.md", adr("Use Kafka", "accepted"))
@@ -1123,18 +1175,24 @@ def route_samples(story: Repo) -> list[tuple[str, str, dict[str, str], str]]:
     return samples
 
 
+# What a route's sample URL answers when it is not 200: a redirect, where it leads.
+REDIRECTS = {"decisions:repository": "/?repository=demo"}
+
+
 def test_head_answers_every_route_as_get_does_without_a_body(client, story):
     index(story)
     seen = set()
     for name, path, _, query in route_samples(story):
         url = path + query
         got, head = client.get(url), client.head(url)
-        assert got.status_code == 200, url
-        assert head.status_code == 200, url
+        expected = 302 if name in REDIRECTS else 200
+        assert got.status_code == expected, url
+        assert head.status_code == expected, url
         assert head["Content-Type"] == got["Content-Type"], url
+        assert head.get("Location") == got.get("Location") == REDIRECTS.get(name), url
         assert head.content == b"", url
         seen.add(name)
-    assert len(seen) == 12, seen  # every route: a new one without a sample URL fails above
+    assert len(seen) == 13, seen  # every route: a new one without a sample URL fails above
 
 
 # Every page and every parameter it reads, each given a NUL byte: PostgreSQL refuses it in
@@ -1294,7 +1352,7 @@ def test_a_hostile_value_in_any_query_parameter_of_any_route_is_dropped_or_refus
     for name, path, _, query in route_samples(story):
         parameters_read.clear()
         unfiltered = client.get(path + query)
-        assert unfiltered.status_code == 200, path
+        assert unfiltered.status_code == (302 if name in REDIRECTS else 200), path
         for parameter in sorted(parameters_read):
             answer = HOSTILE_PARAMETER_ANSWERS.get((name, parameter))
             answered.add((name, parameter))
@@ -1545,6 +1603,68 @@ def test_adr_serve_refuses_debug_on_an_address_others_can_reach(tmp_path):
         assert result.stderr.startswith("adr: DEBUG=true"), result.stderr
         assert result.stderr.count("\n") == 1, result.stderr
         assert result.stdout == ""  # refused before migrating or indexing anything
+
+
+def test_adr_serve_on_every_interface_answers_by_the_machines_address_and_says_so(tmp_path):
+    """Issue 11: by LAN address it answered 400 (the Host was no allowed name). It allows the
+    machine's addresses, says them before starting, warns there is no login, and still
+    refuses a Host that is none of them (no `*`)."""
+    from adrsite.cli.addresses import machine_addresses
+
+    lan = next((str(a) for a in machine_addresses() if a.version == 4 and not a.is_loopback), None)
+    if lan is None:
+        pytest.skip("this machine has no IPv4 address but loopback")
+    repo = tmp_path / "repo"
+    (repo / "adr").mkdir(parents=True)
+    (repo / "adr" / "0001-use-x.md").write_text(adr("Use X", "accepted"))
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    for name in ("DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "DEBUG"):
+        env.pop(name, None)
+    with socket.socket() as probe:
+        probe.bind(("0.0.0.0", 0))
+        port = probe.getsockname()[1]
+    adr_command = str(Path(sys.executable).parent / "adr")
+    server = subprocess.Popen(
+        [adr_command, "serve", "--host", "0.0.0.0", "--port", str(port)],
+        cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def get(host: str) -> int:
+        request = urllib.request.Request(f"http://{lan}:{port}/", headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    watchdog = threading.Timer(60, server.kill)  # a broken serve fails the test, never hangs it
+    watchdog.start()
+    try:
+        answers = ""
+        for line in server.stdout:  # said before the server starts
+            if line.startswith(("answers", "Quit the server")):
+                answers = line
+                break
+        status = {}
+        for _ in range(100):
+            try:
+                status = {host: get(host) for host in (f"{lan}:{port}", "evil.example")}
+                break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.1)
+    finally:
+        watchdog.cancel()
+        server.terminate()
+        _, errors = server.communicate(timeout=10)
+    assert status == {f"{lan}:{port}": 200, "evil.example": 400}, errors
+    assert f" http://{lan}:{port}/" in answers, (answers, errors)
+    assert f"http://127.0.0.1:{port}/" in answers
+    assert "*" not in answers
+    assert "adr: warning: adr serve has no login" in errors
+    assert "Sharing with a team" in errors
 
 
 def test_only_loopback_hosts_count_as_this_machine_only():

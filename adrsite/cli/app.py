@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from adrsite.cli.common import UserError
 from adrsite.cli.database import (
@@ -55,15 +57,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a suggestion for a mistyped choice: `adr stauts` -> did you mean 'status'?
+
+    Python 3.14's `suggest_on_error` does this; until 3.14 is the oldest we run on, this
+    hook (the one place argparse checks a choice, sub-commands included) does it alike
+    on every version. Sub-parsers are built with the parent's class, so `adr repo lsit` too.
+    """
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if action.choices is not None and isinstance(value, str) and value not in action.choices:
+            names = [choice for choice in action.choices if isinstance(choice, str)]
+            close = difflib.get_close_matches(value, names, n=1)
+            if close:
+                message = f"invalid choice: {value!r} (did you mean {close[0]!r}?)"
+                raise argparse.ArgumentError(action, message)
+        super()._check_value(action, value)
+
+
+def package_version() -> str:
+    """The installed package's version; `unknown` when run from a source tree never installed."""
+    try:
+        return version("adrsite")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="adr",
         description="Write, check and browse architecture decision records.",
         epilog="The ADR folder is found as adr-tools finds it (.adr-dir), or at "
         + ", ".join(USUAL_DIRS)
         + ", walking up from the current directory.",
     )
-    folder = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--version", action="version", version=f"adr {package_version()}")
+    folder = Parser(add_help=False)
     folder.add_argument("--dir", help="the ADR folder (default: found from the current directory)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
@@ -105,9 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("status", help=", ".join(STATUSES))
 
     link = command("link", cmd_link, "add a typed link from one decision to another")
-    link.add_argument("source", metavar="N")
+    link.add_argument("source", metavar="N", help="the decision the link is written in")
     link.add_argument("kind", metavar="KIND", help="amends, relates-to, supersedes, ...")
-    link.add_argument("target", metavar="M")
+    link.add_argument("target", metavar="M", help="the decision it links to")
     link.add_argument(
         "reverse",
         metavar="REVERSE",
@@ -129,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("decision", help="number, file name or path")
 
     checking = command("check", cmd_check, "lint the folder; exit 1 on any error")
-    checking.add_argument("--format", choices=FORMATS, default="text")
+    checking.add_argument(
+        "--format", choices=FORMATS, default="text", help="how to print problems (default: text)"
+    )
     checking.add_argument(
         "--against",
         metavar="REF",
@@ -145,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     renumber = command(
         "renumber", cmd_renumber, "move a decision to the next free number, mending links"
     )
-    renumber.add_argument("file")
+    renumber.add_argument("file", help="the decision's file, e.g. adr/0007-use-x.md")
     renumber.add_argument(
         "--against", metavar="REF", help="also skip the numbers REF uses (the target branch)"
     )
@@ -161,14 +192,26 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("-p", metavar="PREFIX", default="", help="a prefix for every link")
 
     why = command("why", cmd_why, "decisions whose 'affects' globs match a path")
-    why.add_argument("path")
+    why.add_argument("path", help="a file or folder in this repository")
 
-    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
-    migrate.add_argument("-v", "--verbosity", type=int, default=1)
+    migrate = commands.add_parser(
+        "migrate",
+        help="bring the database schema up to date",
+        description="Bring the database schema (DATABASE_URL) up to date.",
+    )
+    migrate.add_argument(
+        "-v",
+        "--verbosity",
+        type=int,
+        default=1,
+        help="0: silent, 1: each migration applied (default), 2 and 3: more detail",
+    )
     migrate.set_defaults(command=cmd_migrate)
 
     indexing = commands.add_parser(
-        "index", help="index a repository's ADR history into the database"
+        "index",
+        help="index a repository's ADR history into the database",
+        description="Index a repository's ADR history into the database (DATABASE_URL).",
     )
     indexing.add_argument("path", nargs="?", help="the repository (default: this one)")
     indexing.add_argument("--name", help="its name in the database (default: its folder's)")
@@ -186,7 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     indexing.set_defaults(command=cmd_index)
 
-    export = commands.add_parser("export", help="print the index as JSON")
+    export = commands.add_parser(
+        "export",
+        help="print the index as JSON",
+        description="Print one indexed repository's decisions as JSON (docs/export.md).",
+    )
     export.add_argument("--repository", help="which repository (default: the only one)")
     export.set_defaults(command=cmd_export)
 
@@ -201,8 +248,16 @@ def build_parser() -> argparse.ArgumentParser:
     onboarding.set_defaults(command=cmd_onboarding)
 
     serve = command("serve", cmd_serve, "migrate, index this repository and serve the site")
-    serve.add_argument("--host", default="127.0.0.1", type=server_host)
-    serve.add_argument("--port", default=8000, type=server_port)
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        type=server_host,
+        help="the address to listen on (default: 127.0.0.1, this machine only; "
+        "0.0.0.0: every IPv4 interface)",
+    )
+    serve.add_argument(
+        "--port", default=8000, type=server_port, help="the port to listen on (default: 8000)"
+    )
 
     repo = commands.add_parser("repo", help="list the indexed repositories, or remove one")
     repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)

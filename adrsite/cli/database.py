@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from adrsite.cli.addresses import machine_addresses, served_hosts
 from adrsite.cli.common import UserError
 from adrsite.records.controls import visible_controls
 from adrsite.records.folder import (
@@ -153,6 +154,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     folder = find_folder(Path.cwd(), args.dir)
     os.environ.setdefault("ADRSITE_REPOSITORY", str(folder.root))
     os.environ.setdefault("ADRSITE_ADR_DIR", folder.relative)
+    hosts = served_hosts(args.host, machine_addresses(), socket.gethostname())
+    if hosts:  # an ALLOWED_HOSTS set by whoever runs it stays as they set it
+        os.environ.setdefault("ALLOWED_HOSTS", ",".join(hosts))
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -166,9 +170,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _migrate(verbosity=0)
     print(f"database: {settings.DATABASES['default']['NAME']}")
     print(_index(folder.root, folder.relative, name=slugify(folder.root.name), full=False))
+    print(_answers_at(settings.ALLOWED_HOSTS, args.port), flush=True)
+    if not _loopback(args.host):
+        print(
+            "adr: warning: adr serve has no login: whoever reaches these addresses reads every "
+            "decision and its history. To share decisions with a team, run the internal site "
+            "(README: 'Sharing with a team').",
+            file=sys.stderr,
+            flush=True,
+        )
     host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
     call_command("runserver", f"{host}:{args.port}", use_reloader=False)
     return 0
+
+
+def _answers_at(allowed: list[str], port: str) -> str:
+    """What the server answers, said before it starts: the URL for each host name it takes."""
+    if any(host == "*" or host.startswith(".") for host in allowed):
+        return f"answers to the host names in ALLOWED_HOSTS: {', '.join(allowed)}"
+    return "answers at " + " ".join(f"http://{host}:{port}/" for host in allowed)
 
 
 def _loopback(host: str) -> bool:

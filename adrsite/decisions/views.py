@@ -14,6 +14,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import render
@@ -52,6 +53,19 @@ def decision_log(request: HtmxHttpRequest) -> HttpResponse:
     # The fragment also carries the hidden status and sort fields, swapped out of band,
     # so the search form goes on from the filter a link chose.
     return render(request, template, {"log": log, "oob_state": fragment})
+
+
+@require_safe
+def repository_log(request: HttpRequest, repository: str) -> HttpResponse:
+    """`/decisions/REPO/`, one step up from a decision: the log of that repository. A
+    temporary redirect, so that a page of the repository's own may take the address later."""
+    try:
+        queries.repository_get(name=repository)
+    except queries.RepositoryNotChosen:
+        raise Http404(f"No repository {repository!r}") from None
+    query = request.GET.copy()  # the log's other filters, kept
+    query["repository"] = repository
+    return HttpResponseRedirect(f"{reverse('decisions:log')}?{query.urlencode()}")
 
 
 def _decision_or_answer(
