@@ -7,6 +7,12 @@ stored, generated and GIN-indexed tsvector column. Both stem English words
 (FTS5's porter tokenizer, PostgreSQL's 'english' configuration), ignore case,
 and rank a match in the title above a match in the body only.
 
+Matching and ranking read whole bodies; snippets read only a bounded excerpt,
+the body's first EXCERPT_CHARS characters (ADR 25), so what a page of results
+costs does not grow with the largest body that matches: making a snippet costs
+each database time in the length of the text it quotes, and FTS5 more (it
+weighs each match in the row against every other).
+
 Text typed into a search box is never query syntax: it is cut into words
 (letters and digits), every word must match, and the last one matches as a
 prefix once it has three letters, so results follow the typing ("postg" finds
@@ -32,7 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import StrIndex
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.db.models.lookups import GreaterThan
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.html import escape
@@ -46,6 +52,10 @@ MARK_START, MARK_END = "\x02", "\x03"
 
 # Enough words to find the sentence a match sits in; both databases count words.
 SNIPPET_WORDS = 24
+# Snippets quote the body's first EXCERPT_CHARS characters only (ADR 25): most of an
+# ordinary ADR, and a bound on what one row of results can cost on a hostile one.
+# Migration 0005 stores excerpts of this length on SQLite: changing it takes a migration.
+EXCERPT_CHARS = 2000
 # Bounds the work one request can ask of the database; nobody types more.
 MAX_WORDS = 16
 # A prefix shorter than this ("a", "po") would expand to most of the index's words,
@@ -58,8 +68,10 @@ MIN_PREFIX = 3
 _WORD = re.compile(r"[^\W_]+")
 _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 
-# SQLite: the FTS5 table of migration 0002.
+# SQLite: the FTS5 table of migration 0002 (matching, ranking) and of 0005 (snippets:
+# each decision's title and excerpt).
 FTS_TABLE = "adr_decision_fts"
+EXCERPT_TABLE = "adr_decision_excerpt_fts"
 # bm25 weights, in the FTS5 table's column order (title, body): a title match counts ten times.
 _BM25 = f"bm25({FTS_TABLE}, 10.0, 1.0)"
 
@@ -74,9 +86,11 @@ def decisions_matching(queryset: QuerySet[Decision], text: str) -> QuerySet[Deci
 
     `search_rank` is a float, higher for a better match, so `order_by("-search_rank")`
     puts the best first (no order is applied here). `search_snippet` is plain,
-    unescaped text: about SNIPPET_WORDS words of the body around the match, or the
-    title when only the title matches, with each matched word between MARK_START
-    and MARK_END; render it with `snippet_html`.
+    unescaped text, with each word of `text` it holds between MARK_START and
+    MARK_END (render it with `snippet_html`): about SNIPPET_WORDS words around the
+    matches in the body's first EXCERPT_CHARS characters; else, when none of the
+    words is there, the title, marked where it matches. So a decision that matches
+    only further into its body shows its title, unmarked.
 
     Every word of `text` must match (AND), the last as a prefix. Text with no word
     in it (empty, blank, only punctuation) is no search: the queryset comes back
@@ -128,9 +142,22 @@ def _sqlite_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet
     # correctly; the FTS5 table keeps its name even in a subquery (so one search
     # per SQL statement). SQLite makes snippets after sorting, for the rows that
     # reach the page's end (and a few the sort passed over), not every match.
-    body = f"snippet({FTS_TABLE}, 1, %s, %s, %s, %s)"
+    #
+    # Snippets come from migration 0005's table of titles and excerpts, queried for
+    # each such row: FTS5's snippet() weighs each match in its row against every
+    # other, in every column, so on this query's row it would cost the square of a
+    # body's matches (seconds for a 200 KB body of them). There, any word marks.
+    body = f"snippet({EXCERPT_TABLE}, 1, %s, %s, %s, %s)"
     body_params = [MARK_START, MARK_END, "…", SNIPPET_WORDS]
-    title = f"highlight({FTS_TABLE}, 0, %s, %s)"
+    title = f"highlight({EXCERPT_TABLE}, 0, %s, %s)"
+    excerpt_snippet = RawSQL(
+        # The excerpt when it holds a word (it has a marker), else the title, which must.
+        f"(SELECT CASE WHEN instr({body}, %s) > 0 THEN {body} ELSE {title} END"
+        f" FROM {EXCERPT_TABLE} WHERE {EXCERPT_TABLE} MATCH %s"
+        f" AND {EXCERPT_TABLE}.rowid = {FTS_TABLE}.rowid)",
+        [*body_params, MARK_START, *body_params, MARK_START, MARK_END, _fts5_query(words, "OR")],
+        TextField(),
+    )
     return (
         queryset.extra(tables=[FTS_TABLE])
         .filter(pk=RawSQL(f"{FTS_TABLE}.rowid", []))
@@ -138,19 +165,15 @@ def _sqlite_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet
         .annotate(
             # bm25 is lower for a better match; negated, it sorts like ts_rank.
             search_rank=RawSQL(f"-{_BM25}", [], FloatField()),
-            # The body's excerpt when the body matches (it has a marker), else the title.
-            search_snippet=RawSQL(
-                f"CASE WHEN instr({body}, %s) > 0 THEN {body} ELSE {title} END",
-                [*body_params, MARK_START, *body_params, MARK_START, MARK_END],
-                TextField(),
-            ),
+            # No row: no word in the title or the excerpt; the match lies further on.
+            search_snippet=Coalesce(excerpt_snippet, F("title"), output_field=TextField()),
         )
     )
 
 
-def _fts5_query(words: list[str]) -> str:
+def _fts5_query(words: list[str], operator: str = "AND") -> str:
     """An FTS5 query: each word a quoted string, so nothing in it is syntax; the last a prefix
-    (from MIN_PREFIX letters).
+    (from MIN_PREFIX letters); the words joined by `operator`, AND or OR.
 
     Words hold letters and digits only, so a double quote (the one character that
     would need escaping inside an FTS5 string) cannot occur.
@@ -158,7 +181,7 @@ def _fts5_query(words: list[str]) -> str:
     quoted = [f'"{word}"' for word in words]
     if len(words[-1]) >= MIN_PREFIX:
         quoted[-1] += "*"
-    return " AND ".join(quoted)
+    return f" {operator} ".join(quoted)
 
 
 # PostgreSQL: full-text search
@@ -205,24 +228,29 @@ def _postgresql_matching(queryset: QuerySet[Decision], words: list[str]) -> Quer
     # Lexemes are quoted by Django, so nothing a user types is tsquery syntax.
     last = Lexeme(words[-1], prefix=len(words[-1]) >= MIN_PREFIX)
     lexemes = [Lexeme(word) for word in words[:-1]] + [last]
-    combined = lexemes[0]
+    every_word, any_word = lexemes[0], lexemes[0]
     for lexeme in lexemes[1:]:
-        combined &= lexeme
-    query = SearchQuery(combined, config=PG_CONFIG, search_type="raw")
+        every_word &= lexeme
+        any_word |= lexeme
+    query = SearchQuery(every_word, config=PG_CONFIG, search_type="raw")
+    # Headlines mark any of the words, as on SQLite: the others may lie past the excerpt.
+    marked = SearchQuery(any_word, config=PG_CONFIG, search_type="raw")
     # Migration 0002's stored, indexed tsvector: ts_rank reads it instead of parsing
     # every matching body again (seconds for 10,000 matches).
     vector = _DecisionColumn(PG_VECTOR_COLUMN, SearchVectorField())
 
-    def headline(field: str, **options: Any) -> SearchHeadline:
+    def headline(text: Any, **options: Any) -> SearchHeadline:
         return SearchHeadline(
-            field, query, config=PG_CONFIG, start_sel=MARK_START, stop_sel=MARK_END, **options
+            text, marked, config=PG_CONFIG, start_sel=MARK_START, stop_sel=MARK_END, **options
         )
 
-    body = headline("body", max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2)
+    # substr, not left: it detoasts only the slice it needs of a long body.
+    excerpt = Substr("body", 1, EXCERPT_CHARS)
+    body = headline(excerpt, max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2)
     return queryset.filter(SearchVectorExact(vector, query)).annotate(
         search_rank=SearchRank(vector, query),
-        # As on SQLite: the body's excerpt when the body matches (it has a marker), else
-        # the title. PostgreSQL puts off costly target expressions until after the sort,
+        # As on SQLite: the excerpt when it holds a word (it has a marker), else the
+        # title. PostgreSQL puts off costly target expressions until after the sort,
         # so headlines are made for the rows up to the page's end, not every match.
         search_snippet=Case(
             When(GreaterThan(StrIndex(body, Value(MARK_START)), 0), then=body),
