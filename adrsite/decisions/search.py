@@ -103,13 +103,46 @@ def decisions_matching(queryset: QuerySet[Decision], text: str) -> QuerySet[Deci
             search_rank=Value(0.0, output_field=FloatField()),
             search_snippet=Value("", output_field=TextField()),
         )
-    connection = connections[queryset.db]
-    if connection.vendor == "postgresql":
-        return _postgresql_matching(queryset, words)
-    if connection.vendor == "sqlite":
-        return _sqlite_matching(queryset, words)
-    raise NotImplementedError(
-        f"full-text search on {connection.vendor} (ADR 6: SQLite, PostgreSQL)"
+    vendor = _vendor(queryset)
+    if vendor == "postgresql":
+        matching = _postgresql_matching(queryset, words)
+    else:
+        matching = _sqlite_matching(queryset, words)
+    return matching.annotate(search_snippet=_snippet(vendor, words))
+
+
+def with_search_snippets(queryset: QuerySet[Decision], text: str) -> QuerySet[Decision]:
+    """`queryset` with the `search_snippet` of `decisions_matching`, neither filtered nor ranked.
+
+    For a page of decisions already found: its query makes the page's snippets
+    without matching every decision again. "" on every row when `text` has no word.
+    """
+    words = search_words(text)
+    if not words:
+        return queryset.annotate(search_snippet=Value("", output_field=TextField()))
+    return queryset.annotate(search_snippet=_snippet(_vendor(queryset), words))
+
+
+def _vendor(queryset: QuerySet[Decision]) -> str:
+    vendor = connections[queryset.db].vendor
+    if vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"full-text search on {vendor} (ADR 6: SQLite, PostgreSQL)")
+    return vendor
+
+
+def _snippet(vendor: str, words: list[str]) -> Expression:
+    """The snippet of the decision on each row, from the title and the body's excerpt only.
+
+    Any of the words is marked, not only all of them together: the others may lie
+    past the excerpt. Computed for the rows a query returns, and after sorting.
+    """
+    if vendor == "postgresql":
+        return _postgresql_snippet(words)
+    return Coalesce(
+        _ExcerptTable(words, "excerpt"),
+        _ExcerptTable(words, "title"),
+        F("title"),  # no word in either: the match lies further into the body
+        output_field=TextField(),
     )
 
 
@@ -140,35 +173,57 @@ def _sqlite_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet
     # milliseconds, for 10,000 matches. Everything else goes through expressions,
     # so filters, counts and nesting in a subquery relabel the decision side
     # correctly; the FTS5 table keeps its name even in a subquery (so one search
-    # per SQL statement). SQLite makes snippets after sorting, for the rows that
-    # reach the page's end (and a few the sort passed over), not every match.
-    #
-    # Snippets come from migration 0005's table of titles and excerpts, queried for
-    # each such row: FTS5's snippet() weighs each match in its row against every
-    # other, in every column, so on this query's row it would cost the square of a
-    # body's matches (seconds for a 200 KB body of them). There, any word marks.
-    body = f"snippet({EXCERPT_TABLE}, 1, %s, %s, %s, %s)"
-    body_params = [MARK_START, MARK_END, "…", SNIPPET_WORDS]
-    title = f"highlight({EXCERPT_TABLE}, 0, %s, %s)"
-    excerpt_snippet = RawSQL(
-        # The excerpt when it holds a word (it has a marker), else the title, which must.
-        f"(SELECT CASE WHEN instr({body}, %s) > 0 THEN {body} ELSE {title} END"
-        f" FROM {EXCERPT_TABLE} WHERE {EXCERPT_TABLE} MATCH %s"
-        f" AND {EXCERPT_TABLE}.rowid = {FTS_TABLE}.rowid)",
-        [*body_params, MARK_START, *body_params, MARK_START, MARK_END, _fts5_query(words, "OR")],
-        TextField(),
-    )
+    # per SQL statement).
     return (
         queryset.extra(tables=[FTS_TABLE])
         .filter(pk=RawSQL(f"{FTS_TABLE}.rowid", []))
         .filter(RawSQL(f"{FTS_TABLE} MATCH %s", [_fts5_query(words)], BooleanField()))
-        .annotate(
-            # bm25 is lower for a better match; negated, it sorts like ts_rank.
-            search_rank=RawSQL(f"-{_BM25}", [], FloatField()),
-            # No row: no word in the title or the excerpt; the match lies further on.
-            search_snippet=Coalesce(excerpt_snippet, F("title"), output_field=TextField()),
-        )
+        # bm25 is lower for a better match; negated, it sorts like ts_rank.
+        .annotate(search_rank=RawSQL(f"-{_BM25}", [], FloatField()))
     )
+
+
+class _ExcerptTable(Expression):
+    """SQLite: the decision's excerpt around the words ("excerpt"), or its title with them
+    marked ("title"); NULL when that column holds none of them.
+
+    Made by a query of migration 0005's table of titles and excerpts, by the
+    decision's id: FTS5's snippet() weighs each match in its row against every
+    other, in every column, so on the row of the search's own table it would cost
+    the square of a body's matches (seconds for a 200 KB body of them). A column
+    filter keeps the other column's matches out too. SQLite computes this after
+    sorting, for the rows that reach the page's end (and a few the sort passed
+    over), and the second of COALESCE's only when the first is NULL; the decision
+    log asks it for a page of ids only.
+    """
+
+    def __init__(self, words: list[str], column: str) -> None:
+        super().__init__(output_field=TextField())
+        self.words = words
+        self.column = column
+        self.decision_id: Any = F("pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.decision_id]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.decision_id,) = exprs
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        decision_id, id_params = compiler.compile(self.decision_id)
+        if self.column == "excerpt":
+            marked = f"snippet({EXCERPT_TABLE}, 1, %s, %s, %s, %s)"
+            params: tuple[Any, ...] = (MARK_START, MARK_END, "…", SNIPPET_WORDS)
+        else:
+            marked, params = f"highlight({EXCERPT_TABLE}, 0, %s, %s)", (MARK_START, MARK_END)
+        sql = (
+            f"(SELECT {marked} FROM {EXCERPT_TABLE} WHERE {EXCERPT_TABLE} MATCH %s"
+            f" AND {EXCERPT_TABLE}.rowid = {decision_id})"
+        )
+        query = f"{{{self.column}}} : ({_fts5_query(self.words, 'OR')})"
+        return sql, (*params, query, *id_params)
 
 
 def _fts5_query(words: list[str], operator: str = "AND") -> str:
@@ -216,28 +271,21 @@ class _DecisionColumn(Expression):
 
 def _postgresql_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet[Decision]:
     # Imported here: django.contrib.postgres needs psycopg, which SQLite installs lack.
-    from django.contrib.postgres.search import (
-        Lexeme,
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVectorExact,
-        SearchVectorField,
-    )
+    from django.contrib.postgres.search import SearchRank, SearchVectorExact, SearchVectorField
 
-    # Lexemes are quoted by Django, so nothing a user types is tsquery syntax.
-    last = Lexeme(words[-1], prefix=len(words[-1]) >= MIN_PREFIX)
-    lexemes = [Lexeme(word) for word in words[:-1]] + [last]
-    every_word, any_word = lexemes[0], lexemes[0]
-    for lexeme in lexemes[1:]:
-        every_word &= lexeme
-        any_word |= lexeme
-    query = SearchQuery(every_word, config=PG_CONFIG, search_type="raw")
-    # Headlines mark any of the words, as on SQLite: the others may lie past the excerpt.
-    marked = SearchQuery(any_word, config=PG_CONFIG, search_type="raw")
     # Migration 0002's stored, indexed tsvector: ts_rank reads it instead of parsing
     # every matching body again (seconds for 10,000 matches).
     vector = _DecisionColumn(PG_VECTOR_COLUMN, SearchVectorField())
+    query = _tsquery(words, every=True)
+    return queryset.filter(SearchVectorExact(vector, query)).annotate(
+        search_rank=SearchRank(vector, query)
+    )
+
+
+def _postgresql_snippet(words: list[str]) -> Expression:
+    from django.contrib.postgres.search import SearchHeadline
+
+    marked = _tsquery(words, every=False)
 
     def headline(text: Any, **options: Any) -> SearchHeadline:
         return SearchHeadline(
@@ -247,14 +295,24 @@ def _postgresql_matching(queryset: QuerySet[Decision], words: list[str]) -> Quer
     # substr, not left: it detoasts only the slice it needs of a long body.
     excerpt = Substr("body", 1, EXCERPT_CHARS)
     body = headline(excerpt, max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2)
-    return queryset.filter(SearchVectorExact(vector, query)).annotate(
-        search_rank=SearchRank(vector, query),
-        # As on SQLite: the excerpt when it holds a word (it has a marker), else the
-        # title. PostgreSQL puts off costly target expressions until after the sort,
-        # so headlines are made for the rows up to the page's end, not every match.
-        search_snippet=Case(
-            When(GreaterThan(StrIndex(body, Value(MARK_START)), 0), then=body),
-            default=headline("title", highlight_all=True),
-            output_field=TextField(),
-        ),
+    # As on SQLite: the excerpt when it holds a word (it has a marker), else the title.
+    # PostgreSQL puts off costly target expressions until after the sort, so headlines
+    # are made for the rows up to the page's end, not every match.
+    return Case(
+        When(GreaterThan(StrIndex(body, Value(MARK_START)), 0), then=body),
+        default=headline("title", highlight_all=True),
+        output_field=TextField(),
     )
+
+
+def _tsquery(words: list[str], *, every: bool) -> Any:
+    """A tsquery of every word (AND) or any of them (OR), the last a prefix (from MIN_PREFIX)."""
+    from django.contrib.postgres.search import Lexeme, SearchQuery
+
+    # Lexemes are quoted by Django, so nothing a user types is tsquery syntax.
+    last = Lexeme(words[-1], prefix=len(words[-1]) >= MIN_PREFIX)
+    lexemes = [Lexeme(word) for word in words[:-1]] + [last]
+    combined = lexemes[0]
+    for lexeme in lexemes[1:]:
+        combined = combined & lexeme if every else combined | lexeme
+    return SearchQuery(combined, config=PG_CONFIG, search_type="raw")
