@@ -257,8 +257,10 @@ def statement_time_limit(seconds: float) -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SET statement_timeout = 0")
         return
+    # Called between SQLite's virtual machine steps: a row's snippet is one step, and a
+    # row takes only a few dozen, so it is asked often enough to stop after the row.
     deadline = time.monotonic() + seconds
-    connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 10)
     try:
         yield
     finally:
