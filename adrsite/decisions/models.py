@@ -86,10 +86,11 @@ class Tag(models.Model):
 
 
 class Decision(models.Model):
-    # Search (migration 0002) reads title and body: on SQLite through an FTS5 table
-    # and triggers, which a migration that rebuilds this table drops (it must run
-    # 0002's SQLite statements again); on PostgreSQL through a generated column,
-    # which must be dropped before either column's type changes and added after.
+    # Search (migrations 0002 and 0005) reads title and body: on SQLite through two
+    # FTS5 tables and their triggers, which a migration that rebuilds this table
+    # drops (it must run both migrations' SQLite statements again); on PostgreSQL
+    # through a generated column, which must be dropped before either column's
+    # type changes and added after.
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="decisions")
     # At most 1,000 UTF-8 bytes (lineages.MAX_PATH_BYTES), so the unique index holds it.
     path = models.CharField(max_length=1000, help_text="at HEAD; the last path it had, if deleted")

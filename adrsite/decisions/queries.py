@@ -30,7 +30,7 @@ from django.db.models.functions import Lag, Lower, RowNumber
 
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status, Tag
 from adrsite.decisions.refs import COMMIT, folder_relative, number_in, without_extension
-from adrsite.decisions.search import decisions_matching
+from adrsite.decisions.search import decisions_matching, with_search_snippets
 from adrsite.records.export import ExportedDecision, ExportedRevision, GitFacts
 from adrsite.records.links import LinksAsRead, links_as_read
 from adrsite.records.onboarding import (
@@ -324,21 +324,23 @@ def decision_log(*, filters: LogFilters) -> DecisionLog:
         else SORTS[filters.ordering]
     )
     start = (page - 1) * PAGE_SIZE
-    shown = matching
+    shown = matching.order_by(*ordering)
+    ids: list[int] = []
     if filters.text:
         # The page's ids first (ranked, without snippets), then the snippets of those
         # rows only: a snippet computed for every row before a deep page's offset
-        # costs seconds at 10,000 matches.
-        ids = list(
-            matching.order_by(*ordering).values_list("pk", flat=True)[start : start + PAGE_SIZE]
-        )
-        shown, start = decisions_matching(current.filter(pk__in=ids), filters.text), 0
+        # costs seconds at 10,000 matches. Not matching again: on bodies full of
+        # matches that would cost as much as the first search.
+        ids = list(shown.values_list("pk", flat=True)[start : start + PAGE_SIZE])
+        shown, start = with_search_snippets(current.filter(pk__in=ids), filters.text), 0
     decisions = list(  # 3 (and 4 when searching), and one for the tags
         shown.select_related("repository")
         .prefetch_related("tags")
-        .order_by(*ordering)
         .defer("body", "rule", "deciders", "affects", "authors")[start : start + PAGE_SIZE]
     )
+    if ids:  # in the order of the ids
+        place = {pk: index for index, pk in enumerate(ids)}
+        decisions.sort(key=lambda decision: place[decision.pk])
     everything = current.count()  # 5
     tags = list(  # 6: the tag filter offers the tags in use
         Tag.objects.filter(decisions__in=current).distinct().values_list("name", flat=True)
