@@ -26,8 +26,8 @@ def check_head(
     git_dir = Path(history.repo.git_dir)
     committed_at = history.repo.commit(head).committed_datetime
     done = set(
-        CheckResult.objects.filter(decision__repository=repository, commit=head).values_list(
-            "decision_id", flat=True
+        CheckResult.objects.filter(repository=repository, commit=head).values_list(
+            "path", flat=True
         )
     )
     wanted = [
@@ -35,7 +35,7 @@ def check_head(
         for decision, record in current
         if record.enforce
         and record.status in ("accepted", "proposed")
-        and decision.pk not in done
+        and decision.path not in done
         and any(check.kind != COMMAND for check in record.enforce)
     ]
     if not wanted:
@@ -50,7 +50,8 @@ def check_head(
             outcome = next(outcomes)
             rows.append(
                 CheckResult(
-                    decision=decision,
+                    repository=repository,
+                    path=decision.path,
                     commit=head,
                     committed_at=committed_at,
                     index=check.index,

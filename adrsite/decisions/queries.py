@@ -875,17 +875,21 @@ class CheckView:
     mended_at: str = ""  # the head at which that run ended (holding again), if it has
 
 
-def decision_checks(*, decision_ids: list[int]) -> dict[int, list[CheckView]]:
-    """Each decision's checks: their state at the last head, and since when. One query."""
-    rows = CheckResult.objects.filter(decision_id__in=decision_ids).order_by(
-        "decision_id", "index", "committed_at", "id"
-    )
-    runs: dict[tuple[int, int], list[CheckResult]] = {}
+def decision_checks(*, decisions: list[Decision]) -> dict[int, list[CheckView]]:
+    """Each decision's checks (by its id): their state at the last head it was checked at,
+    and since when. One query."""
+    by_key = {(d.repository_id, d.path): d.pk for d in decisions}
+    rows = CheckResult.objects.filter(
+        repository_id__in={d.repository_id for d in decisions},
+        path__in={d.path for d in decisions},
+    ).order_by("repository_id", "path", "index", "committed_at", "id")
+    runs: dict[tuple[int, str, int], list[CheckResult]] = {}
     for row in rows:
-        runs.setdefault((row.decision_id, row.index), []).append(row)
+        runs.setdefault((row.repository_id, row.path, row.index), []).append(row)
     found: dict[int, list[CheckView]] = {}
-    for (decision_id, _), history in runs.items():
-        found.setdefault(decision_id, []).append(_check_view(history))
+    for (repository_id, path, _), history in runs.items():
+        if (decision_id := by_key.get((repository_id, path))) is not None:
+            found.setdefault(decision_id, []).append(_check_view(history))
     return found
 
 

@@ -78,7 +78,7 @@ def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResp
     if isinstance(decision, HttpResponse):
         return decision
     page = queries.decision_page(decision=decision)
-    checks = queries.decision_checks(decision_ids=[decision.pk]).get(decision.pk, [])
+    checks = queries.decision_checks(decisions=[decision]).get(decision.pk, [])
     context = {
         "page": page,
         "decision": decision,
@@ -147,7 +147,7 @@ def graph(request: HttpRequest) -> HttpResponse:
 @require_safe
 def rules(request: HttpRequest) -> HttpResponse:
     found = queries.rules(repository=request.GET.get("repository", ""))
-    checks = queries.decision_checks(decision_ids=[d.pk for d in found])
+    checks = queries.decision_checks(decisions=found)
     rules = [(decision, checks.get(decision.pk, [])) for decision in found]
     return render(request, "decisions/rules.html", {"rules": rules})
 
