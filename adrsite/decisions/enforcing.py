@@ -23,8 +23,6 @@ def check_head(
     head = history.head
     if not head:
         return
-    git_dir = Path(history.repo.git_dir)
-    committed_at = history.repo.commit(head).committed_datetime
     done = set(
         CheckResult.objects.filter(repository=repository, commit=head).values_list(
             "path", flat=True
@@ -39,7 +37,9 @@ def check_head(
         and any(check.kind != COMMAND for check in record.enforce)
     ]
     if not wanted:
-        return
+        return  # asks git nothing: most repositories carry no checks
+    git_dir = Path(history.repo.git_dir)
+    committed_at = history.repo.commit(head).committed_datetime
     checks = [check for _, record in wanted for check in record.enforce if check.kind != COMMAND]
     outcomes = iter(check_commit(git_dir, head, checks))
     rows = []
