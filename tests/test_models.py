@@ -27,6 +27,7 @@ def test_every_model_names_its_table_explicitly():
         "adr_revision",
         "adr_link",
         "adr_problem",
+        "adr_check_result",
     }
 
 

@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also warn about accepted decisions whose file git has not seen change in DAYS days",
     )
 
+    checking.add_argument(
+        "--enforce",
+        action="store_true",
+        help="also run the checks (front matter 'enforce:') of accepted decisions on the code",
+    )
+
     renumber = command(
         "renumber", cmd_renumber, "move a decision to the next free number, mending links"
     )

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from adrsite.cli.common import UserError, find_one, folder_and_records, status_arg, today_iso
+from adrsite.history.enforce import enforce_working_tree
 from adrsite.history.refs import RefError, last_changed, numbers_taken_on
 from adrsite.records.controls import visible_controls
 from adrsite.records.export import decision_links, decisions_json
@@ -93,6 +94,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems += numbers_taken_on(folder, records, args.against)
         except RefError as error:
             raise UserError(f"--against {error}") from None
+    if args.enforce:
+        problems += enforce_working_tree(folder.root, records)
     problems.sort(key=lambda p: (p.path, p.line, p.code))
     print(check_report(problems, decisions=len(records), format=args.format))
     return 1 if any(p.severity == ERROR for p in problems) else 0

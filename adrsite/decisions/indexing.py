@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from adrsite.decisions.enforcing import check_head
 from adrsite.decisions.lineages import (
     MAX_PATH_BYTES,
     FullIndexNeeded,
@@ -266,6 +267,7 @@ def _index(
     current = state.records_at_head()
     _rebuild_links(repository, current)
     _rebuild_problems(repository, current, too_long=state.too_long, shallow=history.shallow)
+    check_head(repository, history, current)  # the decisions' enforce: checks (ADR 30)
     repository.last_indexed_commit = head or ""
     repository.indexed_at = timezone.now()
     repository.shallow = history.shallow

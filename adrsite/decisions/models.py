@@ -270,3 +270,42 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return problem_line(self)
+
+
+class CheckState(models.TextChoices):
+    HOLDING = "holding"
+    BROKEN = "broken"
+    UNCHECKABLE = "not checkable"
+
+
+class CheckResult(models.Model):
+    """One of a decision's `enforce:` checks, run at one indexed head (ADR 30).
+
+    Kept per commit: the cache (a head is checked once), and the history that says
+    since when a rule is broken, and when it was mended. Keyed by the decision's path,
+    not its row: a full re-index rebuilds decisions, and the checks of past heads stay.
+    """
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="checks")
+    path = models.CharField(max_length=1000, help_text="the decision's, at that head")
+    commit = models.CharField(max_length=40, help_text="the indexed head it ran at")
+    committed_at = models.DateTimeField(help_text="when that head was committed: the order")
+    index = models.PositiveSmallIntegerField(help_text="its place in the decision's enforce:")
+    description = models.TextField(help_text="imports: forbidden, pattern '…' absent, …")
+    state = models.CharField(max_length=20, choices=CheckState)
+    violations = models.JSONField(default=list, help_text="[path, line, message] each")
+    reason = models.TextField(blank=True, help_text="why it could not be checked")
+
+    class Meta:
+        db_table = "adr_check_result"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "path", "commit", "index"], name="adr_check_result_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=CheckState.values), name="adr_check_result_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} check {self.index} at {self.commit[:7]}: {self.state}"

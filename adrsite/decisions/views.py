@@ -92,7 +92,13 @@ def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResp
     if isinstance(decision, HttpResponse):
         return decision
     page = queries.decision_page(decision=decision)
-    context = {"page": page, "decision": decision, "body": decision_body(decision=decision)}
+    checks = queries.decision_checks(decisions=[decision]).get(decision.pk, [])
+    context = {
+        "page": page,
+        "decision": decision,
+        "body": decision_body(decision=decision),
+        "checks": checks,
+    }
     return render(request, "decisions/detail.html", context)
 
 
@@ -155,7 +161,9 @@ def graph(request: HttpRequest) -> HttpResponse:
 @require_safe
 def rules(request: HttpRequest) -> HttpResponse:
     found = queries.rules(repository=request.GET.get("repository", ""))
-    return render(request, "decisions/rules.html", {"rules": found})
+    checks = queries.decision_checks(decisions=found)
+    rules = [(decision, checks.get(decision.pk, [])) for decision in found]
+    return render(request, "decisions/rules.html", {"rules": rules})
 
 
 @require_safe

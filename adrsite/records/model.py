@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.report import problem_line
+
+if TYPE_CHECKING:
+    from adrsite.records.enforce import Check
 
 # The five statuses every other status word is mapped onto.
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
@@ -74,6 +78,8 @@ class Record:
     # When the decision asks to be looked at again (`review-by:`, a `Review by:` line).
     review_by: str = ""  # ISO 8601, or "" when none or unreadable
     review_by_line: int = 1
+    # The checks that prove the code follows it (front matter `enforce:`, records/enforce.py).
+    enforce: tuple[Check, ...] = ()
 
     @property
     def name(self) -> str:

@@ -23,6 +23,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from adrsite.records.dates import ambiguous_date, normalize_date, sortable_date
+from adrsite.records.enforce import read_enforce
 from adrsite.records.model import (
     ERROR,
     STYLE_ADR_TOOLS,
@@ -167,6 +168,7 @@ class _Reader:
         fields = self.read_fields(meta, {key: value for key, (value, _) in preamble.items()})
         fields |= self.read_onboarding(meta)
         fields |= self.read_review_by(meta, preamble)
+        fields |= self.read_enforce(meta, title)
         self.read_link_sections(lines, body_start)
         return self.record(
             title=title,
@@ -579,6 +581,17 @@ class _Reader:
         if severity:
             self.problem(line, severity, ProblemCode.REVIEW_BY, f"review-by: {message}")
         return {"review_by": iso, "review_by_line": line}
+
+    def read_enforce(self, meta: dict[str, Any], title: str) -> dict[str, Any]:
+        """Front matter `enforce:`: the checks that prove the code follows the decision."""
+        if meta.get("enforce") is None:
+            return {}
+        label = f"ADR {self.number}" if self.number is not None else self.path.rsplit("/", 1)[-1]
+        checks, problems = read_enforce(
+            self.path, f"{label} ({title})", meta["enforce"], self.meta_line("enforce"), self.lines
+        )
+        self.problems.extend(problems)
+        return {"enforce": checks}
 
     def string_list(self, value: Any, key: str, *, split: bool = True) -> tuple[str, ...]:
         if value is None or value == "":

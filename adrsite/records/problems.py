@@ -59,6 +59,10 @@ class ProblemCode(StrEnum):
     # Decisions that ask to be looked at again
     REVIEW_OVERDUE = "review-overdue"
     STALE = "stale"  # `adr check --stale DAYS`
+    # Checks a decision carries (front matter `enforce:`, ADR 30)
+    ENFORCE = "enforce"  # a check that cannot be read: unknown kind, bad contract, bad regex
+    ENFORCE_BROKEN = "enforce-broken"  # the code does not follow the decision
+    ENFORCE_UNCHECKABLE = "enforce-uncheckable"  # the check could not run (no such module, ...)
     # The indexer's
     SHALLOW_CLONE = "shallow-clone"
     PATH_TOO_LONG = "path-too-long"  # over the 1,000 bytes a decision's path may hold

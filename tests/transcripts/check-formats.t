@@ -58,6 +58,6 @@ speaks JSON and GitHub annotations too.
   [1]
   $ adr check --format yaml
   usage: adr check [-h] [--dir DIR] [--format {text,json,github}]
-                   [--against REF] [--stale DAYS]
+                   [--against REF] [--stale DAYS] [--enforce]
   adr check: error: argument --format: invalid choice: 'yaml' (choose from 'text', 'json', 'github')
   [2]

@@ -59,6 +59,6 @@ about accepted decisions whose file git has not seen change in that many days.
   5 decisions: 0 errors, 2 warnings
   $ adr check --stale soon
   usage: adr check [-h] [--dir DIR] [--format {text,json,github}]
-                   [--against REF] [--stale DAYS]
+                   [--against REF] [--stale DAYS] [--enforce]
   adr check: error: argument --stale: 'soon' is not a number of days
   [2]
