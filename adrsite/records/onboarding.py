@@ -49,7 +49,7 @@ class Entry:
     title: str
     url: str
     rule: str
-    summary: str  # Markdown, bounded (records/parse.py)
+    summary: str  # Markdown, bounded (records/summary.py)
     words: int
     tag: str  # its first tag, its group; UNTAGGED without one
     onboarding: int | None
