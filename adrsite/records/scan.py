@@ -125,3 +125,12 @@ def _after_date(line: str, entry_date: str) -> str:
         return match["rest"] if match else line
     closing = before.strip().translate(_CLOSERS)[::-1]  # "**2020-09-09**", "[2020-09-09]"
     return after.removeprefix(closing).lstrip(": \t-\u2013\u2014").strip()
+
+
+def _match_of(pattern: re.Pattern[str], line: str) -> re.Match[str]:
+    """`pattern`'s match at the start of a line known to hold one (found by it, or by a
+    pattern that matches less): a miss is a bug here, never a problem with the file."""
+    match = pattern.match(line)
+    if match is None:
+        raise ValueError(f"{line[:60]!r}: expected to match {pattern.pattern!r}")
+    return match
