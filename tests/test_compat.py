@@ -10,8 +10,9 @@ import pytest
 from adrsite.records.folder import FolderError, find_folder, log4brains_folders
 from adrsite.records.lint import check
 from adrsite.records.naming import LOG4BRAINS, OURS, folder_naming
-from adrsite.records.parse import is_placeholder_value, parse
+from adrsite.records.parse import parse
 from adrsite.records.templates import ADR_TOOLS
+from adrsite.records.vocabulary import is_placeholder_value
 
 
 @pytest.mark.parametrize(

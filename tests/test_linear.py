@@ -18,8 +18,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from adrsite.records.links import link_targets
 from adrsite.records.lint import check
-from adrsite.records.parse import link_targets, parse, parse_status
+from adrsite.records.parse import parse, parse_status
 from adrsite.records.render import render_inline, render_markdown
 from adrsite.records.vocabulary import clean_text, status_word
 from adrsite.records.write import EditError, set_status

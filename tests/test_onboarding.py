@@ -17,7 +17,8 @@ from adrsite.records.onboarding import (
     in_path_order,
     reading_minutes,
 )
-from adrsite.records.parse import SUMMARY_CHARACTERS, parse
+from adrsite.records.parse import parse
+from adrsite.records.summary import SUMMARY_CHARACTERS
 
 MADR = """---
 status: accepted

@@ -168,7 +168,7 @@ def test_a_filter_change_goes_back_to_page_one_and_a_page_change_keeps_the_filte
 
 def test_the_filter_links_on_page_three_lead_to_page_one(client, repo, monkeypatch):
     # "proposed" chosen on page 3 of "accepted" would show an empty page 3 of one proposal.
-    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queries.log, "PAGE_SIZE", 2)
     for number in range(1, 8):
         repo.write(
             f"adr/{number:04d}-decision-{number}.md",
@@ -479,7 +479,7 @@ def add_problems(repository: Repository, count: int) -> None:
 
 @pytest.mark.also_postgres
 def test_the_problems_page_runs_one_query_for_its_groups_at_two_sizes(client, repo, monkeypatch):
-    monkeypatch.setattr(queries, "PROBLEMS_PER_GROUP", 5)
+    monkeypatch.setattr(queries.whole_log, "PROBLEMS_PER_GROUP", 5)
     repo.write("adr/0001-use-x.md", adr("Use X"))
     repo.commit("One")
     repository = index(repo)
@@ -658,7 +658,7 @@ def queries_per_page(client) -> dict[str, tuple[int, int]]:
 
 
 def test_every_page_runs_the_same_number_of_queries_at_two_sizes(client, repo, monkeypatch):
-    monkeypatch.setattr(queries, "API_PAGE_SIZE", 2)  # a second page even at the small size
+    monkeypatch.setattr(queries.export, "API_PAGE_SIZE", 2)  # a second page even at the small size
     grow(repo, 1, 3)
     repo.write("adr/0001-also-one.md", adr("Also one"))
     repo.commit("A parallel branch took number 1")
@@ -1529,7 +1529,7 @@ def test_the_api_serves_the_export_a_page_at_a_time_with_links_between_pages(
     client, story, monkeypatch
 ):
     repository = index(story)
-    monkeypatch.setattr(queries, "API_PAGE_SIZE", 2)
+    monkeypatch.setattr(queries.export, "API_PAGE_SIZE", 2)
     first = client.get("/api/decisions?repository=demo").json()
     base = "http://testserver/api/decisions?repository=demo"
     assert first["count"] == 3

@@ -9,13 +9,13 @@ import pytest
 
 from adrsite.records.export import decisions_json
 from adrsite.records.folder import resolved_links
+from adrsite.records.front_matter import _FRONT_MATTER_VALUE
 from adrsite.records.lint import check
 from adrsite.records.model import ERROR, WARNING
 from adrsite.records.parse import parse, parse_status
+from adrsite.records.scan import _match_of
 from adrsite.records.write import (
-    _FRONT_MATTER_VALUE,
     EditError,
-    _match_of,
     _read_back,
     add_link,
     replace_number_references,

@@ -2,7 +2,7 @@
 
 Git is the source of truth (ADR 5): every row here can be dropped and rebuilt
 by `adr index --full`. Tables are named explicitly (ADR 3); models hold data
-and constraints only: writes go through `indexing.py`, reads through `queries.py`.
+and constraints only: writes go through `indexing.py`, reads through `queries/`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Views of the decisions app: parse the request, call one query, render.
 
 The decision log answers htmx with the fragment it swaps (same URL, `Vary:
-HX-Request`); every other page is a plain page. Reads go through `queries.py`.
+HX-Request`); every other page is a plain page. Reads go through `queries/`.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ class Record:
     # or left out (`onboarding: skip`); and the first paragraph of the Decision section.
     onboarding: int | None = None
     onboarding_skip: bool = False
-    summary: str = ""  # Markdown, one line, at most SUMMARY_CHARACTERS (records/parse.py)
+    summary: str = ""  # Markdown, one line, at most SUMMARY_CHARACTERS (records/summary.py)
     # When the decision asks to be looked at again (`review-by:`, a `Review by:` line).
     review_by: str = ""  # ISO 8601, or "" when none or unreadable
     review_by_line: int = 1

@@ -352,3 +352,8 @@ def date_in_name(path: str) -> str:
         return ""
     digits = match[1].replace("-", "")
     return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
+
+
+def _humanize(slug: str) -> str:
+    words = slug.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]

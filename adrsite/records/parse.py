@@ -15,15 +15,15 @@ Problem with a line number, and the decision is still returned.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from adrsite.records.dates import ambiguous_date, normalize_date, sortable_date
 from adrsite.records.enforce import read_enforce
+from adrsite.records.front_matter import _FRONT_MATTER, _failing_line, _load_yaml
+from adrsite.records.links import _LINK_LINE, _MD_LINK, clean_text_keep_links, link_targets
 from adrsite.records.model import (
     ERROR,
     STYLE_ADR_TOOLS,
@@ -34,43 +34,35 @@ from adrsite.records.model import (
     Problem,
     Record,
 )
-from adrsite.records.naming import date_in_name, parse_file_name
+from adrsite.records.naming import _humanize, date_in_name, parse_file_name
 from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.scan import (
     LIST_MARK,
     META_LINE,
     TITLE_NUMBER,
+    _after_date,
+    _value_as_written,
     changelog_entry,
     find_section,
     heading,
     outside_fences,
 )
+from adrsite.records.summary import decision_summary
 from adrsite.records.vocabulary import (
     LINK_VERBS,
     REVERSE_KIND,
     clean_text,
+    is_placeholder_value,
     is_status_placeholder,
     link_kind,
     status_word,
 )
 
 MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mistake
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
-_FRONT_MATTER = YAMLHandler()
 
 # Every pattern here is linear on any line (ADR 22): no two unbounded quantifiers
 # over the same characters meet unless the first is possessive (*+, ++), and a
 # pattern tried at every position cannot rescan the same run from each of them.
-# "Amended by [3. X](0003-x.md)", "Supersedes ADR 25", "Relates to: ./0004-y.md"
-_LINK_LINE = re.compile(
-    r"^(?P<verb>[A-Za-z](?:[A-Za-z_-]| (?=[A-Za-z_-])){1,40}?)(?:\s*+:)?\s++"
-    r"(?P<rest>(?:\[|m?adr[\s_-]?#?\d|\.{0,2}/|\d|[\w-]+\.md\b).*)$",
-    re.IGNORECASE,
-)
-# No "[" inside a part: each try stops at the next "[", so a line of them is linear.
-_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^)\s>\[]*)>?(?:\s+[\"'][^)\[]*)?\)")
-_MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w./-]*[\w-]\.md)\b")
-_BARE_REF = re.compile(r"\bm?adr[\s_-]?#?(\d++)\b", re.IGNORECASE)  # zeros dropped after
 # "Date 09/04/2018" under the title: a date line without its colon.
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
@@ -78,50 +70,8 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 # earlier match ended), so a long run of spaces is scanned once, not from each one.
 _LIST_SEPARATOR = re.compile(r"(?:(?<!\s)|(?=,))\s*+,\s*+|(?<!\s)\s++and\s++")
 _METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags", "review-by"}
-_DECISION_SECTIONS = {"decision outcome", "decision"}
-# A summary is two lines on the reading path: the paragraph is cut, at a word, past this.
-SUMMARY_CHARACTERS = 240
 _EXPECTED = "(expected proposed, accepted, rejected, deprecated or superseded)"
 _LINK_SECTIONS = {"links", "related decisions", "related adrs", "related records", "related"}
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases: ADRs never need them, and nested ones explode."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            # types-PyYAML leaves Parser.peek_event unannotated.
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-def _read_yaml(raw: str) -> Any:
-    # libyaml is fast but cannot refuse aliases; anchors are the only way to
-    # define one, so files with "&" take the careful loader.
-    loader = _NoAliasLoader if "&" in raw else _YAML_LOADER
-    return yaml.load(raw, Loader=loader)  # both are safe loaders
-
-
-# A file's history repeats its front matter in most revisions (edits are to the
-# body): the indexer reads each distinct one once. Callers read what it returns
-# and never change it, as it is shared. Small ones only: memory stays bounded.
-_remembered_yaml = functools.lru_cache(maxsize=1024)(_read_yaml)
-
-
-def _load_yaml(raw: str) -> Any:
-    return _remembered_yaml(raw) if len(raw) <= 4096 else _read_yaml(raw)
-
-
-def link_targets(text: str) -> list[str]:
-    """Every decision `text` points at: Markdown links' targets, then bare `ADR 25`s."""
-    targets = [href or label for label, href in _MD_LINK.findall(text)]
-    rest = _MD_LINK.sub(" ", text)
-    targets += _MD_FILE.findall(rest)
-    targets += [digits.lstrip("0") or "0" for digits in _BARE_REF.findall(_MD_FILE.sub(" ", rest))]
-    return targets
 
 
 def parse(path: str, data: bytes) -> Record:
@@ -629,116 +579,10 @@ class _Reader:
         self.links.extend(LinkRef(kind, target, line) for target in targets if target)
 
 
-def decision_summary(lines: list[str], start: int) -> str:
-    """The first paragraph of the "Decision outcome" (or "Decision") section, on one line.
-
-    Markdown as written (it is rendered where shown), cut at a word past
-    SUMMARY_CHARACTERS, never inside a link or code span; "" without such a section.
-    Plain string code: a paragraph may be one line of a megabyte.
-    """
-    section = find_section(lines, start, _DECISION_SECTIONS)
-    if section is None:
-        return ""
-    words: list[str] = []
-    size = 0
-    in_comment = False
-    previous = -1
-    for index, line in outside_fences(lines, *section):
-        text = line.strip()
-        if words and (not text or index != previous + 1 or heading(line)):
-            break  # the paragraph ends at a blank line, a heading or a code block
-        previous = index
-        if in_comment or text.startswith("<!--"):
-            in_comment = "-->" not in text
-            continue
-        if not text or heading(line):
-            continue
-        text = LIST_MARK.sub("", text.lstrip(">").strip())
-        for word in text.split():
-            words.append(word)
-            size += len(word) + 1
-            if size > SUMMARY_CHARACTERS:
-                return _cut_summary(" ".join(words))
-    return " ".join(words)
-
-
-def _cut_summary(text: str) -> str:
-    """`text` cut to SUMMARY_CHARACTERS at a word, dropping a link or code span it would split."""
-    cut = text[:SUMMARY_CHARACTERS]
-    if " " in cut[SUMMARY_CHARACTERS // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    opened = cut.rfind("[")
-    if opened > cut.rfind(")"):
-        cut = cut[:opened]  # "[a link](cut off": the whole link goes
-    if cut.count("`") % 2:
-        cut = cut[: cut.rindex("`")]
-    return cut.rstrip(" ,;:-\u2013\u2014*_") + "\u2026"
-
-
-def clean_text_keep_links(text: str) -> str:
-    """Strip emphasis around a link line but keep `[text](href)` intact."""
-    return re.sub(r"(\*\*|__|`)", "", text).strip().lstrip(">").strip()
-
-
-def _value_as_written(line: str, match: re.Match[str]) -> str:
-    """A `Key: value` line's value with its own emphasis: `* Status: **accepted**` gives
-    `**accepted**`; the `**` of `* **Status:** accepted` closes the key, not the value."""
-    value = line[line.index(":", match.end("key")) + 1 :].strip()
-    for mark in ("**", "__"):
-        if line[: match.start("key")].endswith(mark) and value.startswith(mark):
-            return value[len(mark) :].strip()
-    return value
-
-
-_CLOSERS = str.maketrans("[(<{", "])>}")
-
-
-def _after_date(line: str, entry_date: str) -> str:
-    """What a changelog line says after its date, as written: "**2020-09-09**: ✅ Accepted"."""
-    before, found, after = line.partition(entry_date)
-    if not found:  # the date was written with decoration inside it: take the cleaned words
-        match = changelog_entry(line)
-        return match["rest"] if match else line
-    closing = before.strip().translate(_CLOSERS)[::-1]  # "**2020-09-09**", "[2020-09-09]"
-    return after.removeprefix(closing).lstrip(": \t-\u2013\u2014").strip()
-
-
-def _failing_line(raw: str) -> int:
-    """The line of the first `key: value` that fails on its own (raw's line 0 is the file's 1)."""
-    for index, line in enumerate(raw.split("\n")):
-        if re.match(r"^[\w-]+\s*:", line):
-            try:
-                yaml.load(line, Loader=_YAML_LOADER)  # a safe loader
-            except (ValueError, TypeError, yaml.YAMLError):
-                return index + 1
-    return 1
-
-
 def _norm_key(key: str) -> str:
     return key.strip().lower().replace("_", "-").replace(" ", "-")
-
-
-def _humanize(slug: str) -> str:
-    words = slug.replace("_", " ").replace("-", " ").strip()
-    return words[:1].upper() + words[1:]
 
 
 def _a_type(value: Any) -> str:
     names = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
     return names.get(type(value), f"a {type(value).__name__}")
-
-
-# "[space and/or comma separated list of tags]": one bracketed phrase, no link after it.
-_BRACKETED = re.compile(r"\[([^\[\]]*+)\]")
-
-
-def is_placeholder_value(value: str) -> bool:
-    """A MADR 2 / log4brains template's placeholder left as it was, not a value.
-
-    Its templates write `Tags: [space and/or comma separated list of tags]` and
-    `Deciders: [list everyone involved in the decision]`: a bracketed phrase of
-    four words or more with no comma. A list someone wrote in brackets names
-    its items with commas ("[Nicole, Santiago]"), or is short ("[Ada Lovelace]").
-    """
-    match = _BRACKETED.fullmatch(value.strip())
-    return match is not None and "," not in match[1] and len(match[1].split()) >= 4
