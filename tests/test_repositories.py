@@ -153,3 +153,15 @@ def test_adr_index_of_a_repository_without_an_adr_folder_says_where_it_looked(re
     assert (code, out) == (1, "")
     assert err.startswith(f"adr: no ADR folder in {repo.path} (looked for .adr-dir, adr, doc/adr")
     assert not Repository.objects.exists()
+
+
+def test_serve_names_a_checkout_as_it_was_indexed_and_never_takes_anothers_name(tmp_path):
+    # `adr serve` in a checkout already indexed under --name keeps that name; a second
+    # checkout with the same folder name is not the first (issue 11): it gets no name here.
+    from adrsite.cli.database import _name_indexed_at
+
+    first = two_decisions(Repo(tmp_path / "r1"))
+    second = two_decisions(Repo(tmp_path / "other" / "r1"))
+    repository_index_at(name="team-log", location=str(first.path), adr_dir="adr")
+    assert _name_indexed_at(first.path) == "team-log"
+    assert _name_indexed_at(second.path) == ""

@@ -264,6 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", default=8000, type=server_port, help="the port to listen on (default: 8000)"
     )
+    serve.add_argument(
+        "--name",
+        help="the repository's name on the site (default: the one already indexed from here, "
+        "else the folder's name)",
+    )
 
     repo = commands.add_parser("repo", help="list the indexed repositories, or remove one")
     repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)

@@ -169,7 +169,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _refuse_unusable_address(args.host, args.port)
     _migrate(verbosity=0)
     print(f"database: {settings.DATABASES['default']['NAME']}")
-    print(_index(folder.root, folder.relative, name=slugify(folder.root.name), full=False))
+    name = args.name or _name_indexed_at(folder.root) or slugify(folder.root.name)
+    print(_index(folder.root, folder.relative, name=name, full=False))
     print(_answers_at(settings.ALLOWED_HOSTS, args.port), flush=True)
     if not _loopback(args.host):
         print(
@@ -182,6 +183,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
     call_command("runserver", f"{host}:{args.port}", use_reloader=False)
     return 0
+
+
+def _name_indexed_at(root: Path) -> str:
+    """The name of the repository already indexed from `root`, if one is: serving a second
+    checkout with the same folder name must not take the first one's name."""
+    from adrsite.decisions.queries import repository_list
+
+    return next((r.name for r in repository_list() if r.location == str(root)), "")
 
 
 def _answers_at(allowed: list[str], port: str) -> str:

@@ -36,19 +36,19 @@ anything.
 
   $ unset DATABASE_URL
   $ adr serve --port abc
-  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT]
+  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT] [--name NAME]
   adr serve: error: argument --port: 'abc' is not a port number (1 to 65535)
   [2]
   $ adr serve --port 0
-  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT]
+  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT] [--name NAME]
   adr serve: error: argument --port: '0' is not a port number (1 to 65535)
   [2]
   $ adr serve --port 70000
-  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT]
+  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT] [--name NAME]
   adr serve: error: argument --port: '70000' is not a port number (1 to 65535)
   [2]
   $ adr serve --host 'not a host'
-  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT]
+  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT] [--name NAME]
   adr serve: error: argument --host: 'not a host' is not an IP address or a host name
   [2]
   $ adr serve --host 192.0.2.1 --port 8123

@@ -14,7 +14,7 @@ argparse exits on any usage error (tests/test_cli.py: choices of options alike).
 Every command and option explains itself (tests/test_cli.py checks them all).
 
   $ adr serve --help
-  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT]
+  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT] [--name NAME]
   
   migrate, index this repository and serve the site
   
@@ -24,6 +24,8 @@ Every command and option explains itself (tests/test_cli.py checks them all).
     --host HOST  the address to listen on (default: 127.0.0.1, this machine
                  only; 0.0.0.0: every IPv4 interface)
     --port PORT  the port to listen on (default: 8000)
+    --name NAME  the repository's name on the site (default: the one already
+                 indexed from here, else the folder's name)
   $ adr export --help
   usage: adr export [-h] [--repository REPOSITORY]
   
