@@ -154,11 +154,15 @@ class _Process:
 class GitHistory:
     """An ADR folder's history in one repository. Close it (or use `with`) to end git's helpers."""
 
-    def __init__(self, path: Path, adr_dir: str) -> None:
+    def __init__(self, path: Path, adr_dir: str, ref: str = "") -> None:
         try:
             self.repo = git.Repo(path)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise HistoryError(f"{path}: not a git repository") from None
+        # What is read: HEAD, or `ref` (a branch of a bare mirror, `adr index --ref`)
+        # pinned to its commit now, so a fetch meanwhile changes nothing of this read.
+        self.ref = ref or "HEAD"
+        self.tip = "HEAD" if not ref else _commit_of_ref(self.repo, ref)
         # Paths are names, never patterns: a file called "*.md" means itself.
         self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         self.adr_dir = adr_dir.strip("/")
@@ -186,13 +190,25 @@ class GitHistory:
 
     @property
     def head(self) -> str | None:
-        """The commit HEAD points at, or None in a repository with no commits."""
+        """The commit HEAD (or the ref read) points at, or None in a repository with no commits."""
+        if self.tip != "HEAD":
+            return self.tip
         try:
             # Read from the ref files: `repo.head.commit` would start another git
             # process (`cat-file --batch-check`) only to check the object's type.
             return SymbolicReference.dereference_recursive(self.repo, "HEAD")
         except ValueError:
             return None
+
+    @property
+    def branch(self) -> str:
+        """What is read, for people: the ref asked for, else the branch HEAD names."""
+        if self.ref != "HEAD":
+            return self.ref.removeprefix("refs/heads/")
+        try:
+            return self.repo.git.symbolic_ref("--quiet", "--short", "HEAD")
+        except git.GitCommandError:
+            return f"detached HEAD at {self.head[:7]}" if self.head else "HEAD"
 
     @property
     def shallow(self) -> bool:
@@ -203,7 +219,7 @@ class GitHistory:
     def is_ancestor(self, sha: str) -> bool:
         """Whether `sha` still leads to HEAD (false after a force-push that dropped it)."""
         try:
-            self.repo.git.merge_base("--is-ancestor", sha, "HEAD")
+            self.repo.git.merge_base("--is-ancestor", sha, self.tip)
         except git.GitCommandError:
             return False
         return True
@@ -229,7 +245,7 @@ class GitHistory:
         # that moved on from a place was in it in that commit's parent, so every
         # add that brought it there is an ancestor: the walk skips the history
         # newer than the last move out, most of it for the oldest places.
-        revisions = [f"{since}..HEAD"] if since else ["HEAD"]
+        revisions = [f"{since}..{self.tip}"] if since else [self.tip]
         while frontier and self.head is not None:
             if adding is None:
                 try:
@@ -265,7 +281,7 @@ class GitHistory:
         process = _Process(self.repo.git.log(
             "--full-history", "--no-renames", "--diff-filter=D", "--raw", "-z", "--no-abbrev",
             # Their folders, not the files: a thousand pathspecs slow git's walk down.
-            "--format=%H", "HEAD", *after, "--", *sorted({_folder(path) for path in copies}),
+            "--format=%H", self.tip, *after, "--", *sorted({_folder(path) for path in copies}),
             as_process=True,
         ), "log")  # fmt: skip
         output = _output_of(process)
@@ -448,7 +464,7 @@ class GitHistory:
     def _start_log(
         self, since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
     ) -> _Process:
-        revisions = [f"{since}..HEAD"] if since else (sorted(set(tips)) or ["HEAD"])
+        revisions = [f"{since}..{self.tip}"] if since else (sorted(set(tips)) or [self.tip])
         started = self.repo.git.log(
             "--reverse",
             "--root",
@@ -609,7 +625,7 @@ class GitHistory:
             return {}
         process = _Process(
             self.repo.git.ls_tree(
-                "-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir, as_process=True
+                "-r", "-z", "--full-tree", self.tip, "--", self.adr_dir, as_process=True
             ),
             "ls-tree",
         )
@@ -667,6 +683,16 @@ class GitHistory:
                 or configured.has_option("mailmap", "blob")
             )
         return self._mailmap_wanted
+
+
+def _commit_of_ref(repo: git.Repo, ref: str) -> str:
+    """The commit a branch, tag or commit names; HistoryError naming it when it names none."""
+    if ref.startswith("-"):
+        raise HistoryError(f"{ref}: no such branch, tag or commit")
+    try:
+        return repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}").strip()
+    except git.GitCommandError:
+        raise HistoryError(f"{ref}: no such branch, tag or commit") from None
 
 
 class _LogReader:
