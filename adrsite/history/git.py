@@ -205,9 +205,9 @@ class GitHistory:
         """What is read, for people: the ref asked for, else the branch HEAD names."""
         if self.ref != "HEAD":
             return self.ref.removeprefix("refs/heads/")
-        try:
-            return self.repo.git.symbolic_ref("--quiet", "--short", "HEAD")
-        except git.GitCommandError:
+        try:  # from the ref file, as `head`: no git process
+            return self.repo.head.reference.name
+        except TypeError:  # detached
             return f"detached HEAD at {self.head[:7]}" if self.head else "HEAD"
 
     @property

@@ -206,7 +206,7 @@ def _git(
         reader.join(timeout=5)
     if code != 0:
         said = [line for line in lines if line.startswith(("fatal:", "error:"))]
-        message = " ".join(said[-2:] or lines[-1:]).strip() or f"git {arguments[0]} failed"
+        message = " ".join(said[:1] or lines[-1:]).strip() or f"git {arguments[0]} failed"
         raise MirrorError(message[:_MESSAGE_LENGTH])
 
 
