@@ -217,7 +217,8 @@ def _branch_changed(repository: Repository, history: GitHistory) -> str:
 def repository_remove(*, name: str) -> dict[str, int]:
     """Remove the repository called `name` and all that was indexed of it; what was removed.
 
-    Counts by kind: `decisions`, `revisions`, `problems`. Repository.DoesNotExist if
+    Counts by kind: `decisions`, `revisions`, `problems` (and `mirrors`, for a repository
+    from its host). Repository.DoesNotExist if
     there is none of that name. A repository from its host loses its mirror too
     (after the rows: a failure keeps both); a local one's working copy is never touched.
     """

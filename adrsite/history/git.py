@@ -206,7 +206,7 @@ class GitHistory:
         if self.ref != "HEAD":
             return self.ref.removeprefix("refs/heads/")
         try:  # from the ref file, as `head`: no git process
-            return self.repo.head.reference.name
+            return str(self.repo.head.reference.name)
         except TypeError:  # detached
             return f"detached HEAD at {self.head[:7]}" if self.head else "HEAD"
 

@@ -25,6 +25,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 # Every decision, template and .mailmap is far below it; binaries and data files above.
 BLOB_LIMIT = "1m"
@@ -210,10 +211,10 @@ def _git(
         raise MirrorError(message[:_MESSAGE_LENGTH])
 
 
-def _lines(stream) -> Iterator[str]:
+def _lines(stream: IO[bytes]) -> Iterator[str]:
     """Lines of git's stderr, progress updates (ended by a carriage return) each its own."""
     buffer = b""
-    while chunk := stream.read1(4096):
+    while chunk := os.read(stream.fileno(), 4096):  # what git has written so far
         buffer += chunk
         *complete, buffer = buffer.replace(b"\r", b"\n").split(b"\n")
         for line in complete:
