@@ -690,9 +690,10 @@ def _commit_of_ref(repo: git.Repo, ref: str) -> str:
     if ref.startswith("-"):
         raise HistoryError(f"{ref}: no such branch, tag or commit")
     try:
-        return repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}").strip()
+        commit: str = repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
     except git.GitCommandError:
         raise HistoryError(f"{ref}: no such branch, tag or commit") from None
+    return commit.strip()
 
 
 class _LogReader:
