@@ -23,7 +23,6 @@ from adrsite.records.diff import (
 )
 from tests.diff_cases import alternating_lines, normal_edit, rewritten_paragraphs
 
-
 # The slowest worst case takes 150 ms alone and a few times that on a busy CI machine;
 # the paths this guards against took 56 s (difflib) to minutes.
 HANG_GUARD = 10
