@@ -41,7 +41,7 @@ def test_export_gives_every_fact_git_knows(repo, capsys):
     code, out, _ = run(capsys, "index", str(repo.path), "--name", "demo")
     assert (code, out) == (
         0,
-        "demo: full (first run), 4 new revisions, 3 changed decisions; "
+        "demo at main: full (first run), 4 new revisions, 3 changed decisions; "
         f"3 decisions, 1 problem, {out.split(', ')[-1].strip()}\n",
     )
     code, out, _ = run(capsys, "export")
@@ -134,7 +134,7 @@ def test_index_migrates_the_embedded_database_but_not_a_configured_one(repo, tmp
         [adr_script, "index", str(repo.path)], env=env, capture_output=True, text=True
     )
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.startswith("repo: full (first run), 1 new revision")
+    assert result.stdout.startswith("repo at main: full (first run), 1 new revision")
 
     # A database named by DATABASE_URL (shared, perhaps) is migrated on purpose: `adr migrate`.
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"

@@ -14,8 +14,10 @@ from adrsite.cli.database import (
     cmd_index,
     cmd_migrate,
     cmd_onboarding,
+    cmd_repo_add,
     cmd_repo_list,
     cmd_repo_remove,
+    cmd_repo_sync,
     cmd_serve,
     server_host,
     server_port,
@@ -224,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     indexing.add_argument("--adr-dir", help="the ADR folder in it (default: found)")
     indexing.add_argument("--full", action="store_true", help="re-index from the first commit")
     indexing.add_argument(
+        "--ref", help="the branch, tag or commit to index (default: the branch HEAD names)"
+    )
+    indexing.add_argument(
         "--web-url",
         help="link commits and files to the git host: a template with {commit} and {path}, "
         "e.g. https://github.com/org/repo/blob/{commit}/{path}",
@@ -270,12 +275,36 @@ def build_parser() -> argparse.ArgumentParser:
         "else the folder's name)",
     )
 
-    repo = commands.add_parser("repo", help="list the indexed repositories, or remove one")
+    repo = commands.add_parser(
+        "repo", help="add repositories from their git hosts, sync, list or remove them"
+    )
     repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    repo_add = repo_commands.add_parser(
+        "add",
+        help="add a repository by its clone URL: mirror it, then index it",
+        description="Add a repository from its git host: clone it (bare, partial: ADR 32) "
+        "under ADRSITE_DATA_DIR and index it. Credentials come from git's own configuration.",
+    )
+    repo_add.add_argument("name", help="its name on the site (letters, digits, - and _)")
+    repo_add.add_argument("url", help="anything 'git clone' takes: https, ssh, a local path")
+    repo_add.add_argument("--branch", default="", help="the branch to index (default: the host's)")
+    repo_add.add_argument("--adr-dir", default="", help="the ADR folder in it (default: found)")
+    repo_add.add_argument(
+        "--web-url",
+        help="a link template for commits and files, "
+        "e.g. https://github.com/org/repo/blob/{commit}/{path}",
+    )
+    repo_add.add_argument("--secret", default="", help="its webhook secret (kept, never shown)")
+    repo_add.set_defaults(command=cmd_repo_add)
+    repo_sync = repo_commands.add_parser(
+        "sync", help="fetch and index now (one repository, or all)"
+    )
+    repo_sync.add_argument("name", nargs="?", help="its name (default: every repository)")
+    repo_sync.set_defaults(command=cmd_repo_sync)
     repo_list = repo_commands.add_parser("list", help="the indexed repositories")
     repo_list.set_defaults(command=cmd_repo_list)
     repo_remove = repo_commands.add_parser(
-        "remove", help="remove a repository and its decisions, revisions and problems"
+        "remove", help="remove a repository, its mirror and its decisions, revisions and problems"
     )
     repo_remove.add_argument("name", help="its name (see 'adr repo list')")
     repo_remove.set_defaults(command=cmd_repo_remove)

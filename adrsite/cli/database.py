@@ -64,7 +64,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     name = args.name or slugify(root.name)
     _django(require_migrated=True)
     summary = _index(
-        root, adr_dir, name=name, full=args.full, web_url=args.web_url, replace=args.replace
+        root,
+        adr_dir,
+        name=name,
+        full=args.full,
+        web_url=args.web_url,
+        replace=args.replace,
+        ref=args.ref or "",
     )
     print(summary)
     return 0
@@ -126,10 +132,94 @@ def cmd_repo_list(args: argparse.Namespace) -> int:
         commit = repository.last_indexed_commit[:7] or "never indexed"
         decisions = _count(repository.decisions, "decision")
         folder = f"{repository.location.rstrip('/')}/{repository.adr_dir}"
+        if repository.url:
+            branch = repository.branch or "default branch"
+            folder = f"{repository.url} ({branch}) {repository.adr_dir or '(folder not found yet)'}"
         print(
             visible_controls(f"{repository.name:<{width}}  {decisions:>13}  {commit:<7}  {folder}")
         )
+        if repository.fetch_problem:
+            print(visible_controls(f"{'':<{width}}  {repository.fetch_problem}"))
     return 0
+
+
+@_database_command
+def cmd_repo_add(args: argparse.Namespace) -> int:
+    _check_web_url(args.web_url)
+    _django(require_migrated=True)
+    from adrsite.decisions.hosts import HostProblem, repository_add
+    from adrsite.decisions.indexing import repository_remove
+
+    try:
+        repository_add(
+            name=args.name,
+            url=args.url,
+            branch=args.branch,
+            adr_dir=args.adr_dir,
+            web_url=args.web_url or "",
+            secret=args.secret,
+        )
+    except HostProblem as error:
+        raise UserError(str(error)) from None
+    try:
+        print(_sync(args.name))
+    except UserError as error:  # all or nothing, as `adr index`: a URL that fails adds nothing
+        repository_remove(name=args.name)
+        raise UserError(f"{error}; {args.name} not added") from None
+    return 0
+
+
+@_database_command
+def cmd_repo_sync(args: argparse.Namespace) -> int:
+    _django(require_migrated=True)
+    from adrsite.decisions.models import Repository
+
+    names = list(Repository.objects.values_list("name", flat=True).order_by("name"))
+    if args.name and args.name not in names:
+        indexed = f"indexed: {', '.join(names)}" if names else "nothing is indexed"
+        raise UserError(f"no repository named {args.name!r} ({indexed})")
+    if not names:
+        raise UserError("no repository yet: add one with 'adr repo add NAME URL'")
+    failed = 0
+    for name in [args.name] if args.name else names:
+        try:
+            print(_sync(name), flush=True)
+        except UserError as error:  # the others are still synced
+            print(f"adr: {error}", file=sys.stderr, flush=True)
+            failed += 1
+    return 1 if failed else 0
+
+
+def _sync(name: str) -> str:
+    """Fetch and index one repository (`repository_sync`); its summary. Progress on a terminal."""
+    from adrsite.decisions.hosts import FetchFailed, repository_sync
+    from adrsite.decisions.indexing import IndexBusy
+    from adrsite.history.git import HistoryError
+
+    terminal = sys.stderr.isatty()
+    try:
+        result = repository_sync(
+            name,
+            progress=_progress(name) if terminal else None,
+            fetch_progress=_fetch_progress(name) if terminal else None,
+        )
+    except FetchFailed as error:
+        raise UserError(f"{name}: cannot fetch: {error.message}") from None
+    except (HistoryError, IndexBusy) as error:
+        raise UserError(f"{name}: {error}") from None
+    finally:
+        if terminal:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    return result.summary()
+
+
+def _fetch_progress(name: str) -> Callable[[str], None]:
+    def show(line: str) -> None:
+        print(
+            f"\r\033[K{name}: {visible_controls(line)[:100]}", end="", file=sys.stderr, flush=True
+        )
+
+    return show
 
 
 @_database_command
@@ -267,6 +357,7 @@ def _index(
     full: bool,
     web_url: str | None = None,
     replace: bool = False,
+    ref: str = "",
 ) -> str:
     """Index one repository; the summary line. Shows progress on a terminal."""
     from adrsite.decisions.indexing import (
@@ -277,10 +368,7 @@ def _index(
     )
     from adrsite.history.git import HistoryError
 
-    if web_url and not re.match(r"https?://", web_url):
-        raise UserError(f"--web-url {web_url!r} must start with https:// or http://")
-    if web_url and "{commit}" not in web_url:
-        raise UserError(f"--web-url {web_url!r} has no {{commit}} to fill in")
+    _check_web_url(web_url)
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
         raise UserError(f"--name {name!r}: use letters, digits, - and _ (it is part of URLs)")
     if len(name) > NAME_LENGTH:
@@ -295,6 +383,7 @@ def _index(
             full=full,
             replace=replace,
             progress=progress,
+            ref=ref,
         )
     except RepositoryNameTaken as error:
         raise UserError(
@@ -307,6 +396,13 @@ def _index(
         if progress:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
     return result.summary()
+
+
+def _check_web_url(web_url: str | None) -> None:
+    if web_url and not re.match(r"https?://", web_url):
+        raise UserError(f"--web-url {web_url!r} must start with https:// or http://")
+    if web_url and "{commit}" not in web_url:
+        raise UserError(f"--web-url {web_url!r} has no {{commit}} to fill in")
 
 
 def _progress(name: str) -> Callable[[int], None]:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -84,6 +85,7 @@ class IndexResult:
     decisions: int
     problems: int
     seconds: float
+    branch: str = ""  # what was read: a branch's name, a ref asked for, "detached HEAD at ..."
 
     def summary(self) -> str:
         change = (
@@ -93,8 +95,9 @@ class IndexResult:
         if not self.new_revisions and not self.changed_decisions and not self.full:
             change = f"already up to date: {change}"
         scope = f"full ({self.reason})" if self.full else "incremental"
+        read = f" at {self.branch}" if self.branch else ""
         return (
-            f"{self.repository}: {scope}, {change}; {_count(self.decisions, 'decision')}, "
+            f"{self.repository}{read}: {scope}, {change}; {_count(self.decisions, 'decision')}, "
             f"{_count(self.problems, 'problem')}, {self.seconds:.2f} s"
         )
 
@@ -127,18 +130,23 @@ def repository_register(
 
 
 def repository_index(
-    *, repository: Repository, full: bool = False, progress: Callable[[int], None] | None = None
+    *,
+    repository: Repository,
+    full: bool = False,
+    progress: Callable[[int], None] | None = None,
+    ref: str = "",
 ) -> IndexResult:
-    """Bring `repository`'s index up to its HEAD. Idempotent: a second run changes nothing."""
+    """Bring `repository`'s index up to its HEAD, or `ref`'s commit. Idempotent: a second run
+    changes nothing."""
     started = time.perf_counter()
     location = Path(repository.location)
-    with GitHistory(location, repository.adr_dir) as history, _one_run(repository.name):
+    with GitHistory(location, repository.adr_dir, ref) as history, _one_run(repository.name):
         # The row lock makes a second run wait (PostgreSQL); on SQLite the
         # IMMEDIATE transaction already holds the database (ADR 6).
         locked = Repository.objects.select_for_update().get(pk=repository.pk)
         result = _index(locked, history, full=full, progress=progress, started=started)
     repository.refresh_from_db()
-    return result
+    return dataclass_replace(result, branch=history.branch)
 
 
 def repository_index_at(
@@ -150,8 +158,9 @@ def repository_index_at(
     full: bool = False,
     replace: bool = False,
     progress: Callable[[int], None] | None = None,
+    ref: str = "",
 ) -> IndexResult:
-    """Register `name` at `location` and index it, all in one transaction.
+    """Register `name` at `location` and index it (HEAD, or `ref`), all in one transaction.
 
     A failure (not a git repository, an unreadable history) leaves the database as
     it was: no new row, and a re-index keeps the previous index and its settings.
@@ -164,7 +173,7 @@ def repository_index_at(
     if len(name) > NAME_LENGTH:
         raise ValueError(f"repository name {name!r}: at most {NAME_LENGTH} characters")
     started = time.perf_counter()
-    with GitHistory(Path(location), adr_dir) as history, _one_run(name):
+    with GitHistory(Path(location), adr_dir, ref) as history, _one_run(name):
         repository = Repository.objects.select_for_update().filter(name=name).first()
         reason = ""
         if repository is None:
@@ -180,34 +189,54 @@ def repository_index_at(
                 raise RepositoryNameTaken(name, repository.location)
             full, reason = True, f"replaces {repository.location}"
             repository.locations = []  # the other repository's places mean nothing here
+        elif not full and (reason := _branch_changed(repository, history)):
+            full = True
         wanted: dict[str, object] = {"location": location, "adr_dir": adr_dir}
         if web_url is not None:
             wanted["web_url"] = web_url
+        wanted["branch"] = history.branch  # read last: says why the next run may go full
         changed = [field for field, value in wanted.items() if getattr(repository, field) != value]
         for field in changed:
             setattr(repository, field, wanted[field])
         if changed:
             repository.save(update_fields=changed)
-        return _index(
+        result = _index(
             repository, history, full=full, reason=reason, progress=progress, started=started
         )
+        return dataclass_replace(result, branch=history.branch)
+
+
+def _branch_changed(repository: Repository, history: GitHistory) -> str:
+    """Why a local re-index goes full when another branch is read, one the last is not in:
+    that branch's history, not a force-push ("" when neither)."""
+    since, before = repository.last_indexed_commit, repository.branch
+    if not since or not before or before == history.branch or history.is_ancestor(since):
+        return ""
+    return f"now reading {history.branch}, was {before}"
 
 
 def repository_remove(*, name: str) -> dict[str, int]:
     """Remove the repository called `name` and all that was indexed of it; what was removed.
 
-    Counts by kind: `decisions`, `revisions`, `problems`. Repository.DoesNotExist if
-    there is none of that name.
+    Counts by kind: `decisions`, `revisions`, `problems` (and `mirrors`, for a repository
+    from its host). Repository.DoesNotExist if
+    there is none of that name. A repository from its host loses its mirror too
+    (after the rows: a failure keeps both); a local one's working copy is never touched.
     """
     with transaction.atomic():
         repository = Repository.objects.select_for_update().get(name=name)
         _, removed = repository.delete()
         Tag.objects.filter(decisions=None).delete()  # tags no decision carries any more
-    return {
+    counts = {
         "decisions": removed.get(Decision._meta.label, 0),
         "revisions": removed.get(Revision._meta.label, 0),
         "problems": removed.get(Problem._meta.label, 0),
     }
+    if repository.url:
+        from adrsite.decisions.hosts import mirror_removed
+
+        counts["mirrors"] = int(mirror_removed(name))
+    return counts
 
 
 @contextmanager

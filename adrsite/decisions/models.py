@@ -43,8 +43,16 @@ class Repository(models.Model):
     name = models.SlugField(max_length=100, unique=True)
     # Any length: a path or URL given to `adr index`, an ADR folder a committer names in
     # .adr-dir. None is indexed, so none needs a limit PostgreSQL would enforce.
-    location = models.TextField(help_text="a local path or a clone URL")
-    branch = models.CharField(max_length=255, blank=True)
+    location = models.TextField(help_text="where the index reads: a working copy, or the mirror")
+    # From a git host (`adr repo add`, ADR 32): its clone URL, mirrored under
+    # ADRSITE_DATA_DIR; blank for a local repository indexed in place.
+    url = models.TextField(blank=True, help_text="the clone URL, for a repository from its host")
+    branch = models.CharField(max_length=255, blank=True, help_text="blank: the host's default")
+    # Webhooks verify an HMAC with it, so it is kept as given (a hash cannot check one);
+    # never shown, never exported.
+    secret = models.TextField(blank=True, help_text="the webhook secret")
+    last_fetch_at = models.DateTimeField(null=True, blank=True, help_text="last fetched whole")
+    last_fetch_error = models.TextField(blank=True, help_text="git's words, when the last failed")
     adr_dir = models.TextField(default="adr")
     web_url = models.TextField(
         blank=True,

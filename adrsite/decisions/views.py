@@ -52,7 +52,10 @@ def decision_log(request: HtmxHttpRequest) -> HttpResponse:
     template = "decisions/log.html#results" if fragment else "decisions/log.html"
     # The fragment also carries the hidden status and sort fields, swapped out of band,
     # so the search form goes on from the filter a link chose.
-    return render(request, template, {"log": log, "oob_state": fragment})
+    context = {"log": log, "oob_state": fragment}
+    if not fragment:  # repositories whose host could not be fetched: their index may be old
+        context["fetch_problems"] = queries.fetch_problems(repository=log.filters.repository)
+    return render(request, template, context)
 
 
 @require_safe

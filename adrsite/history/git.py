@@ -104,11 +104,15 @@ class _LoggedCommit:
 class GitHistory(FolderMoves):
     """An ADR folder's history in one repository. Close it (or use `with`) to end git's helpers."""
 
-    def __init__(self, path: Path, adr_dir: str) -> None:
+    def __init__(self, path: Path, adr_dir: str, ref: str = "") -> None:
         try:
             self.repo = git.Repo(path)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise HistoryError(f"{path}: not a git repository") from None
+        # What is read: HEAD, or `ref` (a branch of a bare mirror, `adr index --ref`)
+        # pinned to its commit now, so a fetch meanwhile changes nothing of this read.
+        self.ref = ref or "HEAD"
+        self.tip = "HEAD" if not ref else _commit_of_ref(self.repo, ref)
         # Paths are names, never patterns: a file called "*.md" means itself.
         self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         self.adr_dir = adr_dir.strip("/")
@@ -136,13 +140,25 @@ class GitHistory(FolderMoves):
 
     @property
     def head(self) -> str | None:
-        """The commit HEAD points at, or None in a repository with no commits."""
+        """The commit HEAD (or the ref read) points at, or None in a repository with no commits."""
+        if self.tip != "HEAD":
+            return self.tip
         try:
             # Read from the ref files: `repo.head.commit` would start another git
             # process (`cat-file --batch-check`) only to check the object's type.
             return SymbolicReference.dereference_recursive(self.repo, "HEAD")
         except ValueError:
             return None
+
+    @property
+    def branch(self) -> str:
+        """What is read, for people: the ref asked for, else the branch HEAD names."""
+        if self.ref != "HEAD":
+            return self.ref.removeprefix("refs/heads/")
+        try:  # from the ref file, as `head`: no git process
+            return str(self.repo.head.reference.name)
+        except TypeError:  # detached
+            return f"detached HEAD at {self.head[:7]}" if self.head else "HEAD"
 
     @property
     def shallow(self) -> bool:
@@ -153,7 +169,7 @@ class GitHistory(FolderMoves):
     def is_ancestor(self, sha: str) -> bool:
         """Whether `sha` still leads to HEAD (false after a force-push that dropped it)."""
         try:
-            self.repo.git.merge_base("--is-ancestor", sha, "HEAD")
+            self.repo.git.merge_base("--is-ancestor", sha, self.tip)
         except git.GitCommandError:
             return False
         return True
@@ -225,7 +241,7 @@ class GitHistory(FolderMoves):
     def _start_log(
         self, since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
     ) -> _Process:
-        revisions = [f"{since}..HEAD"] if since else (sorted(set(tips)) or ["HEAD"])
+        revisions = [f"{since}..{self.tip}"] if since else (sorted(set(tips)) or [self.tip])
         started = self.repo.git.log(
             "--reverse",
             "--root",
@@ -386,7 +402,7 @@ class GitHistory(FolderMoves):
             return {}
         process = _Process(
             self.repo.git.ls_tree(
-                "-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir, as_process=True
+                "-r", "-z", "--full-tree", self.tip, "--", self.adr_dir, as_process=True
             ),
             "ls-tree",
         )
@@ -444,6 +460,17 @@ class GitHistory(FolderMoves):
                 or configured.has_option("mailmap", "blob")
             )
         return self._mailmap_wanted
+
+
+def _commit_of_ref(repo: git.Repo, ref: str) -> str:
+    """The commit a branch, tag or commit names; HistoryError naming it when it names none."""
+    if ref.startswith("-"):
+        raise HistoryError(f"{ref}: no such branch, tag or commit")
+    try:
+        commit: str = repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+    except git.GitCommandError:
+        raise HistoryError(f"{ref}: no such branch, tag or commit") from None
+    return commit.strip()
 
 
 class _LogReader:

@@ -50,9 +50,10 @@ class Move:
 
 class FolderMoves:
     """The part of GitHistory that finds where the folder has lived; GitHistory gives it
-    `repo` and `head`."""
+    `repo`, `tip` (what is read: HEAD, or a ref pinned to its commit) and `head`."""
 
     repo: git.Repo
+    tip: str
 
     @property
     @abstractmethod
@@ -78,7 +79,7 @@ class FolderMoves:
         # that moved on from a place was in it in that commit's parent, so every
         # add that brought it there is an ancestor: the walk skips the history
         # newer than the last move out, most of it for the oldest places.
-        revisions = [f"{since}..HEAD"] if since else ["HEAD"]
+        revisions = [f"{since}..{self.tip}"] if since else [self.tip]
         while frontier and self.head is not None:
             if adding is None:
                 try:
@@ -114,7 +115,7 @@ class FolderMoves:
         process = _Process(self.repo.git.log(
             "--full-history", "--no-renames", "--diff-filter=D", "--raw", "-z", "--no-abbrev",
             # Their folders, not the files: a thousand pathspecs slow git's walk down.
-            "--format=%H", "HEAD", *after, "--", *sorted({_folder(path) for path in copies}),
+            "--format=%H", self.tip, *after, "--", *sorted({_folder(path) for path in copies}),
             as_process=True,
         ), "log")  # fmt: skip
         output = _output_of(process)

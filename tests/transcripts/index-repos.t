@@ -15,7 +15,7 @@ Index summaries end in how long the run took: shown here as `_ s`.
   adr: no ADR folder in $TMP/nofolder (looked for .adr-dir, adr, doc/adr, docs/adr, docs/decisions, doc/decisions, docs/architecture/decisions); pass --adr-dir, or run 'adr init' there
   [1]
   $ adr index | seconds
-  repo: full (first run), 1 new revision, 1 changed decision; 1 decision, 0 problems, _ s
+  repo at main: full (first run), 1 new revision, 1 changed decision; 1 decision, 0 problems, _ s
   $ adr repo list
   repo     1 decision  b916d90  $TMP/repo/adr
 
@@ -30,12 +30,12 @@ already indexed, unless it gets its own name or replaces the first.
   $ adr repo list
   repo     1 decision  b916d90  $TMP/repo/adr
   $ adr index --name other-repo | seconds
-  other-repo: full (first run), 2 new revisions, 2 changed decisions; 2 decisions, 1 problem, _ s
+  other-repo at master: full (first run), 2 new revisions, 2 changed decisions; 2 decisions, 1 problem, _ s
   $ adr repo list
   other-repo    2 decisions  4f5430d  $TMP/other/repo/adr
   repo           1 decision  b916d90  $TMP/repo/adr
   $ adr index --replace | seconds
-  repo: full (replaces $TMP/repo), 2 new revisions, 2 changed decisions; 2 decisions, 1 problem, _ s
+  repo at master: full (replaces $TMP/repo), 2 new revisions, 2 changed decisions; 2 decisions, 1 problem, _ s
   $ adr repo list
   other-repo    2 decisions  4f5430d  $TMP/other/repo/adr
   repo          2 decisions  4f5430d  $TMP/other/repo/adr
@@ -56,3 +56,34 @@ Removing a repository removes all that was indexed of it, and asks nothing.
   $ adr repo remove repo
   adr: no repository named 'repo' (nothing is indexed)
   [1]
+
+A repository from its git host is added by its clone URL (here a bare repository
+standing in for the host): mirrored under the data folder, indexed from the
+host's default branch, or `--branch`. A URL that starts with `-` is refused; one
+git cannot fetch adds nothing.
+
+  $ cd ../../repo && git clone -q --bare . ../host.git && host="file://$(cd .. && pwd)/host.git"
+  $ adr repo add bad -- --upload-pack=touch
+  adr: '--upload-pack=touch' starts with '-': not a URL (git would read it as an option)
+  [1]
+  $ adr repo add bad ../nowhere.git
+  adr: bad: cannot fetch: fatal: repository '../nowhere.git' does not exist; bad not added
+  [1]
+  $ adr repo add team "$host" --secret hush | seconds
+  team at main: full (first run), 1 new revision, 1 changed decision; 1 decision, 0 problems, _ s
+  $ adr repo list
+  team     1 decision  b916d90  file://$TMP/host.git (default branch) adr
+  $ ls "$XDG_DATA_HOME/adrsite/mirrors"
+  team.git
+  team.git.lock
+  $ adr new "Use Kafka" >/dev/null && git add -A && git commit -qm "Kafka" && git push -q ../host.git main
+  $ adr repo sync team | seconds
+  team at main: incremental, 1 new revision, 1 changed decision; 2 decisions, 1 problem, _ s
+  $ mv ../host.git ../moved.git && adr repo sync
+  adr: team: cannot fetch: fatal: '$TMP/host.git' does not appear to be a git repository
+  [1]
+  $ adr repo list
+  team    2 decisions  d09ee47  file://$TMP/host.git (default branch) adr
+        last fetched 0 minutes ago: fatal: '$TMP/host.git' does not appear to be a git repository
+  $ adr repo remove team && ls "$XDG_DATA_HOME/adrsite/mirrors"
+  removed team: 2 decisions, 2 revisions, 1 problem, 1 mirror

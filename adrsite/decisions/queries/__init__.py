@@ -47,6 +47,8 @@ from adrsite.decisions.queries.onboarding import reading_path
 from adrsite.decisions.queries.repositories import (
     IndexedRepository,
     RepositoryNotChosen,
+    fetch_problem,
+    fetch_problems,
     repository_get,
     repository_list,
 )
@@ -93,6 +95,8 @@ __all__ = [
     "decision_log",
     "decision_lookup",
     "decision_page",
+    "fetch_problem",
+    "fetch_problems",
     "graph",
     "overdue_reviews",
     "problems",
