@@ -163,5 +163,9 @@ def test_serve_names_a_checkout_as_it_was_indexed_and_never_takes_anothers_name(
     first = two_decisions(Repo(tmp_path / "r1"))
     second = two_decisions(Repo(tmp_path / "other" / "r1"))
     repository_index_at(name="team-log", location=str(first.path), adr_dir="adr")
-    assert _name_indexed_at(first.path) == "team-log"
-    assert _name_indexed_at(second.path) == ""
+    assert _name_indexed_at(first.path, "adr") == "team-log"
+    assert _name_indexed_at(second.path, "adr") == ""
+    # Another folder of the same checkout (./dev serve indexes examples/porting/adr
+    # beside ours) is another repository: serving ours must not take its name.
+    (first.path / "docs" / "adr").mkdir(parents=True)
+    assert _name_indexed_at(first.path, "docs/adr") == ""

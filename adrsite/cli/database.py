@@ -259,7 +259,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _refuse_unusable_address(args.host, args.port)
     _migrate(verbosity=0)
     print(f"database: {settings.DATABASES['default']['NAME']}")
-    name = args.name or _name_indexed_at(folder.root) or slugify(folder.root.name)
+    name = args.name or _name_indexed_at(folder.root, folder.relative) or slugify(folder.root.name)
     print(_index(folder.root, folder.relative, name=name, full=False))
     print(_answers_at(settings.ALLOWED_HOSTS, args.port), flush=True)
     if not _loopback(args.host):
@@ -275,12 +275,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _name_indexed_at(root: Path) -> str:
-    """The name of the repository already indexed from `root`, if one is: serving a second
-    checkout with the same folder name must not take the first one's name."""
+def _name_indexed_at(root: Path, adr_dir: str) -> str:
+    """The name of the repository already indexed from this folder of `root`, if one is:
+    serving a second checkout with the same folder name must not take the first one's
+    name, and another folder of the same checkout (examples/porting/adr) is not this one."""
     from adrsite.decisions.queries import repository_list
 
-    return next((r.name for r in repository_list() if r.location == str(root)), "")
+    return next(
+        (r.name for r in repository_list() if (r.location, r.adr_dir) == (str(root), adr_dir)),
+        "",
+    )
 
 
 def _answers_at(allowed: list[str], port: str) -> str:
