@@ -94,6 +94,11 @@ ADRSITE_REPOSITORY = Path(os.environ.get("ADRSITE_REPOSITORY") or Path.cwd())
 ADRSITE_ADR_DIR = os.environ.get("ADRSITE_ADR_DIR", "")
 
 INSTALLED_APPS = [
+    # Users and their groups: a repository restricted to groups is read by their members
+    # only (ADR 35).
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
     "django_htmx",
     "adrsite.decisions",
@@ -102,9 +107,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "adrsite.middleware.refuse_unstorable_input",
     "adrsite.middleware.DatabaseUnavailable",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

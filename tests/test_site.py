@@ -1932,20 +1932,33 @@ def test_the_reading_path_summary_is_rendered_with_the_sites_links(client, repo)
 def test_the_last_ninety_days_list_status_changes_newest_first(story):
     # X proposed 2 Jan, accepted 3 Jan, superseded with Y accepted 4 Jan
     repository = index(story)
-    path = queries.reading_path(today=date(2026, 4, 3))
+    path = queries.reading_path(visible=queries.every_repository(), today=date(2026, 4, 3))
     assert [(c.label, c.status, c.on.isoformat()) for c in path.recent] == [
         ("ADR 2", "accepted", "2026-01-04"),
         ("ADR 1", "superseded", "2026-01-04"),
         ("ADR 1", "accepted", "2026-01-03"),
     ]
-    later = queries.reading_path(today=date(2026, 4, 4))
+    later = queries.reading_path(visible=queries.every_repository(), today=date(2026, 4, 4))
     assert [(c.label, c.status) for c in later.recent] == [
         ("ADR 2", "accepted"),
         ("ADR 1", "superseded"),
     ]
-    assert queries.reading_path(today=date(2026, 8, 1)).recent == []
-    assert queries.reading_path(repository="elsewhere", today=date(2026, 4, 3)).groups == []
-    assert queries.reading_path(repository=repository.name, today=date(2026, 4, 3)).entries == 1
+    assert (
+        queries.reading_path(visible=queries.every_repository(), today=date(2026, 8, 1)).recent
+        == []
+    )
+    assert (
+        queries.reading_path(
+            visible=queries.every_repository(), repository="elsewhere", today=date(2026, 4, 3)
+        ).groups
+        == []
+    )
+    assert (
+        queries.reading_path(
+            visible=queries.every_repository(), repository=repository.name, today=date(2026, 4, 3)
+        ).entries
+        == 1
+    )
 
 
 def test_the_reading_path_narrows_to_one_repository(client, story, tmp_path):

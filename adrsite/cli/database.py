@@ -73,10 +73,15 @@ def cmd_index(args: argparse.Namespace) -> int:
 @_database_command
 def cmd_export(args: argparse.Namespace) -> int:
     _django(require_migrated=True)
-    from adrsite.decisions.queries import RepositoryNotChosen, decision_export, repository_get
+    from adrsite.decisions.queries import (
+        RepositoryNotChosen,
+        decision_export,
+        every_repository,
+        repository_get,
+    )
 
     try:
-        repository = repository_get(name=args.repository or "")
+        repository = repository_get(name=args.repository or "", visible=every_repository())
     except RepositoryNotChosen as error:
         if error.asked:
             raise UserError(
@@ -100,14 +105,14 @@ def cmd_onboarding(args: argparse.Namespace) -> int:
     today = date.fromisoformat(today_iso())
     _django(require_migrated=True)
     from adrsite.decisions.models import Repository
-    from adrsite.decisions.queries import reading_path
+    from adrsite.decisions.queries import every_repository, reading_path
     from adrsite.records.onboarding import path_markdown
 
     if not Repository.objects.exists():
         raise UserError("nothing is indexed yet (run 'adr index')")
     if args.repository and not Repository.objects.filter(name=args.repository).exists():
         raise UserError(f"no repository named {args.repository!r} is indexed (run 'adr index')")
-    path = reading_path(repository=args.repository or "", today=today)
+    path = reading_path(repository=args.repository or "", visible=every_repository(), today=today)
     print(path_markdown(path, site=args.site or ""), end="")
     return 0
 
