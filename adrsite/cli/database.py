@@ -63,10 +63,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     adr_dir = args.adr_dir or _adr_dir_of(root)
     name = args.name or slugify(root.name)
     _django(require_migrated=True)
+    visible_to = [] if args.public else args.visible_to
     summary = _index(
-        root, adr_dir, name=name, full=args.full, web_url=args.web_url, replace=args.replace
+        root,
+        adr_dir,
+        name=name,
+        full=args.full,
+        web_url=args.web_url,
+        replace=args.replace,
+        visible_to=visible_to,
     )
     print(summary)
+    if visible_to is not None:
+        readers = f"members of {', '.join(sorted(set(visible_to)))}" if visible_to else "everyone"
+        print(visible_controls(f"{name}: readable by {readers}"))
     return 0
 
 
@@ -263,12 +273,14 @@ def _index(
     full: bool,
     web_url: str | None = None,
     replace: bool = False,
+    visible_to: list[str] | None = None,
 ) -> str:
     """Index one repository; the summary line. Shows progress on a terminal."""
     from adrsite.decisions.indexing import (
         NAME_LENGTH,
         IndexBusy,
         RepositoryNameTaken,
+        group_name_problem,
         repository_index_at,
     )
     from adrsite.history.git import HistoryError
@@ -281,6 +293,9 @@ def _index(
         raise UserError(f"--name {name!r}: use letters, digits, - and _ (it is part of URLs)")
     if len(name) > NAME_LENGTH:
         raise UserError(f"--name {name!r}: at most {NAME_LENGTH} characters")
+    for group in visible_to or []:
+        if problem := group_name_problem(group):
+            raise UserError(f"--visible-to: {visible_controls(problem)}")
     progress = _progress(name) if sys.stderr.isatty() else None
     try:
         result = repository_index_at(
@@ -290,6 +305,7 @@ def _index(
             web_url=web_url,
             full=full,
             replace=replace,
+            visible_to=visible_to,
             progress=progress,
         )
     except RepositoryNameTaken as error:
