@@ -47,7 +47,7 @@ def vault_log(repo: Repo) -> Repo:
     repo.commit("Zanzibar: propose the vault", author=author)
     repo.write(
         "adr/0002-zanzibar-hsm.md",
-        "---\nstatus: accepted\nsupersedes: [1]\ntags: [zanzibar-keys]\n"
+        "---\nstatus: accepted\nsupersedes: [1]\ntags: [zanzibar-keys]\nreview-by: 2020-01-01\n"
         'rule: "Every Zanzibar key lives in the HSM."\n---\n'
         "# Zanzibar HSM\n\nThe Zanzibar queue moves to the HSM.\n",
     )
@@ -125,6 +125,7 @@ def test_a_member_of_the_group_reads_the_restricted_repository_everywhere(two):
         response = alice.get(url)
         assert response.status_code in (200, 300, 301, 302), (url, response.status_code)
         assert response.status_code == 302 or SECRET in response.content.decode().lower(), url
+    assert "Reviews due" in alice.get("/problems/").content.decode()  # the HSM's
     log = alice.get("/?q=queue").context["log"]
     assert (log.total, log.everything) == (3, 5)
     assert set(log.repositories) == {"open", "vault"}
