@@ -677,6 +677,35 @@ def test_every_page_runs_the_same_number_of_queries_at_two_sizes(client, repo, m
     assert max(first - again for first, again in few.values()) <= 5, few
 
 
+def test_every_page_runs_the_same_number_of_queries_for_a_user_of_restricted_repositories(
+    client, repo, tmp_path, monkeypatch
+):
+    """Per-repository access (ADR 35) filters inside each query: no query more per page,
+    for a signed-in member of the group, beside a repository restricted to another."""
+    from django.contrib.auth.models import Group, User
+
+    from adrsite.decisions.indexing import repository_restrict
+
+    monkeypatch.setattr(queries.export, "API_PAGE_SIZE", 2)
+    grow(repo, 1, 3)
+    repo.write("adr/0001-also-one.md", adr("Also one"))
+    repo.commit("A parallel branch took number 1")
+    small = index(repo)
+    index(team_log(Repo(tmp_path / "theirs")), name="theirs")
+    repository_restrict(name="demo", groups=["ours"])
+    repository_restrict(name="theirs", groups=["theirs"])
+    user = User.objects.create_user("member")
+    user.groups.add(Group.objects.get(name="ours"), Group.objects.create(name="other"))
+    client.force_login(user)
+    few = queries_per_page(client)
+    grow(repo, 4, 60)
+    repository_index(repository=small)
+    many = queries_per_page(client)
+    assert many == few
+    # The session and the user: two queries more than an anonymous visitor's.
+    assert max(again for _, again in few.values()) <= 10, few
+
+
 def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
     """The README's main command, end to end, in a fresh repository."""
     repo = tmp_path / "repo"

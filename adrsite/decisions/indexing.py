@@ -172,10 +172,9 @@ def _restrict(repository: Repository, groups: Iterable[str]) -> None:
     for group in names:
         if problem := group_name_problem(group):
             raise ValueError(problem)
-    known = {group.name: group for group in Group.objects.filter(name__in=names)}
-    missing = [Group(name=group) for group in names if group not in known]
-    created = Group.objects.bulk_create(missing) if missing else []
-    repository.visible_to.set([*known.values(), *created])
+    # ignore_conflicts: a login creating the same group meanwhile is no error
+    Group.objects.bulk_create([Group(name=group) for group in names], ignore_conflicts=True)
+    repository.visible_to.set(Group.objects.filter(name__in=names))
 
 
 def repository_index_at(
