@@ -352,11 +352,20 @@ def _django(*, require_migrated: bool = False) -> None:
     import django
     from django.core.exceptions import ImproperlyConfigured
 
+    from adrsite.startup import cannot_connect, database_unusable
+
+    try:
+        from django.db import connections
+
+        # The driver first: Django's auth models load it as the apps load, and its
+        # missing module is the database's problem, not the configuration's.
+        connections["default"]
+    except ImproperlyConfigured as error:
+        raise UserError(cannot_connect(error)) from None
     try:
         django.setup()
     except ImproperlyConfigured as error:
         raise UserError(f"configuration: {error}") from None
-    from adrsite.startup import database_unusable
 
     if problem := database_unusable():
         raise UserError(problem)
