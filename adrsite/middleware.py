@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 
-from adrsite.startup import database_unusable
+from adrsite.startup import UNAVAILABLE_PAGE, database_unusable
 
 logger = logging.getLogger("adrsite")
 
@@ -64,7 +64,7 @@ class DatabaseUnavailable:
             return None  # the database answers: a fault of its own, for the 500 handler
         logger.error("adrsite: %s", problem)  # Django's own line names the page
         return HttpResponse(
-            "The site's database cannot be reached; the server's log says why.\n",
+            UNAVAILABLE_PAGE,
             status=503,
             content_type="text/plain; charset=utf-8",
             headers={"Retry-After": "30"},

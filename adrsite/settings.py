@@ -117,6 +117,11 @@ def env_seconds(name: str, default: float) -> float:
 ADRSITE_GIT_TIMEOUT = env_seconds("ADRSITE_GIT_TIMEOUT", 600.0)
 
 INSTALLED_APPS = [
+    # Users and their groups: a repository restricted to groups is read by their members
+    # only (ADR 35).
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
     "django_htmx",
     "adrsite.decisions",
@@ -125,9 +130,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "adrsite.middleware.refuse_unstorable_input",
     "adrsite.middleware.DatabaseUnavailable",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

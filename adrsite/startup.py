@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -92,3 +94,47 @@ def report_database_at_start() -> None:
         logging.getLogger("adrsite").error("adrsite: %s", problem)
     else:
         connection.close()  # not shared with the workers a preloading server forks
+
+
+UNAVAILABLE_PAGE = "The site's database cannot be reached; the server's log says why.\n"
+
+
+def missing_driver() -> str | None:
+    """The line saying the database's driver cannot be loaded, or None when it can.
+
+    Checked before Django starts: `django.contrib.auth`'s models load the driver
+    while the apps load, so a missing one would stop the site with a traceback.
+    """
+    from django.conf import settings
+    from django.db.utils import load_backend
+
+    try:
+        load_backend(settings.DATABASES["default"]["ENGINE"])
+    except ImproperlyConfigured as error:
+        return cannot_connect(error)
+    return None
+
+
+def unavailable_application(problem: str) -> Callable[..., Iterable[bytes]]:
+    """A WSGI application that answers every page 503 and logs why, as the site does
+    when its database is down (middleware.DatabaseUnavailable): installing a driver
+    takes a restart anyway."""
+    from django.conf import settings
+    from django.utils.log import configure_logging
+
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    logger = logging.getLogger("adrsite")
+    logger.error("adrsite: %s", problem)
+
+    def application(
+        environ: dict[str, Any], start_response: Callable[..., object]
+    ) -> Iterable[bytes]:
+        logger.error("adrsite: %s", problem)
+        logging.getLogger("django.request").warning(
+            "Service Unavailable: %s", environ.get("PATH_INFO") or "/"
+        )
+        headers = [("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "30")]
+        start_response("503 Service Unavailable", headers)
+        return [UNAVAILABLE_PAGE.encode()]
+
+    return application

@@ -183,17 +183,17 @@ def test_index_refuses_a_name_that_cannot_be_part_of_a_url_and_a_web_url_that_is
 
 def test_the_one_repository_query_says_why_it_cannot_choose(tmp_path):
     from adrsite.decisions.indexing import repository_register
-    from adrsite.decisions.queries import RepositoryNotChosen, repository_get
+    from adrsite.decisions.queries import RepositoryNotChosen, every_repository, repository_get
 
     def why(name: str = "") -> tuple[str, list[str], str]:
         with pytest.raises(RepositoryNotChosen) as raised:
-            repository_get(name=name)
+            repository_get(name=name, visible=every_repository())
         return raised.value.asked, raised.value.indexed, str(raised.value)
 
     assert why() == ("", [], "no repository is indexed yet")
     only = repository_register(name="search", location=str(tmp_path), adr_dir="adr")
-    assert repository_get() == only
-    assert repository_get(name="search") == only
+    assert repository_get(visible=every_repository()) == only
+    assert repository_get(name="search", visible=every_repository()) == only
     assert why("nope") == ("nope", ["search"], "no repository named 'nope' is indexed")
     repository_register(name="billing", location=str(tmp_path), adr_dir="adr")
     assert why() == (

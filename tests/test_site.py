@@ -677,6 +677,35 @@ def test_every_page_runs_the_same_number_of_queries_at_two_sizes(client, repo, m
     assert max(first - again for first, again in few.values()) <= 5, few
 
 
+def test_every_page_runs_the_same_number_of_queries_for_a_user_of_restricted_repositories(
+    client, repo, tmp_path, monkeypatch
+):
+    """Per-repository access (ADR 35) filters inside each query: no query more per page,
+    for a signed-in member of the group, beside a repository restricted to another."""
+    from django.contrib.auth.models import Group, User
+
+    from adrsite.decisions.indexing import repository_restrict
+
+    monkeypatch.setattr(queries.export, "API_PAGE_SIZE", 2)
+    grow(repo, 1, 3)
+    repo.write("adr/0001-also-one.md", adr("Also one"))
+    repo.commit("A parallel branch took number 1")
+    small = index(repo)
+    index(team_log(Repo(tmp_path / "theirs")), name="theirs")
+    repository_restrict(name="demo", groups=["ours"])
+    repository_restrict(name="theirs", groups=["theirs"])
+    user = User.objects.create_user("member")
+    user.groups.add(Group.objects.get(name="ours"), Group.objects.create(name="other"))
+    client.force_login(user)
+    few = queries_per_page(client)
+    grow(repo, 4, 60)
+    repository_index(repository=small)
+    many = queries_per_page(client)
+    assert many == few
+    # The session and the user: two queries more than an anonymous visitor's.
+    assert max(again for _, again in few.values()) <= 10, few
+
+
 def test_adr_serve_migrates_and_serves_a_repositorys_decisions(tmp_path):
     """The README's main command, end to end, in a fresh repository."""
     repo = tmp_path / "repo"
@@ -1932,20 +1961,33 @@ def test_the_reading_path_summary_is_rendered_with_the_sites_links(client, repo)
 def test_the_last_ninety_days_list_status_changes_newest_first(story):
     # X proposed 2 Jan, accepted 3 Jan, superseded with Y accepted 4 Jan
     repository = index(story)
-    path = queries.reading_path(today=date(2026, 4, 3))
+    path = queries.reading_path(visible=queries.every_repository(), today=date(2026, 4, 3))
     assert [(c.label, c.status, c.on.isoformat()) for c in path.recent] == [
         ("ADR 2", "accepted", "2026-01-04"),
         ("ADR 1", "superseded", "2026-01-04"),
         ("ADR 1", "accepted", "2026-01-03"),
     ]
-    later = queries.reading_path(today=date(2026, 4, 4))
+    later = queries.reading_path(visible=queries.every_repository(), today=date(2026, 4, 4))
     assert [(c.label, c.status) for c in later.recent] == [
         ("ADR 2", "accepted"),
         ("ADR 1", "superseded"),
     ]
-    assert queries.reading_path(today=date(2026, 8, 1)).recent == []
-    assert queries.reading_path(repository="elsewhere", today=date(2026, 4, 3)).groups == []
-    assert queries.reading_path(repository=repository.name, today=date(2026, 4, 3)).entries == 1
+    assert (
+        queries.reading_path(visible=queries.every_repository(), today=date(2026, 8, 1)).recent
+        == []
+    )
+    assert (
+        queries.reading_path(
+            visible=queries.every_repository(), repository="elsewhere", today=date(2026, 4, 3)
+        ).groups
+        == []
+    )
+    assert (
+        queries.reading_path(
+            visible=queries.every_repository(), repository=repository.name, today=date(2026, 4, 3)
+        ).entries
+        == 1
+    )
 
 
 def test_the_reading_path_narrows_to_one_repository(client, story, tmp_path):

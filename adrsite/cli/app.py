@@ -238,6 +238,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="if another repository is indexed under this name, replace it with this one",
     )
+    readers = indexing.add_mutually_exclusive_group()
+    readers.add_argument(
+        "--visible-to",
+        nargs="+",
+        metavar="GROUP",
+        help="only members of these groups read it on the site (default: as it was; "
+        "a new repository: every signed-in user)",
+    )
+    readers.add_argument(
+        "--public",
+        action="store_true",
+        help="every signed-in user reads it on the site again",
+    )
     indexing.set_defaults(command=cmd_index)
 
     export = commands.add_parser(

@@ -63,6 +63,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     adr_dir = args.adr_dir or _adr_dir_of(root)
     name = args.name or slugify(root.name)
     _django(require_migrated=True)
+    visible_to = [] if args.public else args.visible_to
     summary = _index(
         root,
         adr_dir,
@@ -71,18 +72,27 @@ def cmd_index(args: argparse.Namespace) -> int:
         web_url=args.web_url,
         replace=args.replace,
         ref=args.ref or "",
+        visible_to=visible_to,
     )
     print(summary)
+    if visible_to is not None:
+        readers = f"members of {', '.join(sorted(set(visible_to)))}" if visible_to else "everyone"
+        print(visible_controls(f"{name}: readable by {readers}"))
     return 0
 
 
 @_database_command
 def cmd_export(args: argparse.Namespace) -> int:
     _django(require_migrated=True)
-    from adrsite.decisions.queries import RepositoryNotChosen, decision_export, repository_get
+    from adrsite.decisions.queries import (
+        RepositoryNotChosen,
+        decision_export,
+        every_repository,
+        repository_get,
+    )
 
     try:
-        repository = repository_get(name=args.repository or "")
+        repository = repository_get(name=args.repository or "", visible=every_repository())
     except RepositoryNotChosen as error:
         if error.asked:
             raise UserError(
@@ -106,14 +116,14 @@ def cmd_onboarding(args: argparse.Namespace) -> int:
     today = date.fromisoformat(today_iso())
     _django(require_migrated=True)
     from adrsite.decisions.models import Repository
-    from adrsite.decisions.queries import reading_path
+    from adrsite.decisions.queries import every_repository, reading_path
     from adrsite.records.onboarding import path_markdown
 
     if not Repository.objects.exists():
         raise UserError("nothing is indexed yet (run 'adr index')")
     if args.repository and not Repository.objects.filter(name=args.repository).exists():
         raise UserError(f"no repository named {args.repository!r} is indexed (run 'adr index')")
-    path = reading_path(repository=args.repository or "", today=today)
+    path = reading_path(repository=args.repository or "", visible=every_repository(), today=today)
     print(path_markdown(path, site=args.site or ""), end="")
     return 0
 
@@ -362,12 +372,14 @@ def _index(
     web_url: str | None = None,
     replace: bool = False,
     ref: str = "",
+    visible_to: list[str] | None = None,
 ) -> str:
     """Index one repository; the summary line. Shows progress on a terminal."""
     from adrsite.decisions.indexing import (
         NAME_LENGTH,
         IndexBusy,
         RepositoryNameTaken,
+        group_name_problem,
         repository_index_at,
     )
     from adrsite.history.git import HistoryError
@@ -377,6 +389,9 @@ def _index(
         raise UserError(f"--name {name!r}: use letters, digits, - and _ (it is part of URLs)")
     if len(name) > NAME_LENGTH:
         raise UserError(f"--name {name!r}: at most {NAME_LENGTH} characters")
+    for group in visible_to or []:
+        if problem := group_name_problem(group):
+            raise UserError(f"--visible-to: {visible_controls(problem)}")
     progress = _progress(name) if sys.stderr.isatty() else None
     try:
         result = repository_index_at(
@@ -386,6 +401,7 @@ def _index(
             web_url=web_url,
             full=full,
             replace=replace,
+            visible_to=visible_to,
             progress=progress,
             ref=ref,
         )
@@ -440,11 +456,20 @@ def _django(*, require_migrated: bool = False) -> None:
     import django
     from django.core.exceptions import ImproperlyConfigured
 
+    from adrsite.startup import cannot_connect, database_unusable
+
+    try:
+        from django.db import connections
+
+        # The driver first: Django's auth models load it as the apps load, and its
+        # missing module is the database's problem, not the configuration's.
+        connections["default"]
+    except ImproperlyConfigured as error:
+        raise UserError(cannot_connect(error)) from None
     try:
         django.setup()
     except ImproperlyConfigured as error:
         raise UserError(f"configuration: {error}") from None
-    from adrsite.startup import database_unusable
 
     if problem := database_unusable():
         raise UserError(problem)

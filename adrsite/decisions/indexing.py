@@ -15,12 +15,13 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
@@ -149,6 +150,41 @@ def repository_index(
     return dataclass_replace(result, branch=history.branch)
 
 
+GROUP_NAME_LENGTH = 150  # Django's Group.name
+
+
+def repository_restrict(*, name: str, groups: Iterable[str]) -> Repository:
+    """Let only members of `groups` (names) read the repository called `name` (ADR 35);
+    no groups: every signed-in user again. The groups replace those it had; a group not
+    yet known is created, for the identity provider's logins or the admin to fill.
+
+    Repository.DoesNotExist if there is none of that name; ValueError for a name no
+    group can have.
+    """
+    with transaction.atomic():
+        repository = Repository.objects.select_for_update().get(name=name)
+        _restrict(repository, groups)
+    return repository
+
+
+def group_name_problem(name: str) -> str:
+    """Why no group can be called `name`, or "" when one can."""
+    if not name.strip() or len(name) > GROUP_NAME_LENGTH or "\x00" in name:
+        shown = name[:GROUP_NAME_LENGTH] + ("..." if len(name) > GROUP_NAME_LENGTH else "")
+        return f"group name {shown!r}: 1 to {GROUP_NAME_LENGTH} characters, not all spaces"
+    return ""
+
+
+def _restrict(repository: Repository, groups: Iterable[str]) -> None:
+    names = sorted(set(groups))
+    for group in names:
+        if problem := group_name_problem(group):
+            raise ValueError(problem)
+    # ignore_conflicts: a login creating the same group meanwhile is no error
+    Group.objects.bulk_create([Group(name=group) for group in names], ignore_conflicts=True)
+    repository.visible_to.set(Group.objects.filter(name__in=names))
+
+
 def repository_index_at(
     *,
     name: str,
@@ -157,6 +193,7 @@ def repository_index_at(
     web_url: str | None = None,
     full: bool = False,
     replace: bool = False,
+    visible_to: Iterable[str] | None = None,
     progress: Callable[[int], None] | None = None,
     ref: str = "",
 ) -> IndexResult:
@@ -166,7 +203,9 @@ def repository_index_at(
     it was: no new row, and a re-index keeps the previous index and its settings.
     A name already indexed from another location is refused (RepositoryNameTaken)
     unless `replace`: then it points at `location` and is indexed afresh.
-    `web_url` is changed only when given.
+    `web_url` is changed only when given; so are the groups that may read it
+    (`visible_to`, as `repository_restrict` sets them): in the same transaction, so a
+    new repository is never readable by everyone before its restriction holds.
     """
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
         raise ValueError(f"repository name {name!r}: letters, digits, - and _ only (URLs use it)")
@@ -200,6 +239,8 @@ def repository_index_at(
             setattr(repository, field, wanted[field])
         if changed:
             repository.save(update_fields=changed)
+        if visible_to is not None:
+            _restrict(repository, visible_to)
         result = _index(
             repository, history, full=full, reason=reason, progress=progress, started=started
         )

@@ -67,6 +67,15 @@ class Repository(models.Model):
     locations = models.JSONField(
         default=list, blank=True, help_text="every place the ADR folder's files have lived"
     )
+    # Who reads it (ADR 35): every signed-in user when empty, else members of these groups.
+    # Read through queries.visible_repositories, the one place that decides it.
+    visible_to = models.ManyToManyField(
+        "auth.Group",
+        blank=True,
+        related_name="repositories",
+        db_table="adr_repository_visible_to",
+        help_text="only members of these groups see it; none: every signed-in user",
+    )
 
     class Meta:
         db_table = "adr_repository"

@@ -1,7 +1,8 @@
 """Views of the decisions app: parse the request, call one query, render.
 
 The decision log answers htmx with the fragment it swaps (same URL, `Vary:
-HX-Request`); every other page is a plain page. Reads go through `queries/`.
+HX-Request`); every other page is a plain page. Reads go through `queries/`, each
+given the repositories the request's user may read (`_visible`, ADR 35).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -30,7 +32,7 @@ from django_htmx.middleware import HtmxDetails
 from adrsite.decisions import queries
 from adrsite.decisions.bodies import decision_body, revision_body, summary_html
 from adrsite.decisions.graph import Node, arc_layout
-from adrsite.decisions.models import Decision
+from adrsite.decisions.models import Decision, Repository
 from adrsite.records.controls import visible_controls
 from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES, line_diff, too_large_to_diff
 from adrsite.records.onboarding import RECENT_DAYS, WORDS_PER_MINUTE
@@ -44,10 +46,16 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def _visible(request: HttpRequest) -> QuerySet[Repository]:
+    """The repositories this request may read: asked once per request, passed to each query."""
+    return queries.visible_repositories(request.user)
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 def decision_log(request: HtmxHttpRequest) -> HttpResponse:
-    log = queries.decision_log(filters=queries.LogFilters.from_query(request.GET))
+    filters = queries.LogFilters.from_query(request.GET)
+    log = queries.decision_log(filters=filters, visible=_visible(request))
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
     template = "decisions/log.html#results" if fragment else "decisions/log.html"
     # The fragment also carries the hidden status and sort fields, swapped out of band,
@@ -63,7 +71,7 @@ def repository_log(request: HttpRequest, repository: str) -> HttpResponse:
     """`/decisions/REPO/`, one step up from a decision: the log of that repository. A
     temporary redirect, so that a page of the repository's own may take the address later."""
     try:
-        queries.repository_get(name=repository)
+        queries.repository_get(name=repository, visible=_visible(request))
     except queries.RepositoryNotChosen:
         raise Http404(f"No repository {repository!r}") from None
     query = request.GET.copy()  # the log's other filters, kept
@@ -75,8 +83,9 @@ def _decision_or_answer(
     request: HttpRequest, repository: str, ref: str, page: str, *extra: str
 ) -> Decision | HttpResponse:
     """The decision `ref` names, or the answer instead (ADR 21): a permanent redirect from
-    another spelling to its own ref, the page of choices when several share it, or 404."""
-    lookup = queries.decision_lookup(repository=repository, ref=ref)
+    another spelling to its own ref, the page of choices when several share it, or 404:
+    in a repository the user may not read too, as if it did not exist (ADR 35)."""
+    lookup = queries.decision_lookup(repository=repository, ref=ref, visible=_visible(request))
     if lookup.choices:
         context = {"lookup": lookup, "repository": repository, "ref": ref}
         return render(request, "decisions/choices.html", context)
@@ -143,13 +152,14 @@ def revision_diff(request: HttpRequest, repository: str, ref: str) -> HttpRespon
 @require_safe
 def timeline(request: HttpRequest) -> HttpResponse:
     repository = request.GET.get("repository", "")
-    events = queries.timeline(repository=repository)
+    events = queries.timeline(repository=repository, visible=_visible(request))
     return render(request, "decisions/timeline.html", {"events": events})
 
 
 @require_safe
 def graph(request: HttpRequest) -> HttpResponse:
-    decisions, links = queries.graph(repository=request.GET.get("repository", ""))
+    repository = request.GET.get("repository", "")
+    decisions, links = queries.graph(repository=repository, visible=_visible(request))
     nodes = [
         Node(d.pk, str(d.number) if d.number is not None else d.stem, d.title,
              d.get_absolute_url(), d.status or "unknown")
@@ -163,7 +173,7 @@ def graph(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def rules(request: HttpRequest) -> HttpResponse:
-    found = queries.rules(repository=request.GET.get("repository", ""))
+    found = queries.rules(repository=request.GET.get("repository", ""), visible=_visible(request))
     checks = queries.decision_checks(decisions=found)
     rules = [(decision, checks.get(decision.pk, [])) for decision in found]
     return render(request, "decisions/rules.html", {"rules": rules})
@@ -173,7 +183,9 @@ def rules(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     """The reading path: what a new engineer reads first, in the order the team chose."""
     repository = request.GET.get("repository", "").strip()[:100]
-    path = queries.reading_path(repository=repository, today=timezone.localdate())
+    path = queries.reading_path(
+        repository=repository, visible=_visible(request), today=timezone.localdate()
+    )
     groups = [
         replace(
             group,
@@ -196,7 +208,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_safe
 def problems(request: HttpRequest) -> HttpResponse:
     report = queries.problems(
-        repository=request.GET.get("repository", ""), today=timezone.localdate()
+        repository=request.GET.get("repository", ""),
+        visible=_visible(request),
+        today=timezone.localdate(),
     )
     return render(request, "decisions/problems.html", {"report": report})
 
@@ -205,7 +219,9 @@ def problems(request: HttpRequest) -> HttpResponse:
 def api_decisions(request: HttpRequest) -> JsonResponse:
     """The export contract (docs/export.md) of one repository: named, or the only one indexed."""
     try:
-        repository = queries.repository_get(name=request.GET.get("repository", ""))
+        repository = queries.repository_get(
+            name=request.GET.get("repository", ""), visible=_visible(request)
+        )
     except queries.RepositoryNotChosen as error:
         if error.asked:
             message = "no such repository"
@@ -246,7 +262,7 @@ def api_decisions(request: HttpRequest) -> JsonResponse:
 @require_safe
 def api_decision(request: HttpRequest, repository: str, ref: str) -> JsonResponse:
     """One decision, by any spelling of its ref (ADR 21); several: 300 with the choices."""
-    lookup = queries.decision_lookup(repository=repository, ref=ref)
+    lookup = queries.decision_lookup(repository=repository, ref=ref, visible=_visible(request))
     if lookup.choices:
         choices = [
             {
@@ -287,7 +303,7 @@ def feed(request: HttpRequest) -> HttpResponse:
         feed_url=request.build_absolute_uri(),
         language="en",
     )
-    for revision in queries.recent_revisions():
+    for revision in queries.recent_revisions(visible=_visible(request)):
         decision = revision.decision
         link = request.build_absolute_uri(
             reverse("decisions:revision", args=[decision.repository.name, decision.ref,

@@ -3,6 +3,8 @@
 Callers import the package and call `queries.x`; each function lives in the module
 of its page or subject:
 
+- `access`: which repositories a user may read (ADR 35): every function that lists or
+  finds decisions takes that answer, `visible`, as a required argument
 - `repositories`: the indexed repositories, and the one choice of a repository
 - `log`: the decision log, its filters, counts and pages
 - `decision`: which decision a ref names (ADR 21), its page, its revisions
@@ -12,6 +14,7 @@ of its page or subject:
 - `checks`: the decisions' enforce: checks as the indexer last ran them
 """
 
+from adrsite.decisions.queries.access import every_repository, visible_repositories
 from adrsite.decisions.queries.checks import CheckView, decision_checks
 from adrsite.decisions.queries.decision import (
     Choice,
@@ -95,6 +98,7 @@ __all__ = [
     "decision_log",
     "decision_lookup",
     "decision_page",
+    "every_repository",
     "fetch_problem",
     "fetch_problems",
     "graph",
@@ -109,4 +113,5 @@ __all__ = [
     "rules",
     "status_changes",
     "timeline",
+    "visible_repositories",
 ]

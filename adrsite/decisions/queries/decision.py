@@ -16,7 +16,7 @@ from django.db.models import (
     When,
 )
 
-from adrsite.decisions.models import Decision, Problem, Revision
+from adrsite.decisions.models import Decision, Problem, Repository, Revision
 from adrsite.decisions.refs import COMMIT, folder_relative, number_in, without_extension
 from adrsite.records.links import LinksAsRead, links_as_read
 from adrsite.records.problems import ProblemCode
@@ -88,8 +88,10 @@ _LOOKUP_LIMIT = 200  # decisions a ref may name at once: what the choice page li
 _DELETED = Case(When(deleted_commit="", then=Value(0)), default=Value(1))
 
 
-def decision_lookup(*, repository: str, ref: str) -> DecisionLookup:
-    """The decision a URL's ref names, by the scheme of ADR 21. One query; two with choices.
+def decision_lookup(*, repository: str, ref: str, visible: QuerySet[Repository]) -> DecisionLookup:
+    """The decision a URL's ref names, by the scheme of ADR 21, in a repository of those
+    `visible` (queries.access): none in any other, as in one that does not exist. One
+    query; two with choices.
 
     In order: the decision's own ref, or its path in the ADR folder; its path from the
     repository root; its file name in any sub-folder; its number. The first of these
@@ -104,7 +106,7 @@ def decision_lookup(*, repository: str, ref: str) -> DecisionLookup:
     if number is not None:
         named |= Q(number=number)
     rows = list(
-        Decision.objects.filter(named, repository__name=repository)
+        Decision.objects.filter(named, repository__name=repository, repository__in=visible)
         .select_related("repository")
         .order_by(_DELETED, "-updated_at", "path")[:_LOOKUP_LIMIT]
     )  # current first, then the last to go first

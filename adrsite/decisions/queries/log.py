@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.db.models import (
     Count,
     F,
+    QuerySet,
 )
 from django.db.models.functions import Lower
 
@@ -105,10 +106,12 @@ class DecisionLog:
         return sum(count.count for count in self.counts)
 
 
-def decision_log(*, filters: LogFilters) -> DecisionLog:
-    """One page of the decision log: six queries, seven when searching, whatever the corpus size."""
-    repositories = list(Repository.objects.values_list("name", flat=True))  # 1
-    current = Decision.objects.filter(deleted_commit="")
+def decision_log(*, filters: LogFilters, visible: QuerySet[Repository]) -> DecisionLog:
+    """One page of the decision log, of the `visible` repositories (queries.access): six
+    queries, seven when searching, whatever the corpus size. Every count, tag and snippet
+    comes from `current`, so none tells of a repository the reader may not see."""
+    repositories = list(visible.order_by("name").values_list("name", flat=True))  # 1
+    current = Decision.objects.filter(deleted_commit="", repository__in=visible)
     if filters.repository:
         current = current.filter(repository__name=filters.repository)
     matching = current

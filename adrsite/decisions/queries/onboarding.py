@@ -25,15 +25,18 @@ from adrsite.records.onboarding import (
 )
 
 
-def reading_path(*, repository: str = "", today: date) -> ReadingPath:
-    """The onboarding path (/start/, `adr onboarding`): five queries, whatever the size.
+def reading_path(
+    *, repository: str = "", visible: QuerySet[Repository], today: date
+) -> ReadingPath:
+    """The onboarding path (/start/, `adr onboarding`) through the `visible` repositories:
+    five queries, whatever the size.
 
     The decisions in force (accepted, and no accepted decision supersedes them),
     but those marked `onboarding: skip`, each with the chain of decisions it
     replaced and when; and the status changes of the last RECENT_DAYS days.
     """
-    names = list(Repository.objects.order_by("name").values_list("name", flat=True))  # 1
-    current = Decision.objects.filter(deleted_commit="")
+    names = list(visible.order_by("name").values_list("name", flat=True))  # 1
+    current = Decision.objects.filter(deleted_commit="", repository__in=visible)
     if repository:
         current = current.filter(repository__name=repository)
     replaced_by_one_in_force = Link.objects.filter(

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import (
     Count,
     Q,
+    QuerySet,
 )
 from django.utils.timesince import timesince
 
@@ -30,15 +31,13 @@ class RepositoryNotChosen(Exception):
         super().__init__(message)
 
 
-def repository_get(*, name: str = "") -> Repository:
-    """The named repository or, with no name, the only one indexed; RepositoryNotChosen
-    otherwise."""
-    found = list(
-        Repository.objects.filter(name=name) if name else Repository.objects.order_by("name")[:2]
-    )
+def repository_get(*, name: str = "", visible: QuerySet[Repository]) -> Repository:
+    """The named repository or, with no name, the only one indexed, among those `visible`
+    (queries.access); RepositoryNotChosen otherwise, naming only those."""
+    found = list(visible.filter(name=name) if name else visible.order_by("name")[:2])
     if len(found) == 1:
         return found[0]
-    indexed = list(Repository.objects.order_by("name").values_list("name", flat=True))
+    indexed = list(visible.order_by("name").values_list("name", flat=True))
     raise RepositoryNotChosen(asked=name, indexed=indexed)
 
 

@@ -10,13 +10,14 @@ from django.db.models import (
     Count,
     F,
     Q,
+    QuerySet,
     Value,
     When,
     Window,
 )
 from django.db.models.functions import Lag, RowNumber
 
-from adrsite.decisions.models import Decision, Link, Problem, Revision, Status
+from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision, Status
 from adrsite.decisions.queries.decision import StatusChange
 from adrsite.records.problems import Severity
 
@@ -28,12 +29,17 @@ class TimelineEvent:
     first: bool  # the decision's first revision: it was proposed (or written) then
 
 
-def timeline(*, repository: str = "", limit: int = 500) -> list[TimelineEvent]:
-    """The newest `limit` status changes of every decision, newest first. Two queries."""
+def timeline(
+    *, repository: str = "", visible: QuerySet[Repository], limit: int = 500
+) -> list[TimelineEvent]:
+    """The newest `limit` status changes of every `visible` decision, newest first. Two
+    queries."""
     previous = Window(
         Lag("status"), partition_by=[F("decision_id")], order_by=[F("authored_at"), F("id")]
     )
-    revisions = Revision.objects.annotate(previous_status=previous)
+    revisions = Revision.objects.filter(decision__repository__in=visible).annotate(
+        previous_status=previous
+    )
     if repository:
         revisions = revisions.filter(decision__repository__name=repository)
     changed = (
@@ -54,9 +60,15 @@ def timeline(*, repository: str = "", limit: int = 500) -> list[TimelineEvent]:
     ]
 
 
-def graph(*, repository: str = "") -> tuple[list[Decision], list[Link]]:
-    """Current decisions that link or are linked, in number order, and their links. Two queries."""
-    links = Link.objects.filter(source__deleted_commit="", target__deleted_commit="")
+def graph(
+    *, repository: str = "", visible: QuerySet[Repository]
+) -> tuple[list[Decision], list[Link]]:
+    """Current `visible` decisions that link or are linked, in number order, and their links.
+    Two queries. A link joins two decisions of one repository (the indexer's), so the
+    source's repository decides for both."""
+    links = Link.objects.filter(
+        source__deleted_commit="", target__deleted_commit="", source__repository__in=visible
+    )
     if repository:
         links = links.filter(source__repository__name=repository)
     link_rows = list(links.order_by("source__number", "target__number", "kind"))
@@ -70,9 +82,12 @@ def graph(*, repository: str = "") -> tuple[list[Decision], list[Link]]:
     return decisions, link_rows
 
 
-def rules(*, repository: str = "") -> list[Decision]:
-    """Accepted current decisions that state a standing rule, in number order. One query."""
-    found = Decision.objects.filter(deleted_commit="", status=Status.ACCEPTED).exclude(rule="")
+def rules(*, repository: str = "", visible: QuerySet[Repository]) -> list[Decision]:
+    """Accepted current `visible` decisions that state a standing rule, in number order.
+    One query."""
+    found = Decision.objects.filter(
+        deleted_commit="", status=Status.ACCEPTED, repository__in=visible
+    ).exclude(rule="")
     if repository:
         found = found.filter(repository__name=repository)
     return list(
@@ -109,15 +124,18 @@ class ProblemReport:
 _RETIRED = [Status.REJECTED, Status.SUPERSEDED, Status.DEPRECATED]  # no review is due of these
 
 
-def overdue_reviews(*, repository: str = "", today: date) -> list[Decision]:
-    """Current decisions still in play whose `review-by` date is before `today`. One query.
+def overdue_reviews(
+    *, repository: str = "", visible: QuerySet[Repository], today: date
+) -> list[Decision]:
+    """Current `visible` decisions still in play whose `review-by` date is before `today`.
+    One query.
 
     Asked each day rather than stored with the problems: the index changes with
     the files, but a review falls due with the calendar.
     """
-    found = Decision.objects.filter(deleted_commit="", review_by__lt=today).exclude(
-        status__in=_RETIRED
-    )
+    found = Decision.objects.filter(
+        deleted_commit="", review_by__lt=today, repository__in=visible
+    ).exclude(status__in=_RETIRED)
     if repository:
         found = found.filter(repository__name=repository)
     return list(
@@ -127,8 +145,11 @@ def overdue_reviews(*, repository: str = "", today: date) -> list[Decision]:
     )
 
 
-def problems(*, repository: str = "", today: date | None = None) -> ProblemReport:
-    """What the indexer and the linter found: the errors, then the warnings by code. One query.
+def problems(
+    *, repository: str = "", visible: QuerySet[Repository], today: date | None = None
+) -> ProblemReport:
+    """What the indexer and the linter found in the `visible` repositories: the errors,
+    then the warnings by code. One query.
 
     A folder can hold hundreds of warnings of one kind; grouping them keeps
     the errors and the rarer warnings in sight. Each group is counted whole
@@ -136,8 +157,10 @@ def problems(*, repository: str = "", today: date | None = None) -> ProblemRepor
     """
     is_error = Q(severity=Severity.ERROR)
     group = Case(When(is_error, then=Value("")), default=F("code"))
-    found = Problem.objects.select_related("repository", "decision__repository").defer(
-        "decision__body"
+    found = (
+        Problem.objects.filter(repository__in=visible)
+        .select_related("repository", "decision__repository")
+        .defer("decision__body")
     )
     if repository:
         found = found.filter(repository__name=repository)
@@ -159,16 +182,19 @@ def problems(*, repository: str = "", today: date | None = None) -> ProblemRepor
         if not groups or (groups[-1].severity, groups[-1].code) != (row.severity, row.group):
             groups.append(ProblemGroup(row.severity, row.group, row.group_size, []))
         groups[-1].problems.append(row)
-    overdue = overdue_reviews(repository=repository, today=today) if today else []  # 2
+    overdue = (
+        overdue_reviews(repository=repository, visible=visible, today=today) if today else []
+    )  # 2
     shown = {row.repository_id for group in groups for row in group.problems}
     shown |= {decision.repository_id for decision in overdue}
     return ProblemReport(groups, several_repositories=len(shown) > 1, overdue=overdue)
 
 
-def recent_revisions(*, limit: int = 50) -> list[Revision]:
-    """The newest revisions of every decision, for the Atom feed. One query."""
+def recent_revisions(*, visible: QuerySet[Repository], limit: int = 50) -> list[Revision]:
+    """The newest revisions of every `visible` decision, for the Atom feed. One query."""
     return list(
-        Revision.objects.select_related("decision__repository")
+        Revision.objects.filter(decision__repository__in=visible)
+        .select_related("decision__repository")
         .defer("decision__body")
         .order_by("-authored_at", "-id")[:limit]
     )
