@@ -95,36 +95,3 @@ def test_a_problem_is_stored_only_with_a_severity_and_code_of_the_core(repositor
     with pytest.raises(IntegrityError), transaction.atomic():
         problem("error", "broken-links")
     assert Problem.objects.count() == len(ProblemCode) + 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_on_sqlite_a_decisions_body_is_its_last_column_and_migrating_keeps_the_rows():
-    # Columns after a long body cost a walk of its overflow pages on every read of
-    # them: a search page would cost more the larger its bodies (migration 0012).
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    from adrsite.decisions.search import decisions_matching
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only: PostgreSQL keeps long values out of line (TOAST)")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA table_info(adr_decision)")
-        assert [row[1] for row in cursor.fetchall()][-1] == "body"
-    before, after = (
-        ("decisions", "0011_repository_from_host"),
-        ("decisions", "0012_decision_body_last"),
-    )
-    executor = MigrationExecutor(connection)
-    executor.migrate([before])
-    old = MigrationExecutor(connection).loader.project_state(before).apps
-    repository = old.get_model("decisions", "Repository").objects.create(name="r", location="/r")
-    now = timezone.now()
-    old.get_model("decisions", "Decision").objects.create(
-        repository=repository, path="adr/0001-use-x.md", title="Use X", body="We use zebras. " * 9,
-        created_at=now, updated_at=now,
-    )  # fmt: skip
-    MigrationExecutor(connection).migrate([after])
-    MigrationExecutor(connection).loader.build_graph()
-    found = decisions_matching(Decision.objects.all(), "zebras")
-    assert [(d.title, d.body) for d in found] == [("Use X", "We use zebras. " * 9)]
