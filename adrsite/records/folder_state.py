@@ -41,6 +41,7 @@ class Changes:
     """What an update changed: the problems of these paths, and these links."""
 
     problems: dict[str, list[Problem]]  # path -> its problems now ([] when none or gone)
+    records: dict[str, Record | None]  # path -> its record now, dates settled, when it differs
     links: dict[LinkKey, ResolvedLink | None]  # the link stored now for each key, or None
 
 
@@ -184,7 +185,7 @@ class FolderState:
             for path in again
             if (now := sorted(self.problems.get(path, []), key=_order)) != old_problems[path]
         }
-        return Changes(problems, links)
+        return Changes(problems=problems, links=links, records=after)
 
     # --- bookkeeping -----------------------------------------------------
 
