@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 def madr(title: str, status: str = "accepted", *, date: str = "", extra: str = "") -> str:
     dated = f"date: {date}\n" if date else ""
-    return f"---\nstatus: {status}\n{dated}tags: [Core, {title.split()[-1]}]\n{extra}---\n# {title}\n\nText.\n"
+    tags = f"tags: [Core, {title.split()[-1]}]\n"
+    return f"---\nstatus: {status}\n{dated}{tags}{extra}---\n# {title}\n\nText.\n"
 
 
 def stored(repository: Repository) -> dict[str, list]:
@@ -40,7 +41,7 @@ def stored(repository: Repository) -> dict[str, list]:
                 r.deleted,
             )
             for r in Revision.objects.filter(decision__repository=repository)
-        ),  # fmt: skip
+        ),
         "links": sorted(
             (where[k.source_id], where[k.target_id], k.kind, where[k.declared_in_id], k.line)
             for k in Link.objects.filter(source__repository=repository)
@@ -65,7 +66,7 @@ STEPS = [
             "adr/0007-use-g.md": madr("Use G", extra="supersedes: [2]\n"),
             "adr/0002-use-b.md": madr("Use B", "superseded"),
         },
-    ),  # fmt: skip
+    ),
     (
         "successor rejected",
         {"adr/0007-use-g.md": madr("Use G", "rejected", extra="supersedes: [2]\n")},
@@ -83,7 +84,7 @@ STEPS = [
         {
             "adr/0010-use-j.md": madr("Use J", date="26/03/2018"),
         },
-    ),  # fmt: skip
+    ),
     ("the evidence goes", {"adr/0010-use-j.md": madr("Use J", date="2018-03-26")}),
     (
         "supersede cycle",
@@ -91,7 +92,7 @@ STEPS = [
             "adr/0006-use-f.md": madr("Use F", extra="supersedes: [9]\n"),
             "adr/0009-use-other.md": madr("Use other", extra="supersedes: [6]\n"),
         },
-    ),  # fmt: skip
+    ),
     ("cycle broken", {"adr/0009-use-other.md": madr("Use other")}),
     ("a name off the folder's convention", {"adr/ADR-11-use-k.md": madr("Use K")}),
     ("the same name in a sub-folder", {"adr/team/0003-use-c.md": madr("Use C too")}),
@@ -106,7 +107,7 @@ STEPS = [
             "adr/0007-use-g.md": None,
             "adr/0014-use-n.md": madr("Use N", date="01/06/2019"),
         },
-    ),  # fmt: skip
+    ),
 ]
 
 
@@ -165,10 +166,17 @@ def test_after_each_push_the_incremental_index_is_a_full_index(repo, monkeypatch
         seen |= set(Problem.objects.filter(repository=fresh).values_list("code", flat=True))
     # The steps reach every cross-decision check.
     assert {
-        "duplicate-number", "duplicate-name", "file-name", "broken-link", "link-path",
-        "superseded-by-rejected", "superseded-still-active", "supersede-cycle", "date",
+        "duplicate-number",
+        "duplicate-name",
+        "file-name",
+        "broken-link",
+        "link-path",
+        "superseded-by-rejected",
+        "superseded-still-active",
+        "supersede-cycle",
+        "date",
         "path-too-long",
-    } <= seen  # fmt: skip
+    } <= seen
 
 
 def test_a_cold_process_indexes_incrementally_the_old_way(repo):
