@@ -94,7 +94,7 @@ def main() -> int:
                     original,
                     count=1,
                 ),
-            ),  # fmt: skip
+            ),
             ("text edit", original + "\nOne more line.\n"),
             ("back as it was", original),
             ("another edit", original + "\nAnother line.\n"),
