@@ -107,3 +107,23 @@ def _by_path(problems: list) -> dict:
     for problem in problems:
         found.setdefault(problem.path, []).append(problem)
     return found
+
+
+def test_a_supersede_cycle_comes_and_goes_with_one_file():
+    def record(number: int, supersedes: int | None) -> object:
+        path = f"adr/{number:04d}-use-x{number}.md"
+        extra = f"supersedes: [{supersedes}]\n" if supersedes else ""
+        return parse(path, f"---\nstatus: accepted\n{extra}---\n# Use X{number}\n".encode())
+
+    raw = {r.path: r for r in (record(1, 2), record(2, 3), record(3, None))}
+    state = FolderState(raw.values())
+    for supersedes in (1, None, 2, None):
+        changed = record(3, supersedes)
+        raw[changed.path] = changed
+        result = state.update({changed.path: changed}, {})
+        problems = _whole(raw)[0]
+        assert state.all_problems() == problems
+        cycle = [p for p in problems if p.code == "supersede-cycle"]
+        assert bool(cycle) == (supersedes is not None)
+        if cycle:  # the update says so, on the cycle's first file
+            assert cycle[0] in result.problems[cycle[0].path]

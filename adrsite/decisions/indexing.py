@@ -456,19 +456,19 @@ def _update_links_and_problems(repository: Repository, state: Lineages, warm: _W
     created = {}
     for path in looked_at:
         if path in state.at_head and path in state.by_path:
-            record = state.settled[path][1]
-            if warm.raw.get(path) is not record:
-                changed[path] = record
+            now = state.settled[path][1]
+            if warm.raw.get(path) is not now:
+                changed[path] = now
                 created[path] = state.by_path[path].created_at
         elif path in warm.raw:
             changed[path] = None
     old_ids = dict(warm.ids)
-    for path, record in changed.items():
-        if record is None:
+    for path, new in changed.items():
+        if new is None:
             warm.raw.pop(path, None)
             warm.ids.pop(path, None)
         else:
-            warm.raw[path] = record
+            warm.raw[path] = new
             warm.ids[path] = state.by_path[path].pk
     warm.blobs = {path: state.at_head[path] for path in warm.raw}
     changes = warm.folder.update(changed, created)
@@ -477,10 +477,10 @@ def _update_links_and_problems(repository: Repository, state: Lineages, warm: _W
     # written by this run has the date its file states.
     revised = {d.path for d in state.changed.values() if d.path in warm.raw}
     for path in sorted(set(changes.records) | revised):
-        if (record := warm.folder.records.get(path)) is None:
+        if (settled_record := warm.folder.records.get(path)) is None:
             continue
         decision = state.by_path.get(path)
-        settled = date.fromisoformat(record.date) if record.date else None
+        settled = date.fromisoformat(settled_record.date) if settled_record.date else None
         if decision is None:
             Decision.objects.filter(pk=warm.ids[path]).exclude(date=settled).update(date=settled)
         elif decision.date != settled:

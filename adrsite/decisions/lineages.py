@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 from django.db.models.constants import OnConflict
 
 from adrsite.decisions.models import Decision, DecisionTag, Repository, Revision, Tag
@@ -709,7 +709,7 @@ class Lineages:
         return len(self.changed)
 
 
-def _moved_out(repository: Repository) -> Iterable[Decision]:
+def _moved_out(repository: Repository) -> QuerySet[Decision]:
     """Decisions that left the folder by a move, not a delete: their last revision is no delete."""
     return (
         repository.decisions.exclude(deleted_commit="")

@@ -128,10 +128,10 @@ class FolderState:
         # Whose links and problems can read differently.
         again = set(different)
         for kind, value in keys:
-            if kind == "number":
-                again |= {r.path for r in self.resolver.by_number.get(value, ())}  # type: ignore[call-overload]
-            elif kind == "name":
-                again |= {r.path for r in self.resolver.by_name.get(value, ())}  # type: ignore[call-overload]
+            if kind == "number" and isinstance(value, int):
+                again |= {r.path for r in self.resolver.by_number.get(value, ())}
+            elif kind == "name" and isinstance(value, str):
+                again |= {r.path for r in self.resolver.by_name.get(value, ())}
             again |= self.lookups.get((kind, value), set())
         old_links: dict[LinkKey, ResolvedLink | None] = {}
         counted: dict[tuple[str, str], int] = {}  # supersede edges touched -> count before
@@ -141,11 +141,11 @@ class FolderState:
                 self._undeclare(link)
                 self._count_edge(link, -1, counted)
             if (record := self.records.get(path)) is not None:
-                links = self.declared[path] = links_of(record, self.resolver)
-                for link in links:
+                declared = self.declared[path] = links_of(record, self.resolver)
+                for link in declared:
                     old_links.setdefault(_key(link), self._first(_key(link)))
-                self._declare(links)
-                for link in links:
+                self._declare(declared)
+                for link in declared:
                     self._count_edge(link, +1, counted)
         links_now = {key: self._first(key) for key in old_links}
         links = {key: now for key, now in links_now.items() if now != old_links[key]}
