@@ -115,9 +115,10 @@ def test_a_supersede_cycle_comes_and_goes_with_one_file():
         extra = f"supersedes: [{supersedes}]\n" if supersedes else ""
         return parse(path, f"---\nstatus: accepted\n{extra}---\n# Use X{number}\n".encode())
 
-    raw = {r.path: r for r in (record(1, 2), record(2, 3), record(3, None))}
+    # 1 > 2 > 3, 4 > 1: the cycle closes between 3 and 4, and is named on 0001.
+    raw = {r.path: r for r in (record(1, 2), record(2, 3), record(3, None), record(4, 1))}
     state = FolderState(raw.values())
-    for supersedes in (1, None, 2, None):
+    for supersedes in (4, None, 2, None, 4):
         changed = record(3, supersedes)
         raw[changed.path] = changed
         result = state.update({changed.path: changed}, {})
