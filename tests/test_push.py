@@ -192,3 +192,39 @@ def test_a_cold_process_indexes_incrementally_the_old_way(repo):
         assert not repository_index(repository=pushed).full
         repository_index(repository=fresh, full=True)
         assert stored(pushed) == stored(fresh)
+
+
+def test_a_full_index_by_another_process_is_never_taken_for_the_warm_state(repo):
+    """Another process re-indexed fully (new decision ids): this one's state is stale."""
+    indexing._WARM.clear()
+    _initial(repo)
+    pushed = Repository.objects.create(name="pushed", location=str(repo.path), adr_dir="adr")
+    fresh = Repository.objects.create(name="fresh", location=str(repo.path), adr_dir="adr")
+    repository_index(repository=pushed)
+    ours = indexing._WARM[pushed.pk]
+    repository_index(repository=pushed, full=True)  # as `adr index --full` elsewhere would
+    indexing._WARM[pushed.pk] = ours
+    _apply(repo, STEPS[1][1])  # a supersede: links between decisions by id
+    assert not repository_index(repository=pushed).full
+    repository_index(repository=fresh, full=True)
+    assert stored(pushed) == stored(fresh)
+
+
+def test_a_merge_that_combines_two_branches_edits(repo):
+    """HEAD holds a file no commit of the stream left as it is: read from the diff."""
+    indexing._WARM.clear()
+    _initial(repo)
+    pushed = Repository.objects.create(name="pushed", location=str(repo.path), adr_dir="adr")
+    fresh = Repository.objects.create(name="fresh", location=str(repo.path), adr_dir="adr")
+    repository_index(repository=pushed)
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("adr/0003-use-c.md", madr("Use C", "rejected", date="01/06/2019"))
+    repo.write("adr/0008-use-h.md", madr("Use H", extra="supersedes: [6]\n"))
+    repo.commit("side")
+    repo.git("checkout", "-q", "main")
+    repo.write("adr/0001-use-a.md", madr("Use A", "deprecated"))
+    repo.commit("main")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge", "side")
+    assert not repository_index(repository=pushed).full
+    repository_index(repository=fresh, full=True)
+    assert stored(pushed) == stored(fresh)

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import reduce
 from pathlib import Path
 
@@ -203,6 +203,7 @@ def _index(
     repository.save(
         update_fields=["last_indexed_commit", "indexed_at", "shallow", "index_format", "locations"]
     )
+    warm.indexed_at = repository.indexed_at
     return _result(
         repository, head, full, reason, state.new_revisions, state.changed_count, started
     )
@@ -404,6 +405,9 @@ class _Warm:
     commit: str
     locations: list[str]
     index_format: int
+    # Of the run that made it: any other run since (`adr index --full` elsewhere) wrote
+    # other decision ids, and this state no longer describes the database.
+    indexed_at: datetime | None
     blobs: dict[str, str]  # path -> blob
     raw: dict[str, Record]  # path -> record as parsed
     too_long: list[str]
@@ -420,6 +424,7 @@ class _Warm:
             commit="",
             locations=[],
             index_format=INDEX_FORMAT,
+            indexed_at=None,
             blobs={path: state.at_head[path] for path in raw},
             raw=raw,
             too_long=list(state.too_long),
@@ -432,6 +437,7 @@ class _Warm:
         return (
             bool(since)
             and self.commit == since
+            and self.indexed_at == repository.indexed_at
             and self.locations == repository.locations
             and self.index_format == repository.index_format == INDEX_FORMAT
             and not shallow
