@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+
+from adrsite.startup import database_unusable
+
+logger = logging.getLogger("adrsite")
 
 # Characters no database column takes: PostgreSQL refuses NUL in any text value, so a
 # query parameter or a URL part that holds one would reach the database as an error.
@@ -34,3 +41,31 @@ def refuse_unstorable_input(get_response: Callable[[HttpRequest], HttpResponse])
         return get_response(request)
 
     return middleware
+
+
+class DatabaseUnavailable:
+    """A page that cannot reach the database answers 503 and logs one line, not a traceback.
+
+    The database may be down, unreachable, or its driver missing (see startup.py);
+    once it answers again, so does the site, with no restart.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (DatabaseError, ImproperlyConfigured)):
+            return None
+        problem = database_unusable()
+        if problem is None:
+            return None  # the database answers: a fault of its own, for the 500 handler
+        logger.error("adrsite: %s", problem)  # Django's own line names the page
+        return HttpResponse(
+            "The site's database cannot be reached; the server's log says why.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "30"},
+        )

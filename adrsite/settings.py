@@ -34,10 +34,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] or default
 
 
+def user_data_dir() -> Path:
+    """adrsite's folder in the user's data directory (XDG), outside any repository."""
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "adrsite"
+
+
 def default_database_url() -> str:
     """The embedded SQLite file, one per user, outside any repository (ADR 6)."""
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    directory = data_home / "adrsite"
+    directory = user_data_dir()
     directory.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{directory / 'adrsite.sqlite3'}"
 
@@ -93,6 +98,24 @@ CACHES = {
 ADRSITE_REPOSITORY = Path(os.environ.get("ADRSITE_REPOSITORY") or Path.cwd())
 ADRSITE_ADR_DIR = os.environ.get("ADRSITE_ADR_DIR", "")
 
+# ADR 32: repositories from their git hosts are mirrored here (`mirrors/NAME.git`),
+# and each clone or fetch is stopped after ADRSITE_GIT_TIMEOUT seconds.
+ADRSITE_DATA_DIR = Path(os.environ.get("ADRSITE_DATA_DIR") or user_data_dir()).expanduser()
+
+
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a number of seconds above 0")
+    return seconds
+
+
+ADRSITE_GIT_TIMEOUT = env_seconds("ADRSITE_GIT_TIMEOUT", 600.0)
+
 INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
@@ -104,6 +127,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "adrsite.middleware.refuse_unstorable_input",
+    "adrsite.middleware.DatabaseUnavailable",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """`./dev test` re-runs the postgres tests with ADRSITE_TEST_POSTGRES=1: never on SQLite."""
+    """`./dev test` runs the PostgreSQL tests with ADRSITE_TEST_POSTGRES=1: never on SQLite."""
     if os.environ.get("ADRSITE_TEST_POSTGRES") == "1":
         from django.conf import settings
 
@@ -49,32 +49,6 @@ def git_reads_only_the_repositorys_configuration():
 def repo(tmp_path: Path) -> Repo:
     """An empty git repository on branch main (see tests/gitrepo.py)."""
     return Repo(tmp_path / "repo")
-
-
-def write_decision(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def our_repository(settings):
-    """The site shows this repository's own adr/ folder."""
-    settings.ADRSITE_REPOSITORY = ROOT
-    settings.ADRSITE_ADR_DIR = "adr"
-    return ROOT
-
-
-@pytest.fixture
-def decision_folder(tmp_path, settings):
-    """An empty repository with an adr/ folder the site shows; tests write decisions into it."""
-    (tmp_path / ".git").mkdir()
-    folder = tmp_path / "adr"
-    folder.mkdir()
-    settings.ADRSITE_REPOSITORY = tmp_path
-    settings.ADRSITE_ADR_DIR = "adr"
-    return folder
 
 
 @pytest.fixture

@@ -108,3 +108,46 @@ class Repo:
 
 def adr(title: str, status: str = "proposed", body: str = "Why we chose it.") -> str:
     return TEMPLATE.format(title=title, status=status, body=body)
+
+
+def team_log(repo: Repo) -> Repo:
+    """A fixture decision log for the site's tests, so that writing an ADR of our own never
+    breaks them: ADR 1 with two revisions; 10 (about Flask) superseded by 11; 12 about JWT;
+    13 about safemigrate; 14 accepted with a rule."""
+    repo.write("adr/0001-record-architecture-decisions.md", adr("Record architecture decisions"))
+    repo.commit("Propose recording decisions")
+    repo.write(
+        "adr/0001-record-architecture-decisions.md",
+        adr("Record architecture decisions", "accepted", body="We record each decision here."),
+    )
+    repo.write(
+        "adr/0010-mount-flask-inside-django.md",
+        adr("Mount Flask inside Django", "accepted", body="Django serves the Flask app."),
+    )
+    repo.commit("Accept recording decisions; mount Flask")
+    repo.write(
+        "adr/0012-jwt-carries-identity-across.md",
+        adr("JWT carries identity across", "accepted", body="A JWT from Django for Flask."),
+    )
+    repo.write(
+        "adr/0013-safemigrate-fakes-existing-tables.md",
+        adr("Safemigrate fakes existing tables", "accepted", body="Tables Django already has."),
+    )
+    repo.write(
+        "adr/0014-unidirectional-flow.md",
+        "---\nstatus: accepted\n"
+        'rule: "Django may call Flask; Flask never calls Django."\n---\n'
+        "# Unidirectional flow\n\nA lower layer never imports a higher one.\n",
+    )
+    repo.commit("Identity, migrations and the flow rule")
+    repo.write(
+        "adr/0010-mount-flask-inside-django.md",
+        adr("Mount Flask inside Django", "superseded", body="Django serves the Flask app."),
+    )
+    repo.write(
+        "adr/0011-django-proxies-unported-endpoints-to-flask.md",
+        "---\nstatus: accepted\nsupersedes: [10]\n---\n"
+        "# Django proxies unported endpoints to Flask\n\nFlask runs beside Django.\n",
+    )
+    repo.commit("Proxy to Flask instead of mounting it")
+    return repo

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -684,10 +685,30 @@ def test_check_against_main_reports_a_number_main_took_since_the_branch_parted(d
 
     assert result.stdout == (
         "adr/0003-use-x.md:1: error: number 3 is already taken on main by adr/0003-use-y.md; "
-        "run 'adr renumber adr/0003-use-x.md'\n"
+        "renumber this one: adr renumber --against main adr/0003-use-x.md\n"
         "3 decisions: 1 error, 0 warnings\n"
     )
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize("where", [".", "adr", "src"])
+def test_following_the_against_hint_literally_fixes_the_collision(diverged, where):
+    # main also took 4 since: the hint must skip main's numbers, not only this branch's.
+    git(diverged, "switch", "--quiet", "main")
+    write(diverged, "0004-use-z.md", decision("Use Z", "proposed"))
+    commit_all(diverged, "ADR 4 on main")
+    git(diverged, "switch", "--quiet", "feature")
+    (diverged / "src").mkdir()
+    hint = run_adr(diverged, "check", "--against", "main").stdout.splitlines()[0]
+    command = shlex.split(hint.split("renumber this one: ", 1)[1])
+    assert command[:4] == ["adr", "renumber", "--against", "main"]
+
+    moved = run_adr(diverged / where, *command[1:])
+
+    assert (moved.returncode, moved.stdout) == (0, "adr/0003-use-x.md -> adr/0005-use-x.md\n")
+    git(diverged, "merge", "--quiet", "--no-edit", "main")
+    after = run_adr(diverged, "check")
+    assert (after.returncode, after.stdout) == (0, "5 decisions: 0 errors, 0 warnings\n")
 
 
 def test_check_without_against_does_not_look_at_other_branches(diverged):

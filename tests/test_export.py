@@ -13,7 +13,7 @@ import pytest
 from adrsite.cli import main
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"
@@ -41,7 +41,7 @@ def test_export_gives_every_fact_git_knows(repo, capsys):
     code, out, _ = run(capsys, "index", str(repo.path), "--name", "demo")
     assert (code, out) == (
         0,
-        "demo: full (first run), 4 new revisions, 3 changed decisions; "
+        "demo at main: full (first run), 4 new revisions, 3 changed decisions; "
         f"3 decisions, 1 problem, {out.split(', ')[-1].strip()}\n",
     )
     code, out, _ = run(capsys, "export")
@@ -115,15 +115,29 @@ def test_several_repositories_live_in_one_database(tmp_path, capsys):
     assert (code, err) == (1, "adr: no repository named 'nope' is indexed (run 'adr index')\n")
 
 
-def test_index_outside_a_git_repository_is_a_clear_error(tmp_path, capsys):
+def test_index_outside_a_git_repository_is_a_clear_error_and_adds_nothing(tmp_path, capsys):
+    from adrsite.decisions.models import Repository
+
+    (tmp_path / "adr").mkdir()
     code, _, err = run(capsys, "index", str(tmp_path))
     assert (code, err) == (1, f"adr: {tmp_path}: not a git repository\n")
+    assert not Repository.objects.exists()
 
 
-def test_index_before_migrate_says_to_migrate(repo, tmp_path):
+def test_index_migrates_the_embedded_database_but_not_a_configured_one(repo, tmp_path):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Propose X")
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
     env.pop("DATABASE_URL", None)
     adr_script = str(Path(sys.executable).parent / "adr")
+    result = subprocess.run(
+        [adr_script, "index", str(repo.path)], env=env, capture_output=True, text=True
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("repo at main: full (first run), 1 new revision")
+
+    # A database named by DATABASE_URL (shared, perhaps) is migrated on purpose: `adr migrate`.
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     result = subprocess.run(
         [adr_script, "index", str(repo.path)], env=env, capture_output=True, text=True
     )
@@ -164,4 +178,26 @@ def test_index_refuses_a_name_that_cannot_be_part_of_a_url_and_a_web_url_that_is
     assert (code, err) == (
         1,
         "adr: --web-url 'javascript:{commit}' must start with https:// or http://\n",
+    )
+
+
+def test_the_one_repository_query_says_why_it_cannot_choose(tmp_path):
+    from adrsite.decisions.indexing import repository_register
+    from adrsite.decisions.queries import RepositoryNotChosen, repository_get
+
+    def why(name: str = "") -> tuple[str, list[str], str]:
+        with pytest.raises(RepositoryNotChosen) as raised:
+            repository_get(name=name)
+        return raised.value.asked, raised.value.indexed, str(raised.value)
+
+    assert why() == ("", [], "no repository is indexed yet")
+    only = repository_register(name="search", location=str(tmp_path), adr_dir="adr")
+    assert repository_get() == only
+    assert repository_get(name="search") == only
+    assert why("nope") == ("nope", ["search"], "no repository named 'nope' is indexed")
+    repository_register(name="billing", location=str(tmp_path), adr_dir="adr")
+    assert why() == (
+        "",
+        ["billing", "search"],
+        "several repositories are indexed (billing, search): name one",
     )

@@ -11,12 +11,21 @@ from adrsite.records.dates import settle_dates
 from adrsite.records.folder import resolved_links
 from adrsite.records.folder_state import FolderState
 from adrsite.records.lint import check
+from adrsite.records.naming import LOG4BRAINS, OURS
 from adrsite.records.parse import parse
 
 STATUSES = ["accepted", "proposed", "superseded", "rejected", "deprecated", "Accepted or Rejected"]
 DATES = ["2024-01-02", "01/06/2019", "26/03/2018", "12/20/2019", "05/04/2020", ""]
 NAMES = ["{n:04d}-use-{w}.md", "ADR{n:03d}-{w}.md", "{n}-{w}.md", "team/{n:04d}-use-{w}.md"]
 WORDS = ["cache", "queue", "forms", "tokens"]
+# A folder's own template; a body keeps some of its sections as written (template-text).
+TEMPLATE = "# TITLE\n\n## Context\n\nWhat we faced.\n\n## Decision\n\nWhat we chose.\n"
+SECTIONS = [
+    "",
+    "## Context\n\nWhat we faced.\n",
+    "## Context\n\nOur own words.\n\n## Decision\n\nWhat we chose.\n",
+    "## Context\n\nOur own words.\n",
+]
 
 
 def _text(rng: random.Random, numbers: list[int]) -> bytes:
@@ -31,6 +40,7 @@ def _text(rng: random.Random, numbers: list[int]) -> bytes:
         f"---\nstatus: {rng.choice(STATUSES)}\n"
         + (f"date: {date}\n" if date else "")
         + f"tags: [{rng.choice(WORDS)}]\n{''.join(links)}---\n# Use {rng.choice(WORDS)}\n\nText.\n"
+        + rng.choice(SECTIONS)
     ).encode()
 
 
@@ -38,23 +48,25 @@ def _path(rng: random.Random, number: int) -> str:
     return "adr/" + rng.choice(NAMES).format(n=number, w=rng.choice(WORDS))
 
 
-def _whole(raw: dict) -> tuple[list, dict]:
+def _whole(raw: dict, **options) -> tuple[list, dict]:
     records = settle_dates([raw[path] for path in sorted(raw)])
     links: dict = {}
     for link in resolved_links(records):
         links.setdefault((link.source, link.target, link.kind), link)
-    return check(records), links
+    return check(records, **options), links
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_updates_give_the_whole_folders_answers(seed: int) -> None:
     rng = random.Random(seed)
+    # Half the folders have their own template and log4brains' names as the default.
+    options = {"naming": LOG4BRAINS, "template": TEMPLATE} if seed % 2 else {"naming": OURS}
     raw, texts = {}, {}
     for number in range(1, 25):
         path = _path(rng, number)
         texts[path] = _text(rng, list(range(1, 25))).decode()
         raw[path] = parse(path, texts[path].encode())
-    state = FolderState(raw.values())
+    state = FolderState(raw.values(), **options)
     stored_problems = {p: list(found) for p, found in _by_path(state.all_problems()).items()}
     stored_links = dict(state.stored_links())
     for _ in range(60):
@@ -95,7 +107,7 @@ def test_updates_give_the_whole_folders_answers(seed: int) -> None:
                 stored_links.pop(key, None)
             else:
                 stored_links[key] = link
-        problems, links = _whole(raw)
+        problems, links = _whole(raw, **options)
         # What an indexer applying only the changes holds is the whole folder's answer.
         assert {p: v for p, v in stored_problems.items() if v} == _by_path(problems)
         assert stored_links == links

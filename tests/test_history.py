@@ -15,9 +15,9 @@ from adrsite.history.git import (
     RENAMED,
     GitHistory,
     HistoryError,
-    _Process,
-    origin,
 )
+from adrsite.history.moves import origin
+from adrsite.history.plumbing import _Process
 from tests.gitrepo import adr
 
 

@@ -28,7 +28,7 @@ from tests.test_real_histories import (
     snapshot,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 
 def lines(topic: str, count: int = 20) -> str:

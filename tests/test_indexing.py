@@ -13,7 +13,7 @@ from adrsite.decisions.indexing import repository_index
 from adrsite.decisions.models import Decision, Link, Problem, Repository, Revision
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"
@@ -364,3 +364,42 @@ def test_git_breaks_the_tie_of_a_day_month_date_and_the_folder_settles_it_later(
         "date '02/01/2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-02-01: the folder "
         "writes month first (01/13/2026 in adr/0002-use-y.md)"
     ]
+
+
+def test_revisions_are_written_by_field_name_whatever_the_order_of_the_row(monkeypatch):
+    from typing import NamedTuple
+
+    from adrsite.decisions import lineages
+
+    class Reordered(NamedTuple):  # _RevisionRow's fields, last first
+        deleted: bool
+        content: str
+        blob: str
+        status: str
+        path: str
+        message: str
+        authored_at: datetime
+        author_email: str
+        author: str
+        commit: str
+        decision: Decision
+
+    repository = Repository.objects.create(name="demo", location="/nowhere")
+    at = datetime(2026, 1, 2, 9, tzinfo=UTC)
+    decision = Decision.objects.create(
+        repository=repository, path="adr/0001-x.md", slug="x", title="X",
+        created_commit="c" * 40, created_at=at, updated_commit="c" * 40, updated_at=at,
+    )  # fmt: skip
+    monkeypatch.setattr(lineages, "_RevisionRow", Reordered)
+    row = Reordered(
+        True, "text", "b" * 40, "accepted", "adr/0001-x.md", "msg", at, "ada@x", "Ada", "c" * 40,
+        decision,
+    )  # fmt: skip
+    lineages._insert_revisions([row])  # type: ignore[arg-type]
+    stored = Revision.objects.values().get()
+    assert {name: stored[name] for name in Reordered._fields if name != "decision"} == {
+        "deleted": True, "content": "text", "blob": "b" * 40, "status": "accepted",
+        "path": "adr/0001-x.md", "message": "msg", "authored_at": at, "author_email": "ada@x",
+        "author": "Ada", "commit": "c" * 40,
+    }  # fmt: skip
+    assert stored["decision_id"] == decision.pk

@@ -1,66 +1,16 @@
-"""The pure core never imports Django, the app or the CLI (ADR 4); file commands never start it."""
+"""What importing loads, which an import graph cannot show (ADR 4, ADR 30).
+
+The import rules themselves (records and history never import Django, the app or
+the CLI; cli -> decisions -> history -> records) are ADR 4's and ADR 14's `enforce:`
+contracts, run by `adr check --enforce` in `./dev test`. What stays here is what a
+fresh interpreter actually loads, third-party modules included.
+"""
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
-
-PACKAGE = Path(__file__).resolve().parent.parent / "adrsite"
-PURE_LAYERS = ["records", "history"]
-FORBIDDEN = ("django", "adrsite.decisions", "adrsite.cli", "adrsite.settings", "adrsite.urls")
-
-
-def imported_modules(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append((node.lineno, node.module))
-        elif isinstance(node, ast.ImportFrom) and node.level:
-            found.append((node.lineno, "." * node.level + (node.module or "")))
-    return found
-
-
-def pure_modules() -> list[Path]:
-    return sorted(p for layer in PURE_LAYERS for p in (PACKAGE / layer).rglob("*.py"))
-
-
-def test_the_walk_covers_every_module_of_the_pure_core():
-    names = {path.relative_to(PACKAGE).as_posix() for path in pure_modules()}
-    assert {
-        "records/parse.py",
-        "records/scan.py",
-        "records/lint.py",
-        "records/write.py",
-        "records/folder.py",
-        "records/naming.py",
-        "records/renumber.py",
-        "records/files.py",
-        "records/report.py",
-        "history/refs.py",
-    } <= names
-
-
-@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
-def test_pure_core_module_imports_nothing_from_django_or_above(path: Path):
-    offending = [
-        f"{path.relative_to(PACKAGE.parent)}:{line}: imports {module}"
-        for line, module in imported_modules(path)
-        if module.startswith(FORBIDDEN) or module.startswith("..")
-    ]
-    assert offending == []
-
-
-def test_the_import_walk_catches_a_django_import(tmp_path: Path):
-    module = tmp_path / "bad.py"
-    module.write_text("import os\nfrom django.conf import settings\n")
-    assert (2, "django.conf") in imported_modules(module)
 
 
 def run_python(code: str, cwd: Path) -> str:

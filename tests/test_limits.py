@@ -18,7 +18,7 @@ from adrsite.decisions.models import Decision, Problem, Repository, Revision
 from adrsite.decisions.queries import decision_export
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 LONG_AUTHOR = "A" * 300
 # A path of 1,500 characters in sub-folders, as a file system holds it; one of 5,000, in

@@ -18,11 +18,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from adrsite.records.links import link_targets
 from adrsite.records.lint import check
-from adrsite.records.parse import link_targets, parse, parse_status
+from adrsite.records.parse import parse, parse_status
 from adrsite.records.render import render_inline, render_markdown
 from adrsite.records.vocabulary import clean_text, status_word
-from adrsite.records.write import set_status
+from adrsite.records.write import EditError, set_status
 
 LINE = 100_000  # one 100 KB line
 SHORT_LINES = 10_000
@@ -100,7 +101,10 @@ def test_parse_parse_status_and_set_status_are_linear_on_a_100_kb_line(unit):
                 continue  # no status there to read or set
             with time_limit(f"parse_status: {what}"):
                 parse_status("adr/0001-x.md", data)
-            with time_limit(f"set_status: {what}"):  # the writer, in this file's style
+            with (
+                time_limit(f"set_status: {what}"),  # the writer, in this file's style
+                contextlib.suppress(EditError),  # a file all in a code block: refused, in time
+            ):
                 set_status(text, record, status="deprecated", date="2026-01-01")
 
 

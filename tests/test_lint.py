@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from adrsite.records.lint import numbers_taken_elsewhere
 from adrsite.records.model import Record
 from adrsite.records.parse import parse
@@ -23,7 +25,25 @@ def test_a_number_main_took_for_another_file_since_the_branches_parted_is_taken(
         base={"adr/0001-use-x.md"},
     ) == [
         "adr/0002-use-z.md: number 2 is already taken on main by adr/0002-use-y.md; "
-        "run 'adr renumber adr/0002-use-z.md'"
+        "renumber this one: adr renumber --against main adr/0002-use-z.md"
+    ]
+
+
+def test_the_renumber_hint_is_a_shell_command_whatever_the_names():
+    # A ref and a file name with spaces and quotes: the hint still splits back into them.
+    problem = numbers_taken_elsewhere(
+        records("adr/0002-it's mine.md"),
+        ref="team's main",
+        ref_paths={"adr/0002-use-y.md"},
+        base_paths=set(),
+    )[0]
+    hint = problem.message.split("renumber this one: ", 1)[1]
+    assert shlex.split(hint) == [
+        "adr",
+        "renumber",
+        "--against",
+        "team's main",
+        "adr/0002-it's mine.md",
     ]
 
 

@@ -7,11 +7,12 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from adrsite.decisions.models import Decision, Link, LinkKind, Repository, Status
+from adrsite.decisions.models import Decision, Link, LinkKind, Problem, Repository, Status
 from adrsite.records.model import STATUSES
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.vocabulary import REVERSE_KIND
 
-pytestmark = pytest.mark.postgres
+pytestmark = pytest.mark.also_postgres
 
 
 def test_every_model_names_its_table_explicitly():
@@ -26,6 +27,7 @@ def test_every_model_names_its_table_explicitly():
         "adr_revision",
         "adr_link",
         "adr_problem",
+        "adr_check_result",
     }
 
 
@@ -77,3 +79,19 @@ def test_a_decision_cannot_link_to_itself(repository):
         Link.objects.create(
             source=decision, target=decision, kind=LinkKind.AMENDS, declared_in=decision
         )
+
+
+def test_a_problem_is_stored_only_with_a_severity_and_code_of_the_core(repository):
+    def problem(severity: str, code: str) -> Problem:
+        return Problem.objects.create(
+            repository=repository, path="adr/x.md", severity=severity, code=code, message="m"
+        )
+
+    for code in ProblemCode:
+        problem(Severity.WARNING, code)
+    problem("error", "broken-link")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        problem("fatal", "broken-link")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        problem("error", "broken-links")
+    assert Problem.objects.count() == len(ProblemCode) + 1

@@ -17,7 +17,8 @@ from adrsite.records.onboarding import (
     in_path_order,
     reading_minutes,
 )
-from adrsite.records.parse import SUMMARY_CHARACTERS, parse
+from adrsite.records.parse import parse
+from adrsite.records.summary import SUMMARY_CHARACTERS
 
 MADR = """---
 status: accepted
@@ -224,3 +225,22 @@ def test_a_supersession_chain_reads_as_one_story():
         "which replaced ADR 4 (Run Flask alone) on 2 Mar 2024"
     )
     assert entry(11, "porting").story == ""
+
+
+def test_our_own_reading_path_starts_with_the_porting_rules_in_the_talks_order():
+    # Our adr/ is the demo the site shows first (issue 12): the Flask-to-Django rules
+    # first, in the order a newcomer needs them, then how adrsite itself is built.
+    from pathlib import Path
+
+    from adrsite.records.folder import find_folder, read_folder
+
+    records = read_folder(find_folder(Path(__file__).resolve().parent.parent))
+    ordered = sorted(
+        (r for r in records if r.onboarding is not None and "porting" in r.tags),
+        key=lambda r: r.onboarding or 0,
+    )
+    assert [r.number for r in ordered] == [7, 8, 9, 11, 12, 13, 14, 15]
+    first_other = min(
+        (r.onboarding for r in records if r.onboarding and "porting" not in r.tags), default=0
+    )
+    assert first_other > max(r.onboarding or 0 for r in ordered)

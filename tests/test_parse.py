@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from adrsite.records.dates import normalize_date
+from adrsite.records.links import link_targets
 from adrsite.records.model import Record
 from adrsite.records.naming import parse_file_name
 from adrsite.records.parse import (
-    link_targets,
     parse,
     parse_status,
 )

@@ -10,15 +10,26 @@ from adrsite.decisions import indexing
 from adrsite.decisions.indexing import repository_index
 from adrsite.decisions.models import Decision, DecisionTag, Link, Problem, Repository, Revision
 from adrsite.history.git import GitHistory
+from adrsite.records.templates import ADR_TOOLS
 from tests.gitrepo import Repo
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.also_postgres]
 
 
 def madr(title: str, status: str = "accepted", *, date: str = "", extra: str = "") -> str:
     dated = f"date: {date}\n" if date else ""
     tags = f"tags: [Core, {title.split()[-1]}]\n"
     return f"---\nstatus: {status}\n{dated}{tags}{extra}---\n# {title}\n\nText.\n"
+
+
+def from_template(number: int, title: str) -> str:
+    """A decision as adr-tools' template wrote it, only its number, title, date and status set."""
+    return (
+        ADR_TOOLS.replace("NUMBER", str(number))
+        .replace("TITLE", title)
+        .replace("DATE", "2026-01-01")
+        .replace("STATUS", "Accepted")
+    )
 
 
 def stored(repository: Repository) -> dict[str, list]:
@@ -99,6 +110,15 @@ STEPS = [
     ("an added file", {"adr/0012-use-l.md": madr("Use L", "proposed", extra="amends: [3]\n")}),
     ("a path too long", {"stage adr/" + "0013-" + "x" * 1100 + ".md": madr("Use M")}),
     ("nothing in the folder", {"src/code.py": "print()\n"}),
+    ("a decision left as the template wrote it", {"adr/0015-use-o.md": from_template(15, "Use O")}),
+    (
+        "its sections written, one by one",
+        {
+            "adr/0015-use-o.md": from_template(15, "Use O").replace(
+                "The issue motivating", "Our issue:"
+            )
+        },
+    ),
     (
         "many at once",
         {
@@ -176,6 +196,7 @@ def test_after_each_push_the_incremental_index_is_a_full_index(repo, monkeypatch
         "supersede-cycle",
         "date",
         "path-too-long",
+        "template-text",
     } <= seen
 
 
@@ -227,4 +248,23 @@ def test_a_merge_that_combines_two_branches_edits(repo):
     repo.git("merge", "-q", "--no-ff", "-m", "merge", "side")
     assert not repository_index(repository=pushed).full
     repository_index(repository=fresh, full=True)
+    assert stored(pushed) == stored(fresh)
+
+
+def test_a_push_to_the_ref_read_not_to_the_checked_out_branch(repo):
+    """`adr index --ref`: the changed files are those between the last run and the ref's
+    commit, whatever HEAD holds."""
+    indexing._WARM.clear()
+    _initial(repo)
+    repo.git("branch", "release")
+    pushed = Repository.objects.create(name="pushed", location=str(repo.path), adr_dir="adr")
+    fresh = Repository.objects.create(name="fresh", location=str(repo.path), adr_dir="adr")
+    repository_index(repository=pushed, ref="release")
+    repo.write("adr/0003-use-c.md", madr("Use C", "rejected"))  # on the checked-out branch
+    repo.commit("main only")
+    repo.git("checkout", "-q", "release")
+    _apply(repo, STEPS[1][1])  # a supersede, on the branch read
+    repo.git("checkout", "-q", "main")
+    assert not repository_index(repository=pushed, ref="release").full
+    repository_index(repository=fresh, full=True, ref="release")
     assert stored(pushed) == stored(fresh)

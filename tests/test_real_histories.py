@@ -20,7 +20,7 @@ from adrsite.decisions.queries import decision_export
 from adrsite.history.git import HistoryError
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"

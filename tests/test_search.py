@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from adrsite.decisions.indexing import repository_index
 from adrsite.decisions.models import Decision, Repository
+from adrsite.decisions.queries import LogFilters, decision_log
 from adrsite.decisions.search import (
+    EXCERPT_CHARS,
     MARK_END,
     MARK_START,
     decisions_matching,
@@ -18,7 +27,7 @@ from adrsite.decisions.search import (
 )
 from tests.gitrepo import Repo, adr
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.also_postgres]
 
 POSTGRES_TITLE = "adr/0001-use-postgresql.md"
 SQLITE_TITLE = "adr/0002-keep-the-embedded-database.md"
@@ -148,6 +157,129 @@ def test_html_in_a_body_never_reaches_the_page_unescaped(repo):
     assert "<img" not in html
     assert "<mark>choosing</mark>" in html
     assert "<mark>PostgreSQL</mark>" in html
+
+
+# Snippets from a bounded excerpt (issue 9: a page's cost must not grow with the largest body)
+
+HUGE = 200_000  # characters in a huge body
+# Filler words that match no query below, not even as a prefix.
+FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. "
+
+
+def filler(size: int) -> str:
+    return (FILLER * (size // len(FILLER) + 1))[:size]
+
+
+def huge_decisions(bodies: list[str]) -> None:
+    """Decisions written straight to the table: indexing 10 MB of git blobs would take a while."""
+    repository = Repository.objects.create(name="huge", location="/nowhere", adr_dir="adr")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    Decision.objects.bulk_create(
+        Decision(
+            repository=repository,
+            path=f"adr/{number:04d}-huge.md",
+            number=number,
+            slug="huge",
+            title=f"Huge decision {number}",
+            status="accepted",
+            body=body,
+            created_commit="0" * 40,
+            created_at=now,
+            updated_commit="0" * 40,
+            updated_at=now,
+        )
+        for number, body in enumerate(bodies, start=1)
+    )
+
+
+def test_a_word_only_past_the_excerpt_finds_the_decision_whose_snippet_is_its_title():
+    huge_decisions([filler(HUGE) + " Finally, zebras."])
+
+    assert found("zebra") == ["adr/0001-huge.md"]
+    assert found("zebras lorem") == ["adr/0001-huge.md"]
+    # The match lies past the excerpt: the title, nothing marked (no word of a 200 KB
+    # body is quoted). "lorem" is in the excerpt: marked there, zebras is not.
+    assert snippet("zebra", "adr/0001-huge.md") == "Huge decision 1"
+    both = snippet("zebras lorem", "adr/0001-huge.md")
+    assert f"{MARK_START}Lorem{MARK_END}" in both
+    assert "zebra" not in both.lower()
+
+
+def test_the_snippet_of_a_huge_body_quotes_the_matches_in_its_excerpt():
+    body = f"We chose PostgreSQL. {filler(HUGE)} PostgreSQL again. " * 2
+    huge_decisions([body])
+
+    text = snippet("postgresql", "adr/0001-huge.md")
+
+    # The one PostgreSQL in the excerpt, marked; the three further on are not quoted.
+    assert f"{MARK_START}PostgreSQL{MARK_END}" in text
+    assert text.count(MARK_START) == 1
+    assert len(text) < 400  # about SNIPPET_WORDS words
+
+
+def test_the_excerpt_is_the_bodys_first_excerpt_chars_characters_on_both_databases():
+    """Pins EXCERPT_CHARS to what each database quotes (SQLite: migration 0005 stores it)."""
+    inside = filler(EXCERPT_CHARS - 20) + " zebra "  # the word ends before the boundary
+    outside = filler(EXCERPT_CHARS + 5) + " zebra "  # the word starts past it
+    huge_decisions([inside + filler(1000), outside + filler(1000)])
+
+    assert f"{MARK_START}zebra{MARK_END}" in snippet("zebra", "adr/0001-huge.md")
+    assert snippet("zebra", "adr/0002-huge.md") == "Huge decision 2"
+
+
+def test_a_search_page_reads_no_whole_body(client):
+    huge_decisions([f"PostgreSQL {filler(5000)}"] * 3)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/?q=postgresql")
+
+    assert response.status_code == 200
+    assert response.content.count(b"<mark>PostgreSQL</mark>") == 3
+    # SUBSTRING(body, 1, EXCERPT_CHARS) is PostgreSQL's excerpt; no query reads more.
+    whole_body = re.compile(r'(?<!SUBSTRING\()"adr_decision"\."body"')
+    assert [q["sql"] for q in queries.captured_queries if whole_body.search(q["sql"])] == []
+
+
+GUARD_SECONDS = 20  # bounded snippets take well under a second here; the old ones, hours
+
+
+@contextlib.contextmanager
+def statement_time_limit(seconds: float) -> Iterator[None]:
+    """Every statement in the block is stopped by the database after `seconds`: a hang
+    guard on queries (a Python signal waits for SQLite's C code to return)."""
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
+        return
+    # Called between SQLite's virtual machine steps: a row's snippet is one step, and a
+    # row takes only a few dozen, so it is asked often enough to stop after the row.
+    deadline = time.monotonic() + seconds
+    connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 10)
+    try:
+        yield
+    finally:
+        connection.connection.set_progress_handler(None, 0)
+
+
+def test_a_page_of_huge_bodies_full_of_matches_does_not_hang():
+    """A page of 200 KB bodies in which every word matches: snippets over whole bodies cost
+    FTS5 the square of each body's matches (hours for this page)."""
+    huge_decisions([("a decision " * (HUGE // 11))] * 50)
+
+    for text in ("decision", "a decision", "dec"):
+        try:
+            with statement_time_limit(GUARD_SECONDS):
+                log = decision_log(filters=LogFilters(text=text))
+        except OperationalError as error:  # SQLite: "interrupted"
+            pytest.fail(f"{text!r}: a statement took over {GUARD_SECONDS} s: {error}")
+        assert log.total == 50
+        assert all(MARK_START in decision.search_snippet for decision in log.decisions)
 
 
 # Whatever a user types

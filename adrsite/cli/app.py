@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from adrsite.cli.common import UserError
-from adrsite.cli.database import cmd_export, cmd_index, cmd_migrate, cmd_onboarding, cmd_serve
+from adrsite.cli.database import (
+    cmd_export,
+    cmd_index,
+    cmd_migrate,
+    cmd_onboarding,
+    cmd_repo_add,
+    cmd_repo_list,
+    cmd_repo_remove,
+    cmd_repo_sync,
+    cmd_serve,
+    server_host,
+    server_port,
+)
 from adrsite.cli.reading import cmd_check, cmd_list, cmd_show, cmd_why
-from adrsite.cli.writing import cmd_init, cmd_link, cmd_new, cmd_renumber, cmd_status, cmd_toc
+from adrsite.cli.writing import (
+    cmd_generate,
+    cmd_init,
+    cmd_link,
+    cmd_new,
+    cmd_renumber,
+    cmd_status,
+    cmd_toc,
+)
 from adrsite.records.folder import (
     USUAL_DIRS,
     FolderError,
@@ -37,15 +59,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a suggestion for a mistyped choice: `adr stauts` -> did you mean 'status'?
+
+    Python 3.14's `suggest_on_error` does this; until 3.14 is the oldest we run on, this
+    hook (the one place argparse checks a choice, sub-commands included) does it alike
+    on every version. Sub-parsers are built with the parent's class, so `adr repo lsit` too.
+    """
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if action.choices is not None and isinstance(value, str) and value not in action.choices:
+            names = [choice for choice in action.choices if isinstance(choice, str)]
+            close = difflib.get_close_matches(value, names, n=1)
+            if close:
+                message = f"invalid choice: {value!r} (did you mean {close[0]!r}?)"
+                raise argparse.ArgumentError(action, message)
+        super()._check_value(action, value)
+
+
+def package_version() -> str:
+    """The installed package's version; `unknown` when run from a source tree never installed."""
+    try:
+        return version("adrsite")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="adr",
         description="Write, check and browse architecture decision records.",
         epilog="The ADR folder is found as adr-tools finds it (.adr-dir), or at "
         + ", ".join(USUAL_DIRS)
         + ", walking up from the current directory.",
     )
-    folder = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--version", action="version", version=f"adr {package_version()}")
+    folder = Parser(add_help=False)
     folder.add_argument("--dir", help="the ADR folder (default: found from the current directory)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
@@ -56,7 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(command=handler)
         return sub
 
-    command("init", cmd_init, "create the ADR folder, its template and ADR 1")
+    init = command("init", cmd_init, "create the ADR folder, its template and ADR 1")
+    init.add_argument(
+        "directory", nargs="?", help="the folder to create (as adr-tools' 'adr init DIR'; or --dir)"
+    )
 
     new = command("new", cmd_new, "write the next numbered decision and print its path")
     new.add_argument("title", nargs="+", help="the decision's title")
@@ -68,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="a decision this one supersedes (repeatable); it is marked superseded",
     )
+    new.add_argument(
+        "-l",
+        "--link",
+        action="append",
+        default=[],
+        metavar="N:KIND:REVERSE",
+        help='link to decision N (repeatable), as adr-tools writes it: "3:Amends:Amended by"',
+    )
     new.add_argument("--status", default="proposed", help="initial status (default: proposed)")
     new.add_argument("-t", "--tag", action="append", default=[], help="a tag (repeatable)")
 
@@ -76,20 +136,33 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("status", help=", ".join(STATUSES))
 
     link = command("link", cmd_link, "add a typed link from one decision to another")
-    link.add_argument("source", metavar="N")
+    link.add_argument("source", metavar="N", help="the decision the link is written in")
     link.add_argument("kind", metavar="KIND", help="amends, relates-to, supersedes, ...")
-    link.add_argument("target", metavar="M")
+    link.add_argument("target", metavar="M", help="the decision it links to")
+    link.add_argument(
+        "reverse",
+        metavar="REVERSE",
+        nargs="?",
+        help='how M reads the link back (adr-tools\' fourth argument: "Amended by")',
+    )
 
     listing = command("list", cmd_list, "list decisions")
     listing.add_argument("--status", help="only decisions with this status")
     listing.add_argument("--tag", help="only decisions with this tag")
     listing.add_argument("--json", action="store_true", help="JSON with the export's field names")
+    listing.add_argument(
+        "--paths",
+        action="store_true",
+        help="only the files' paths, one a line, as adr-tools' 'adr list' prints them",
+    )
 
     show = command("show", cmd_show, "show one decision, its links both ways, and its text")
     show.add_argument("decision", help="number, file name or path")
 
     checking = command("check", cmd_check, "lint the folder; exit 1 on any error")
-    checking.add_argument("--format", choices=FORMATS, default="text")
+    checking.add_argument(
+        "--format", choices=FORMATS, default="text", help="how to print problems (default: text)"
+    )
     checking.add_argument(
         "--against",
         metavar="REF",
@@ -102,38 +175,76 @@ def build_parser() -> argparse.ArgumentParser:
         help="also warn about accepted decisions whose file git has not seen change in DAYS days",
     )
 
+    checking.add_argument(
+        "--enforce",
+        action="store_true",
+        help="also run the checks (front matter 'enforce:') of accepted decisions on the code",
+    )
+
     renumber = command(
         "renumber", cmd_renumber, "move a decision to the next free number, mending links"
     )
-    renumber.add_argument("file")
+    renumber.add_argument("file", help="the decision's file, e.g. adr/0007-use-x.md")
     renumber.add_argument(
         "--against", metavar="REF", help="also skip the numbers REF uses (the target branch)"
     )
 
     command("toc", cmd_toc, "rewrite the index in the ADR folder's README.md")
 
-    why = command("why", cmd_why, "decisions whose 'affects' globs match a path")
-    why.add_argument("path")
+    generate = command(
+        "generate", cmd_generate, "print a table of contents to stdout (adr-tools' 'generate toc')"
+    )
+    generate.add_argument("report", choices=["toc"], help="the report: toc")
+    generate.add_argument("-i", metavar="INTRO", help="a Markdown file to print before the list")
+    generate.add_argument("-o", metavar="OUTRO", help="a Markdown file to print after the list")
+    generate.add_argument("-p", metavar="PREFIX", default="", help="a prefix for every link")
 
-    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
-    migrate.add_argument("-v", "--verbosity", type=int, default=1)
+    why = command("why", cmd_why, "decisions whose 'affects' globs match a path")
+    why.add_argument("path", help="a file or folder in this repository")
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="bring the database schema up to date",
+        description="Bring the database schema (DATABASE_URL) up to date.",
+    )
+    migrate.add_argument(
+        "-v",
+        "--verbosity",
+        type=int,
+        default=1,
+        help="0: silent, 1: each migration applied (default), 2 and 3: more detail",
+    )
     migrate.set_defaults(command=cmd_migrate)
 
     indexing = commands.add_parser(
-        "index", help="index a repository's ADR history into the database"
+        "index",
+        help="index a repository's ADR history into the database",
+        description="Index a repository's ADR history into the database (DATABASE_URL).",
     )
     indexing.add_argument("path", nargs="?", help="the repository (default: this one)")
     indexing.add_argument("--name", help="its name in the database (default: its folder's)")
     indexing.add_argument("--adr-dir", help="the ADR folder in it (default: found)")
     indexing.add_argument("--full", action="store_true", help="re-index from the first commit")
     indexing.add_argument(
+        "--ref", help="the branch, tag or commit to index (default: the branch HEAD names)"
+    )
+    indexing.add_argument(
         "--web-url",
         help="link commits and files to the git host: a template with {commit} and {path}, "
         "e.g. https://github.com/org/repo/blob/{commit}/{path}",
     )
+    indexing.add_argument(
+        "--replace",
+        action="store_true",
+        help="if another repository is indexed under this name, replace it with this one",
+    )
     indexing.set_defaults(command=cmd_index)
 
-    export = commands.add_parser("export", help="print the index as JSON")
+    export = commands.add_parser(
+        "export",
+        help="print the index as JSON",
+        description="Print one indexed repository's decisions as JSON (docs/export.md).",
+    )
     export.add_argument("--repository", help="which repository (default: the only one)")
     export.set_defaults(command=cmd_export)
 
@@ -148,8 +259,55 @@ def build_parser() -> argparse.ArgumentParser:
     onboarding.set_defaults(command=cmd_onboarding)
 
     serve = command("serve", cmd_serve, "migrate, index this repository and serve the site")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", default="8000")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        type=server_host,
+        help="the address to listen on (default: 127.0.0.1, this machine only; "
+        "0.0.0.0: every IPv4 interface)",
+    )
+    serve.add_argument(
+        "--port", default=8000, type=server_port, help="the port to listen on (default: 8000)"
+    )
+    serve.add_argument(
+        "--name",
+        help="the repository's name on the site (default: the one already indexed from here, "
+        "else the folder's name)",
+    )
+
+    repo = commands.add_parser(
+        "repo", help="add repositories from their git hosts, sync, list or remove them"
+    )
+    repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    repo_add = repo_commands.add_parser(
+        "add",
+        help="add a repository by its clone URL: mirror it, then index it",
+        description="Add a repository from its git host: clone it (bare, partial: ADR 32) "
+        "under ADRSITE_DATA_DIR and index it. Credentials come from git's own configuration.",
+    )
+    repo_add.add_argument("name", help="its name on the site (letters, digits, - and _)")
+    repo_add.add_argument("url", help="anything 'git clone' takes: https, ssh, a local path")
+    repo_add.add_argument("--branch", default="", help="the branch to index (default: the host's)")
+    repo_add.add_argument("--adr-dir", default="", help="the ADR folder in it (default: found)")
+    repo_add.add_argument(
+        "--web-url",
+        help="a link template for commits and files, "
+        "e.g. https://github.com/org/repo/blob/{commit}/{path}",
+    )
+    repo_add.add_argument("--secret", default="", help="its webhook secret (kept, never shown)")
+    repo_add.set_defaults(command=cmd_repo_add)
+    repo_sync = repo_commands.add_parser(
+        "sync", help="fetch and index now (one repository, or all)"
+    )
+    repo_sync.add_argument("name", nargs="?", help="its name (default: every repository)")
+    repo_sync.set_defaults(command=cmd_repo_sync)
+    repo_list = repo_commands.add_parser("list", help="the indexed repositories")
+    repo_list.set_defaults(command=cmd_repo_list)
+    repo_remove = repo_commands.add_parser(
+        "remove", help="remove a repository, its mirror and its decisions, revisions and problems"
+    )
+    repo_remove.add_argument("name", help="its name (see 'adr repo list')")
+    repo_remove.set_defaults(command=cmd_repo_remove)
     return parser
 
 

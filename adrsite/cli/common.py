@@ -16,7 +16,9 @@ from adrsite.records.folder import (
     read_folder,
 )
 from adrsite.records.model import STATUSES, Record
+from adrsite.records.problems import UNREADABLE
 from adrsite.records.vocabulary import status_word
+from adrsite.records.write import EditError
 
 
 class UserError(Exception):
@@ -43,15 +45,7 @@ def find_one(records: list[Record], ref: str) -> Record:
 def refuse_unreadable(records: list[Record]) -> None:
     for record in records:
         for problem in record.problems:
-            if problem.code in {
-                "binary",
-                "not-utf8",
-                "too-large",
-                "unreadable",
-                "front-matter-yaml",
-                "front-matter-not-mapping",
-                "front-matter-unclosed",
-            }:
+            if problem.code in UNREADABLE:
                 raise UserError(
                     f"{problem.path}:{problem.line}: {problem.message} (file not changed)"
                 )
@@ -75,5 +69,15 @@ def today_iso() -> str:
 
 
 def edit(folder: Folder, record: Record, change: Callable[[str, Record], str]) -> None:
+    write_text(*edited(folder, record, change))
+
+
+def edited(
+    folder: Folder, record: Record, change: Callable[[str, Record], str]
+) -> tuple[Path, str]:
+    """The file and its new text, to write once every edit of a command is known to be safe."""
     path = folder.root / record.path
-    write_text(path, change(read_text(path), record))
+    try:
+        return path, change(read_text(path), record)
+    except EditError as error:  # the writer could not make it so that the file reads it
+        raise UserError(f"{error} (file not changed)") from None

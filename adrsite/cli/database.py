@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import ipaddress
 import json
 import os
 import re
+import socket
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from adrsite.cli.addresses import machine_addresses, served_hosts
 from adrsite.cli.common import UserError
+from adrsite.records.controls import visible_controls
 from adrsite.records.folder import (
-    FolderError,
+    USUAL_DIRS,
     find_folder,
     find_repository_root,
 )
@@ -23,50 +27,77 @@ from adrsite.records.naming import slugify
 # --- database commands (start Django) -----------------------------------------
 
 
+def _database_command(command: Callable[[argparse.Namespace], int]):
+    """A database error anywhere in `command` is one line naming the database, not a traceback."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except Exception as error:
+            django_db = sys.modules.get("django.db")
+            if django_db is None or not isinstance(error, django_db.Error):
+                raise
+            from adrsite.startup import configured_database, database_problem
+
+            raise UserError(f"{configured_database()}: {database_problem(error)}") from None
+
+    return run
+
+
+@_database_command
 def cmd_migrate(args: argparse.Namespace) -> int:
     _django()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=args.verbosity)
-    # The rendered-body cache's table (ADR 24); at -v 1 it would say "already exists" each time.
-    call_command("createcachetable", verbosity=max(0, args.verbosity - 1))
+    _migrate(verbosity=args.verbosity)
     return 0
 
 
+@_database_command
 def cmd_index(args: argparse.Namespace) -> int:
     start = (Path.cwd() / (args.path or ".")).resolve()
     if not start.is_dir():
         raise UserError(f"{args.path}: no such folder")
     root = find_repository_root(start)
+    if not (root / ".git").exists():
+        raise UserError(f"{root}: not a git repository")
     adr_dir = args.adr_dir or _adr_dir_of(root)
-    _django(require_migrated=True)
     name = args.name or slugify(root.name)
-    print(_index(root, adr_dir, name=name, full=args.full, web_url=args.web_url))
+    _django(require_migrated=True)
+    summary = _index(
+        root,
+        adr_dir,
+        name=name,
+        full=args.full,
+        web_url=args.web_url,
+        replace=args.replace,
+        ref=args.ref or "",
+    )
+    print(summary)
     return 0
 
 
+@_database_command
 def cmd_export(args: argparse.Namespace) -> int:
     _django(require_migrated=True)
-    from adrsite.decisions.models import Repository
-    from adrsite.decisions.queries import decision_export, repository_get
+    from adrsite.decisions.queries import RepositoryNotChosen, decision_export, repository_get
 
     try:
-        repository = repository_get(name=args.repository)
-    except Repository.DoesNotExist:
-        names = sorted(Repository.objects.values_list("name", flat=True))
-        if args.repository or not names:
+        repository = repository_get(name=args.repository or "")
+    except RepositoryNotChosen as error:
+        if error.asked:
             raise UserError(
-                f"no repository named {args.repository!r} is indexed (run 'adr index')"
-                if args.repository
-                else "nothing is indexed yet (run 'adr index')"
+                f"no repository named {error.asked!r} is indexed (run 'adr index')"
             ) from None
-        listed = ", ".join(names)
+        if not error.indexed:
+            raise UserError("nothing is indexed yet (run 'adr index')") from None
+        listed = ", ".join(sorted(error.indexed))
         raise UserError(f"several repositories are indexed; pass --repository ({listed})") from None
     export = decision_export(repository=repository)
     print(json.dumps(export, indent=2, ensure_ascii=False))
     return 0
 
 
+@_database_command
 def cmd_onboarding(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -87,10 +118,135 @@ def cmd_onboarding(args: argparse.Namespace) -> int:
     return 0
 
 
+@_database_command
+def cmd_repo_list(args: argparse.Namespace) -> int:
+    _django(require_migrated=True)
+    from adrsite.decisions.queries import repository_list
+
+    repositories = repository_list()
+    if not repositories:
+        print("no repository is indexed yet (run 'adr index')")
+        return 0
+    width = max(len(repository.name) for repository in repositories)
+    for repository in repositories:
+        commit = repository.last_indexed_commit[:7] or "never indexed"
+        decisions = _count(repository.decisions, "decision")
+        folder = f"{repository.location.rstrip('/')}/{repository.adr_dir}"
+        if repository.url:
+            branch = repository.branch or "default branch"
+            folder = f"{repository.url} ({branch}) {repository.adr_dir or '(folder not found yet)'}"
+        print(
+            visible_controls(f"{repository.name:<{width}}  {decisions:>13}  {commit:<7}  {folder}")
+        )
+        if repository.fetch_problem:
+            print(visible_controls(f"{'':<{width}}  {repository.fetch_problem}"))
+    return 0
+
+
+@_database_command
+def cmd_repo_add(args: argparse.Namespace) -> int:
+    _check_web_url(args.web_url)
+    _django(require_migrated=True)
+    from adrsite.decisions.hosts import HostProblem, repository_add
+    from adrsite.decisions.indexing import repository_remove
+
+    try:
+        repository_add(
+            name=args.name,
+            url=args.url,
+            branch=args.branch,
+            adr_dir=args.adr_dir,
+            web_url=args.web_url or "",
+            secret=args.secret,
+        )
+    except HostProblem as error:
+        raise UserError(str(error)) from None
+    try:
+        print(_sync(args.name))
+    except UserError as error:  # all or nothing, as `adr index`: a URL that fails adds nothing
+        repository_remove(name=args.name)
+        raise UserError(f"{error}; {args.name} not added") from None
+    return 0
+
+
+@_database_command
+def cmd_repo_sync(args: argparse.Namespace) -> int:
+    _django(require_migrated=True)
+    from adrsite.decisions.models import Repository
+
+    names = list(Repository.objects.values_list("name", flat=True).order_by("name"))
+    if args.name and args.name not in names:
+        indexed = f"indexed: {', '.join(names)}" if names else "nothing is indexed"
+        raise UserError(f"no repository named {args.name!r} ({indexed})")
+    if not names:
+        raise UserError("no repository yet: add one with 'adr repo add NAME URL'")
+    failed = 0
+    for name in [args.name] if args.name else names:
+        try:
+            print(_sync(name), flush=True)
+        except UserError as error:  # the others are still synced
+            print(f"adr: {error}", file=sys.stderr, flush=True)
+            failed += 1
+    return 1 if failed else 0
+
+
+def _sync(name: str) -> str:
+    """Fetch and index one repository (`repository_sync`); its summary. Progress on a terminal."""
+    from adrsite.decisions.hosts import FetchFailed, repository_sync
+    from adrsite.decisions.indexing import IndexBusy
+    from adrsite.history.git import HistoryError
+
+    terminal = sys.stderr.isatty()
+    try:
+        result = repository_sync(
+            name,
+            progress=_progress(name) if terminal else None,
+            fetch_progress=_fetch_progress(name) if terminal else None,
+        )
+    except FetchFailed as error:
+        raise UserError(f"{name}: cannot fetch: {error.message}") from None
+    except (HistoryError, IndexBusy) as error:
+        raise UserError(f"{name}: {error}") from None
+    finally:
+        if terminal:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+    return result.summary()
+
+
+def _fetch_progress(name: str) -> Callable[[str], None]:
+    def show(line: str) -> None:
+        print(
+            f"\r\033[K{name}: {visible_controls(line)[:100]}", end="", file=sys.stderr, flush=True
+        )
+
+    return show
+
+
+@_database_command
+def cmd_repo_remove(args: argparse.Namespace) -> int:
+    _django(require_migrated=True)
+    from adrsite.decisions.indexing import repository_remove
+    from adrsite.decisions.models import Repository
+
+    try:
+        removed = repository_remove(name=args.name)
+    except Repository.DoesNotExist:
+        names = sorted(Repository.objects.values_list("name", flat=True))
+        indexed = f"indexed: {', '.join(names)}" if names else "nothing is indexed"
+        raise UserError(f"no repository named {args.name!r} ({indexed})") from None
+    counts = ", ".join(_count(number, kind.removesuffix("s")) for kind, number in removed.items())
+    print(f"removed {args.name}: {counts}")
+    return 0
+
+
+@_database_command
 def cmd_serve(args: argparse.Namespace) -> int:
     folder = find_folder(Path.cwd(), args.dir)
     os.environ.setdefault("ADRSITE_REPOSITORY", str(folder.root))
     os.environ.setdefault("ADRSITE_ADR_DIR", folder.relative)
+    hosts = served_hosts(args.host, machine_addresses(), socket.gethostname())
+    if hosts:  # an ALLOWED_HOSTS set by whoever runs it stays as they set it
+        os.environ.setdefault("ALLOWED_HOSTS", ",".join(hosts))
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -100,12 +256,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"DEBUG=true shows settings and the environment on error pages: "
             f"serve it on 127.0.0.1 only, not {args.host}"
         )
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)  # the rendered-body cache (ADR 24)
+    _refuse_unusable_address(args.host, args.port)
+    _migrate(verbosity=0)
     print(f"database: {settings.DATABASES['default']['NAME']}")
-    print(_index(folder.root, folder.relative, name=slugify(folder.root.name), full=False))
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    name = args.name or _name_indexed_at(folder.root) or slugify(folder.root.name)
+    print(_index(folder.root, folder.relative, name=name, full=False))
+    print(_answers_at(settings.ALLOWED_HOSTS, args.port), flush=True)
+    if not _loopback(args.host):
+        print(
+            "adr: warning: adr serve has no login: whoever reaches these addresses reads every "
+            "decision and its history. To share decisions with a team, run the internal site "
+            "(README: 'Sharing with a team').",
+            file=sys.stderr,
+            flush=True,
+        )
+    host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
+    call_command("runserver", f"{host}:{args.port}", use_reloader=False)
     return 0
+
+
+def _name_indexed_at(root: Path) -> str:
+    """The name of the repository already indexed from `root`, if one is: serving a second
+    checkout with the same folder name must not take the first one's name."""
+    from adrsite.decisions.queries import repository_list
+
+    return next((r.name for r in repository_list() if r.location == str(root)), "")
+
+
+def _answers_at(allowed: list[str], port: str) -> str:
+    """What the server answers, said before it starts: the URL for each host name it takes."""
+    if any(host == "*" or host.startswith(".") for host in allowed):
+        return f"answers to the host names in ALLOWED_HOSTS: {', '.join(allowed)}"
+    return "answers at " + " ".join(f"http://{host}:{port}/" for host in allowed)
 
 
 def _loopback(host: str) -> bool:
@@ -118,36 +300,109 @@ def _loopback(host: str) -> bool:
         return False  # another name: it may resolve to anything
 
 
-def _index(root: Path, adr_dir: str, *, name: str, full: bool, web_url: str | None = None) -> str:
+def server_host(text: str) -> str:
+    """`--host`: an IP address (IPv6 bare or in brackets) or a host name."""
+    address = text.removeprefix("[").removesuffix("]")
+    try:
+        ipaddress.ip_address(address)
+        return text
+    except ValueError:
+        pass
+    labels = text.removesuffix(".").split(".")
+    if len(text) <= 253 and all(HOST_LABEL.fullmatch(label) for label in labels):
+        return text
+    raise argparse.ArgumentTypeError(f"{text!r} is not an IP address or a host name")
+
+
+def server_port(text: str) -> int:
+    """`--port`: a TCP port, 1 to 65535."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535)")
+    return int(text)
+
+
+HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def _refuse_unusable_address(host: str, port: int) -> None:
+    """Stop before migrating and indexing if the server could not listen there."""
+    address = host.removeprefix("[").removesuffix("]")
+    try:
+        family, kind, proto, _, where = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM)[
+            0
+        ]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(where)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UserError(
+            f"cannot serve on {host}:{port}: {reason[:1].lower()}{reason[1:]}"
+        ) from None
+
+
+def _migrate(*, verbosity: int) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    # The rendered-body cache's table (ADR 24); at -v 1 it would say "already exists" each time.
+    call_command("createcachetable", verbosity=max(0, verbosity - 1))
+
+
+def _index(
+    root: Path,
+    adr_dir: str,
+    *,
+    name: str,
+    full: bool,
+    web_url: str | None = None,
+    replace: bool = False,
+    ref: str = "",
+) -> str:
     """Index one repository; the summary line. Shows progress on a terminal."""
     from adrsite.decisions.indexing import (
         NAME_LENGTH,
         IndexBusy,
-        repository_index,
-        repository_register,
+        RepositoryNameTaken,
+        repository_index_at,
     )
     from adrsite.history.git import HistoryError
 
-    if web_url and not re.match(r"https?://", web_url):
-        raise UserError(f"--web-url {web_url!r} must start with https:// or http://")
-    if web_url and "{commit}" not in web_url:
-        raise UserError(f"--web-url {web_url!r} has no {{commit}} to fill in")
+    _check_web_url(web_url)
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
         raise UserError(f"--name {name!r}: use letters, digits, - and _ (it is part of URLs)")
     if len(name) > NAME_LENGTH:
         raise UserError(f"--name {name!r}: at most {NAME_LENGTH} characters")
-    repository = repository_register(
-        name=name, location=str(root), adr_dir=adr_dir, web_url=web_url
-    )
     progress = _progress(name) if sys.stderr.isatty() else None
     try:
-        result = repository_index(repository=repository, full=full, progress=progress)
+        result = repository_index_at(
+            name=name,
+            location=str(root),
+            adr_dir=adr_dir,
+            web_url=web_url,
+            full=full,
+            replace=replace,
+            progress=progress,
+            ref=ref,
+        )
+    except RepositoryNameTaken as error:
+        raise UserError(
+            f"{error}; index this one under another name (--name) "
+            f"or put it in that one's place (--replace)"
+        ) from None
     except (HistoryError, IndexBusy) as error:
         raise UserError(str(error)) from None
     finally:
         if progress:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
     return result.summary()
+
+
+def _check_web_url(web_url: str | None) -> None:
+    if web_url and not re.match(r"https?://", web_url):
+        raise UserError(f"--web-url {web_url!r} must start with https:// or http://")
+    if web_url and "{commit}" not in web_url:
+        raise UserError(f"--web-url {web_url!r} has no {{commit}} to fill in")
 
 
 def _progress(name: str) -> Callable[[int], None]:
@@ -162,11 +417,18 @@ def _progress(name: str) -> Callable[[int], None]:
     return show
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 def _adr_dir_of(root: Path) -> str:
-    try:
-        return find_folder(root).relative
-    except FolderError:
-        return "adr"  # indexed as empty until the folder appears
+    """The ADR folder found in `root` as file commands find it; an error naming where we looked."""
+    if not (root / ".adr-dir").is_file() and not any((root / d).is_dir() for d in USUAL_DIRS):
+        raise UserError(
+            f"no ADR folder in {root} (looked for .adr-dir, {', '.join(USUAL_DIRS)}); "
+            "pass --adr-dir, or run 'adr init' there"
+        )
+    return find_folder(root).relative
 
 
 def _django(*, require_migrated: bool = False) -> None:
@@ -178,10 +440,17 @@ def _django(*, require_migrated: bool = False) -> None:
         django.setup()
     except ImproperlyConfigured as error:
         raise UserError(f"configuration: {error}") from None
+    from adrsite.startup import database_unusable
+
+    if problem := database_unusable():
+        raise UserError(problem)
     if require_migrated:
         from django.db import connection
         from django.db.migrations.executor import MigrationExecutor
 
         executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            return
+        if os.environ.get("DATABASE_URL"):  # shared: migrated on purpose, by whoever runs it
             raise UserError("the database schema is not up to date: run 'adr migrate'")
+        _migrate(verbosity=0)  # the embedded default, as `adr serve` does

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 from adrsite.cli.common import UserError, find_one, folder_and_records, status_arg, today_iso
+from adrsite.history.enforce import enforce_working_tree
 from adrsite.history.refs import RefError, last_changed, numbers_taken_on
 from adrsite.records.controls import visible_controls
 from adrsite.records.export import decision_links, decisions_json
 from adrsite.records.folder import (
+    decision_handles,
+    folder_template,
     glob_match,
 )
 from adrsite.records.lint import check, overdue_reviews, stale_decisions
@@ -20,7 +24,7 @@ from adrsite.records.vocabulary import clean_text
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    _, records = folder_and_records(args)
+    folder, records = folder_and_records(args)
     wanted_status = status_arg(args.status) if args.status else ""
     shown = [
         r
@@ -32,10 +36,16 @@ def cmd_list(args: argparse.Namespace) -> int:
             json.dumps({"decisions": decisions_json(shown, records)}, indent=2, ensure_ascii=False)
         )
         return 0
+    if args.paths:  # adr-tools' `adr list`: paths from here, one a line, for scripts
+        for record in shown:
+            print(visible_controls(os.path.relpath(folder.root / record.path)))
+        return 0
+    handles = decision_handles(records)
+    width = max([5, *(len(handles[r.path]) for r in shown)])
     for record in shown:
-        number = str(record.number) if record.number is not None else "-"
-        status = record.status or "?"
-        line = f"{number:>5}  {status:<10}  {record.date or '-':<10}  {record.title}"
+        handle, status, day = handles[record.path], record.status or "?", record.date or "-"
+        handle = handle.rjust(width) if handle.isdigit() else handle.ljust(width)
+        line = f"{handle}  {status:<10}  {day:<10}  {record.title}"
         print(visible_controls(line))  # a committer's escape sequence must not drive the terminal
     return 0
 
@@ -70,7 +80,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     folder, records = folder_and_records(args)
     today = today_iso()
-    problems = check(records) + overdue_reviews(records, today=today)
+    problems = check(
+        records, naming=folder.naming, template=folder_template(folder)
+    ) + overdue_reviews(records, today=today)
     if args.stale is not None:
         try:
             changed = last_changed(folder)
@@ -82,6 +94,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems += numbers_taken_on(folder, records, args.against)
         except RefError as error:
             raise UserError(f"--against {error}") from None
+    if args.enforce:
+        problems += enforce_working_tree(folder.root, records)
     problems.sort(key=lambda p: (p.path, p.line, p.code))
     print(check_report(problems, decisions=len(records), format=args.format))
     return 1 if any(p.severity == ERROR for p in problems) else 0

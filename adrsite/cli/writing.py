@@ -6,11 +6,13 @@ import argparse
 import os
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 from adrsite.cli.common import (
     UserError,
     edit,
+    edited,
     find_one,
     folder_and_records,
     refuse_unreadable,
@@ -19,6 +21,7 @@ from adrsite.cli.common import (
 )
 from adrsite.history.refs import RefError, number_meant, numbers_at
 from adrsite.records import templates
+from adrsite.records.controls import visible_controls
 from adrsite.records.files import read_text, write_text
 from adrsite.records.folder import (
     USUAL_DIRS,
@@ -27,6 +30,7 @@ from adrsite.records.folder import (
     decision_files,
     find_folder,
     find_repository_root,
+    folder_template,
     read_folder,
 )
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, Record
@@ -36,12 +40,15 @@ from adrsite.records.renumber import renumber_plan, renumbered_references
 from adrsite.records.vocabulary import REVERSE_KIND, link_kind
 from adrsite.records.write import (
     TOC_START,
+    EditError,
     add_link,
+    contents_list,
     href,
     new_decision,
     renumber_title,
     set_status,
     toc,
+    verb,
 )
 
 
@@ -56,9 +63,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     # repository's log: a second one, or an .adr-dir pointing away, would hide it.
     if existing and decision_files(existing):
         raise UserError(f"{existing.relative}/ already holds decisions; nothing to do")
-    directory = (cwd / (args.dir or "adr")).resolve()
+    given = args.directory or args.dir  # `adr init doc/arch`, as adr-tools takes it, or --dir
+    directory = (cwd / (given or "adr")).resolve()
     if not directory.is_relative_to(root):
-        raise UserError(f"--dir {args.dir}: outside this repository ({root})")
+        named = args.directory or f"--dir {args.dir}"
+        raise UserError(f"{named}: outside this repository ({root})")
     folder = Folder(root, directory)
     if directory.is_dir() and any(directory.glob("*.md")):
         raise UserError(f"{folder.relative}/ already holds Markdown files; nothing to do")
@@ -83,13 +92,15 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError('a new decision needs a title: adr new "Use PostgreSQL"')
     status = status_arg(args.status)
     predecessors = [find_one(records, ref) for ref in args.supersedes]
-    refuse_unreadable(predecessors)
+    linked = [_new_link(records, spec) for spec in args.link]
+    refuse_unreadable(predecessors + [target for _, target in linked])
     today = today_iso()
     name, number = new_decision_name(
         [r.name for r in records],
         [r.number for r in records if r.number is not None],
         title=title,
         date=today,
+        default=folder.naming,
     )
     path = folder.path / name
     relative = path.relative_to(folder.root).as_posix()
@@ -97,18 +108,22 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError(f"{relative} already exists")
     style = _folder_style(records)
 
-    text = new_decision(
-        _template(folder, style),
-        path=relative,
-        number=number,
-        title=title,
-        status=status,
-        date=today,
-        tags=tuple(args.tag),
-    )
-    for old in predecessors:
-        text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
-    write_text(path, text)
+    try:
+        text = new_decision(
+            _template(folder, style),
+            path=relative,
+            number=number,
+            title=title,
+            status=status,
+            date=today,
+            tags=tuple(args.tag),
+        )
+        for old in predecessors:
+            text = add_link(text, parse(relative, text.encode()), kind="supersedes", target=old)
+        for kind, target in linked:
+            text = add_link(text, parse(relative, text.encode()), kind=kind, target=target)
+    except EditError as error:  # a template the writer cannot fill in so that it reads back
+        raise UserError(f"{error} (from the template; nothing written)") from None
     new = parse(relative, text.encode())
     if new.number is None:
         label = title
@@ -116,14 +131,21 @@ def cmd_new(args: argparse.Namespace) -> int:
         label = f"{new.number}. {title}"
     else:
         label = f"ADR-{new.number:04d}"
-    for old in predecessors:
-        edit(
+    edits: list[tuple[Path, str] | None] = [
+        edited(
             folder,
             old,
             lambda t, r: set_status(
                 t, r, status="superseded", date=today, successor=(label, href(r, new))
             ),
         )
+        for old in predecessors
+    ]
+    edits += [_reverse_link(folder, target, kind, new) for kind, target in linked]
+    write_text(path, text)  # once every predecessor's edit is known to be safe
+    for edit_ in edits:
+        if edit_ is not None:
+            write_text(*edit_)
     print(relative, flush=True)  # before the editor takes the terminal
     _open_editor(path)
     return 0
@@ -145,23 +167,57 @@ def cmd_link(args: argparse.Namespace) -> int:
     refuse_unreadable([source, target])
     if source.path == target.path:
         raise UserError(f"{source.path}: a decision cannot link to itself")
-    kind = link_kind(args.kind)
+    kind = _link_kind(args.kind, args.reverse)
+    edits: list[tuple[Path, str] | None] = [
+        edited(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target)),
+        _reverse_link(folder, target, kind, source),
+    ]
+    for edit_ in edits:  # both or neither
+        if edit_ is not None:
+            write_text(*edit_)
+    print(f"{source.path}: {kind} {target.path}")
+    return 0
+
+
+def _link_kind(written: str, reverse: str | None) -> str:
+    """The kind of a link as the user names it; `reverse` (adr-tools' fourth argument) checked."""
+    kind = link_kind(written)
     if kind not in REVERSE_KIND:
         # Every reader must find the link again; in front matter only known kinds
         # can be told apart from other keys (consulted, owner, ...).
         known = ", ".join(sorted(REVERSE_KIND))
-        raise UserError(f"unknown link kind {args.kind!r} (choose {known})")
-    edit(folder, source, lambda t, r: add_link(t, r, kind=kind, target=target))
-    # adr-tools writes the reverse line too, so its folders expect both sides.
-    if target.style == STYLE_ADR_TOOLS and kind in REVERSE_KIND:
-        edit(folder, target, lambda t, r: add_link(t, r, kind=REVERSE_KIND[kind], target=source))
-    print(f"{source.path}: {kind} {target.path}")
-    return 0
+        raise UserError(f"unknown link kind {written!r} (choose {known})")
+    if reverse is not None and link_kind(reverse) != REVERSE_KIND[kind]:
+        expected = verb(REVERSE_KIND[kind])
+        raise UserError(f"{written!r} reads back as {expected!r}, not {reverse!r}")
+    return kind
+
+
+def _new_link(records: list[Record], spec: str) -> tuple[str, Record]:
+    """adr-tools' `-l TARGET:LINK:REVERSE-LINK` ("3:Amends:Amended by"): the kind and target."""
+    parts = spec.split(":", 2)
+    if len(parts) < 2 or not parts[0].strip():
+        raise UserError(f'-l {spec!r}: expected N:KIND:REVERSE, e.g. "3:Amends:Amended by"')
+    reverse = parts[2] if len(parts) == 3 else None
+    return _link_kind(parts[1], reverse), find_one(records, parts[0].strip())
+
+
+def _reverse_link(
+    folder: Folder, target: Record, kind: str, source: Record
+) -> tuple[Path, str] | None:
+    """The reverse line's edit: adr-tools writes it too, so its folders expect both sides."""
+    if target.style != STYLE_ADR_TOOLS:
+        return None
+    return edited(
+        folder, target, lambda t, r: add_link(t, r, kind=REVERSE_KIND[kind], target=source)
+    )
 
 
 def cmd_renumber(args: argparse.Namespace) -> int:
     folder, records = folder_and_records(args)
     given = (Path.cwd() / args.file).resolve()
+    if not given.exists() and (folder.root / args.file).exists():
+        given = (folder.root / args.file).resolve()  # as `adr check` names it, from the root
     relative = (
         given.relative_to(folder.root).as_posix() if given.is_relative_to(folder.root) else ""
     )
@@ -215,6 +271,17 @@ def cmd_toc(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    folder, records = folder_and_records(args)
+    intro = read_text(Path(args.i)) if args.i else ""
+    outro = read_text(Path(args.o)) if args.o else ""
+    print(
+        contents_list(records, folder.root, folder.path, prefix=args.p, intro=intro, outro=outro),
+        end="",
+    )
+    return 0
+
+
 def _folder_style(records: list[Record]) -> str:
     """Write new decisions the way the folder's latest decision is written."""
     readable = [r for r in records if not r.problems]
@@ -223,14 +290,26 @@ def _folder_style(records: list[Record]) -> str:
 
 
 def _template(folder: Folder, style: str) -> str:
-    for candidate in ("template.md", "templates/template.md", "adr-template.md"):
-        path = folder.path / candidate
-        if path.is_file():
-            return read_text(path)
-    return templates.BY_STYLE[style]
+    return folder_template(folder) or templates.BY_STYLE[style]
 
 
 def _open_editor(path: Path) -> None:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if editor:
+    """Open the new decision in $VISUAL or $EDITOR; one that cannot start is a warning.
+
+    The file is written by then: the command did its work, so it exits 0.
+    """
+    variable = "VISUAL" if os.environ.get("VISUAL") else "EDITOR"
+    editor = os.environ.get(variable, "")
+    if not editor:
+        return
+    try:
         subprocess.call([*shlex.split(editor), str(path)])
+    except (OSError, ValueError) as error:  # ValueError: shlex, an unclosed quote
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        print(
+            visible_controls(
+                f"adr: warning: cannot start ${variable} ({editor!r}): {reason}; "
+                "the decision is written"
+            ),
+            file=sys.stderr,
+        )

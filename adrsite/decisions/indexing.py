@@ -17,15 +17,18 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime
 from functools import reduce
 from pathlib import Path
 
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from adrsite.decisions.enforcing import check_head
 from adrsite.decisions.lineages import (
     BATCH,
     MAX_PATH_BYTES,
@@ -36,12 +39,21 @@ from adrsite.decisions.lineages import (
     column_length,
     is_lineage_change,
 )
-from adrsite.decisions.models import Decision, Link, LinkKind, Problem, Repository
+from adrsite.decisions.models import (
+    Decision,
+    Link,
+    LinkKind,
+    Problem,
+    Repository,
+    Revision,
+    Tag,
+)
 from adrsite.history.git import GitHistory, Move
 from adrsite.records.folder import ResolvedLink
 from adrsite.records.folder_state import FolderState
 from adrsite.records.model import Problem as RecordProblem
 from adrsite.records.model import Record
+from adrsite.records.problems import ProblemCode, Severity
 
 # What an index holds, and how it is read from git. Raise it whenever the indexer
 # would now read an existing history differently: the next run of every
@@ -61,6 +73,14 @@ class IndexBusy(Exception):
     """Another index run holds the repository; the message is for the user."""
 
 
+class RepositoryNameTaken(Exception):
+    """Another location is indexed under the name asked for; the message is for the user."""
+
+    def __init__(self, name: str, location: str) -> None:
+        super().__init__(f"a repository named {name!r} is already indexed, from {location}")
+        self.name, self.location = name, location
+
+
 @dataclass(frozen=True, slots=True)
 class IndexResult:
     repository: str
@@ -72,6 +92,7 @@ class IndexResult:
     decisions: int
     problems: int
     seconds: float
+    branch: str = ""  # what was read: a branch's name, a ref asked for, "detached HEAD at ..."
 
     def summary(self) -> str:
         change = (
@@ -81,8 +102,9 @@ class IndexResult:
         if not self.new_revisions and not self.changed_decisions and not self.full:
             change = f"already up to date: {change}"
         scope = f"full ({self.reason})" if self.full else "incremental"
+        read = f" at {self.branch}" if self.branch else ""
         return (
-            f"{self.repository}: {scope}, {change}; {_count(self.decisions, 'decision')}, "
+            f"{self.repository}{read}: {scope}, {change}; {_count(self.decisions, 'decision')}, "
             f"{_count(self.problems, 'problem')}, {self.seconds:.2f} s"
         )
 
@@ -115,25 +137,129 @@ def repository_register(
 
 
 def repository_index(
-    *, repository: Repository, full: bool = False, progress: Callable[[int], None] | None = None
+    *,
+    repository: Repository,
+    full: bool = False,
+    progress: Callable[[int], None] | None = None,
+    ref: str = "",
 ) -> IndexResult:
-    """Bring `repository`'s index up to its HEAD. Idempotent: a second run changes nothing."""
+    """Bring `repository`'s index up to its HEAD, or `ref`'s commit. Idempotent: a second run
+    changes nothing."""
     started = time.perf_counter()
-    with GitHistory(Path(repository.location), repository.adr_dir) as history:
-        try:
-            with transaction.atomic():
-                # The row lock makes a second run wait (PostgreSQL); on SQLite the
-                # IMMEDIATE transaction already holds the database (ADR 6).
-                locked = Repository.objects.select_for_update().get(pk=repository.pk)
-                result = _index(locked, history, full=full, progress=progress, started=started)
-        except OperationalError as error:
-            if "locked" in str(error).lower():
-                raise IndexBusy(
-                    f"{repository.name}: another index run is in progress; try again when it ends"
-                ) from None
-            raise
+    location = Path(repository.location)
+    with GitHistory(location, repository.adr_dir, ref) as history, _one_run(repository.name):
+        # The row lock makes a second run wait (PostgreSQL); on SQLite the
+        # IMMEDIATE transaction already holds the database (ADR 6).
+        locked = Repository.objects.select_for_update().get(pk=repository.pk)
+        result = _index(locked, history, full=full, progress=progress, started=started)
     repository.refresh_from_db()
-    return result
+    return dataclass_replace(result, branch=history.branch)
+
+
+def repository_index_at(
+    *,
+    name: str,
+    location: str,
+    adr_dir: str,
+    web_url: str | None = None,
+    full: bool = False,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+    ref: str = "",
+) -> IndexResult:
+    """Register `name` at `location` and index it (HEAD, or `ref`), all in one transaction.
+
+    A failure (not a git repository, an unreadable history) leaves the database as
+    it was: no new row, and a re-index keeps the previous index and its settings.
+    A name already indexed from another location is refused (RepositoryNameTaken)
+    unless `replace`: then it points at `location` and is indexed afresh.
+    `web_url` is changed only when given.
+    """
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
+        raise ValueError(f"repository name {name!r}: letters, digits, - and _ only (URLs use it)")
+    if len(name) > NAME_LENGTH:
+        raise ValueError(f"repository name {name!r}: at most {NAME_LENGTH} characters")
+    started = time.perf_counter()
+    with GitHistory(Path(location), adr_dir, ref) as history, _one_run(name):
+        repository = Repository.objects.select_for_update().filter(name=name).first()
+        reason = ""
+        if repository is None:
+            try:
+                with transaction.atomic():
+                    repository = Repository.objects.create(
+                        name=name, location=location, adr_dir=adr_dir, web_url=web_url or ""
+                    )
+            except IntegrityError:  # PostgreSQL: another run created it since we looked
+                raise IndexBusy(_busy(name)) from None
+        elif repository.location != location:
+            if not replace:
+                raise RepositoryNameTaken(name, repository.location)
+            full, reason = True, f"replaces {repository.location}"
+            repository.locations = []  # the other repository's places mean nothing here
+        elif not full and (reason := _branch_changed(repository, history)):
+            full = True
+        wanted: dict[str, object] = {"location": location, "adr_dir": adr_dir}
+        if web_url is not None:
+            wanted["web_url"] = web_url
+        wanted["branch"] = history.branch  # read last: says why the next run may go full
+        changed = [field for field, value in wanted.items() if getattr(repository, field) != value]
+        for field in changed:
+            setattr(repository, field, wanted[field])
+        if changed:
+            repository.save(update_fields=changed)
+        result = _index(
+            repository, history, full=full, reason=reason, progress=progress, started=started
+        )
+        return dataclass_replace(result, branch=history.branch)
+
+
+def _branch_changed(repository: Repository, history: GitHistory) -> str:
+    """Why a local re-index goes full when another branch is read, one the last is not in:
+    that branch's history, not a force-push ("" when neither)."""
+    since, before = repository.last_indexed_commit, repository.branch
+    if not since or not before or before == history.branch or history.is_ancestor(since):
+        return ""
+    return f"now reading {history.branch}, was {before}"
+
+
+def repository_remove(*, name: str) -> dict[str, int]:
+    """Remove the repository called `name` and all that was indexed of it; what was removed.
+
+    Counts by kind: `decisions`, `revisions`, `problems` (and `mirrors`, for a repository
+    from its host). Repository.DoesNotExist if
+    there is none of that name. A repository from its host loses its mirror too
+    (after the rows: a failure keeps both); a local one's working copy is never touched.
+    """
+    with transaction.atomic():
+        repository = Repository.objects.select_for_update().get(name=name)
+        _, removed = repository.delete()
+        Tag.objects.filter(decisions=None).delete()  # tags no decision carries any more
+    counts = {
+        "decisions": removed.get(Decision._meta.label, 0),
+        "revisions": removed.get(Revision._meta.label, 0),
+        "problems": removed.get(Problem._meta.label, 0),
+    }
+    if repository.url:
+        from adrsite.decisions.hosts import mirror_removed
+
+        counts["mirrors"] = int(mirror_removed(name))
+    return counts
+
+
+@contextmanager
+def _one_run(name: str) -> Iterator[None]:
+    """One transaction; a second run on the same database waits, then stops with IndexBusy."""
+    try:
+        with transaction.atomic():
+            yield
+    except OperationalError as error:
+        if "locked" in str(error).lower():
+            raise IndexBusy(_busy(name)) from None
+        raise
+
+
+def _busy(name: str) -> str:
+    return f"{name}: another index run is in progress; try again when it ends"
 
 
 def _index(
@@ -141,12 +267,13 @@ def _index(
     history: GitHistory,
     *,
     full: bool,
+    reason: str = "",
     progress: Callable[[int], None] | None,
     started: float,
 ) -> IndexResult:
     head = history.head
     since = repository.last_indexed_commit
-    reason = "requested" if full else ""
+    reason = reason or ("requested" if full else "")
     if not since:
         full, reason = True, "first run"
     elif not full and repository.index_format != INDEX_FORMAT:
@@ -186,6 +313,7 @@ def _index(
         state = _read_history(repository, history, None, progress)
     if warm is not None:
         _update_links_and_problems(repository, state, warm)
+        current = _enforcing_at_head(warm)
     else:
         current = state.records_at_head()
         warm = _Warm.of(repository, state, current)
@@ -193,6 +321,9 @@ def _index(
         _rebuild_problems(
             repository, current, warm.folder, too_long=state.too_long, shallow=history.shallow
         )
+    # The decisions' enforce: checks (ADR 30), after links and problems: the code changed
+    # with the head, so every decision that carries checks is asked again (cached by commit).
+    check_head(repository, history, current)
     warm.commit, warm.locations = head or "", list(state.places)
     transaction.on_commit(lambda: _keep_warm(repository.pk, warm))
     repository.last_indexed_commit = head or ""
@@ -353,8 +484,8 @@ def _rebuild_problems(
             Problem(
                 repository=repository,
                 path=repository.adr_dir,
-                severity="warning",
-                code="shallow-clone",
+                severity=Severity.WARNING,
+                code=ProblemCode.SHALLOW_CLONE,
                 message="history incomplete: shallow clone "
                 "(dates and authors before the cut are missing)",
             )
@@ -385,8 +516,8 @@ def _too_long_row(repository: Repository, path: str) -> Problem:
     return Problem(
         repository=repository,
         path=path,
-        severity="error",
-        code="path-too-long",
+        severity=Severity.ERROR,
+        code=ProblemCode.PATH_TOO_LONG,
         message=f"path is {len(path.encode('utf-8', 'surrogatepass')):,} bytes long; "
         f"a decision's may be {MAX_PATH_BYTES:,} at most: not indexed (shorten its name "
         "or its folders')",
@@ -455,6 +586,19 @@ def _keep_warm(pk: int, warm: _Warm) -> None:
         del _WARM[next(iter(_WARM))]  # the one indexed longest ago
 
 
+def _enforcing_at_head(warm: _Warm) -> list[tuple[Decision, Record]]:
+    """The decisions at head that carry checks, as `check_head` wants them: few or none, so
+    their rows are read by id rather than the whole folder's."""
+    records = {path: r for path, r in warm.folder.records.items() if r.enforce}
+    if not records:
+        return []
+    decisions = Decision.objects.filter(pk__in=[warm.ids[path] for path in records])
+    return sorted(
+        ((decision, records[decision.path]) for decision in decisions),
+        key=lambda pair: pair[0].path,
+    )
+
+
 def _update_links_and_problems(repository: Repository, state: Lineages, warm: _Warm) -> None:
     """Write the links and problems that the files changed since `warm` make different."""
     looked_at = set(state.settled) | set(warm.blobs).symmetric_difference(state.at_head)
@@ -513,7 +657,7 @@ def _update_links_and_problems(repository: Repository, state: Lineages, warm: _W
     for at in range(0, len(paths), BATCH):
         repository.problems.filter(path__in=paths[at : at + BATCH]).delete()
     if too_long:
-        repository.problems.filter(code="path-too-long").delete()
+        repository.problems.filter(code=ProblemCode.PATH_TOO_LONG).delete()
     decisions = {path: state.by_path[path] for path in paths if path in state.by_path}
     missing = [path for path in paths if path not in decisions and path in warm.ids]
     decisions |= {d.path: d for d in Decision.objects.filter(pk__in=[warm.ids[p] for p in missing])}

@@ -110,7 +110,8 @@ class Lineages:
         if incremental and before is None:
             # Decisions that left the folder by a move may come back by one.
             self.by_path = {d.path: d for d in _moved_out(repository)}
-            self.by_path |= {d.path: d for d in repository.decisions.filter(deleted_commit="")}
+            current = repository.decisions.filter(deleted_commit="").order_by("number", "path")
+            self.by_path |= {d.path: d for d in current}
         self.pending: list[_RevisionRow] = []
         self.unsaved: list[Decision] = []
         self.waiting: dict[int, list[_RevisionRow]] = {}  # by id(): lineages not yet decisions
@@ -870,18 +871,25 @@ def _insert_revisions(revisions: list[_RevisionRow]) -> None:
     bulk_create spends most of its time building model instances and SQL, row
     by row; this is the indexer's hottest write (a row per decision per commit).
     """
-    columns = ["decision_id", *_RevisionRow._fields[1:]]
+    if not revisions:
+        return  # SQLite's cursor reads the parameter style from the first row
     quote = connection.ops.quote_name
     ignore = OnConflict.IGNORE
-    fields = _stored_fields(Revision, columns)
+    names = ["decision_id", *(name for name in _RevisionRow._fields if name != "decision")]
+    fields = _stored_fields(Revision, names)
+    # Each value is named by its column (%(name)s), never placed by position: a field
+    # added to or moved in _RevisionRow cannot land in another column.
     sql = (
         f"{connection.ops.insert_statement(on_conflict=ignore)} {quote(Revision._meta.db_table)} "
         f"({', '.join(quote(_column(field)) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"VALUES ({', '.join(f'%({field.attname})s' for field in fields)}) "
         f"{connection.ops.on_conflict_suffix_sql(fields, ignore, None, None) or ''}"
     )
     adapt = connection.ops.adapt_datetimefield_value  # the one value a driver may not take as is
-    rows = [(r.decision.pk, *r[1:4], adapt(r.authored_at), *r[5:]) for r in revisions]
+    rows = [
+        r._asdict() | {"decision_id": r.decision.pk, "authored_at": adapt(r.authored_at)}
+        for r in revisions
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 

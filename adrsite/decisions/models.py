@@ -2,7 +2,7 @@
 
 Git is the source of truth (ADR 5): every row here can be dropped and rebuilt
 by `adr index --full`. Tables are named explicitly (ADR 3); models hold data
-and constraints only: writes go through `indexing.py`, reads through `queries.py`.
+and constraints only: writes go through `indexing.py`, reads through `queries/`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from adrsite.decisions.refs import decision_ref
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.report import problem_line
 
 
@@ -42,8 +43,16 @@ class Repository(models.Model):
     name = models.SlugField(max_length=100, unique=True)
     # Any length: a path or URL given to `adr index`, an ADR folder a committer names in
     # .adr-dir. None is indexed, so none needs a limit PostgreSQL would enforce.
-    location = models.TextField(help_text="a local path or a clone URL")
-    branch = models.CharField(max_length=255, blank=True)
+    location = models.TextField(help_text="where the index reads: a working copy, or the mirror")
+    # From a git host (`adr repo add`, ADR 32): its clone URL, mirrored under
+    # ADRSITE_DATA_DIR; blank for a local repository indexed in place.
+    url = models.TextField(blank=True, help_text="the clone URL, for a repository from its host")
+    branch = models.CharField(max_length=255, blank=True, help_text="blank: the host's default")
+    # Webhooks verify an HMAC with it, so it is kept as given (a hash cannot check one);
+    # never shown, never exported.
+    secret = models.TextField(blank=True, help_text="the webhook secret")
+    last_fetch_at = models.DateTimeField(null=True, blank=True, help_text="last fetched whole")
+    last_fetch_error = models.TextField(blank=True, help_text="git's words, when the last failed")
     adr_dir = models.TextField(default="adr")
     web_url = models.TextField(
         blank=True,
@@ -85,10 +94,11 @@ class Tag(models.Model):
 
 
 class Decision(models.Model):
-    # Search (migration 0002) reads title and body: on SQLite through an FTS5 table
-    # and triggers, which a migration that rebuilds this table drops (it must run
-    # 0002's SQLite statements again); on PostgreSQL through a generated column,
-    # which must be dropped before either column's type changes and added after.
+    # Search (migrations 0002 and 0005) reads title and body: on SQLite through two
+    # FTS5 tables and their triggers, which a migration that rebuilds this table
+    # drops (it must run both migrations' SQLite statements again); on PostgreSQL
+    # through a generated column, which must be dropped before either column's
+    # type changes and added after.
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="decisions")
     # At most 1,000 UTF-8 bytes (lineages.MAX_PATH_BYTES), so the unique index holds it.
     path = models.CharField(max_length=1000, help_text="at HEAD; the last path it had, if deleted")
@@ -119,7 +129,8 @@ class Decision(models.Model):
 
     class Meta:
         db_table = "adr_decision"
-        ordering = ["repository", "number", "path"]
+        # No default ordering: it joined adr_repository on every query that set none.
+        # Each query orders explicitly.
         constraints = [
             models.UniqueConstraint(
                 fields=["repository", "path"],
@@ -247,13 +258,62 @@ class Problem(models.Model):
     path = models.TextField()  # whole, even one too long for a decision (`path-too-long`)
     commit = models.CharField(max_length=40, blank=True)
     line = models.PositiveIntegerField(default=1)
-    severity = models.CharField(max_length=10, choices=[("error", "error"), ("warning", "warning")])
-    code = models.CharField(max_length=50)
+    # Both vocabularies are the core's (records/problems.py): a new code is a new migration.
+    severity = models.CharField(max_length=10, choices=[(s.value, s.value) for s in Severity])
+    code = models.CharField(max_length=50, choices=[(c.value, c.value) for c in ProblemCode])
     message = models.TextField()
 
     class Meta:
         db_table = "adr_problem"
         ordering = ["path", "line"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=[s.value for s in Severity]),
+                name="adr_problem_severity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__in=[c.value for c in ProblemCode]), name="adr_problem_code_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return problem_line(self)
+
+
+class CheckState(models.TextChoices):
+    HOLDING = "holding"
+    BROKEN = "broken"
+    UNCHECKABLE = "not checkable"
+
+
+class CheckResult(models.Model):
+    """One of a decision's `enforce:` checks, run at one indexed head (ADR 30).
+
+    Kept per commit: the cache (a head is checked once), and the history that says
+    since when a rule is broken, and when it was mended. Keyed by the decision's path,
+    not its row: a full re-index rebuilds decisions, and the checks of past heads stay.
+    """
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="checks")
+    path = models.CharField(max_length=1000, help_text="the decision's, at that head")
+    commit = models.CharField(max_length=40, help_text="the indexed head it ran at")
+    committed_at = models.DateTimeField(help_text="when that head was committed: the order")
+    index = models.PositiveSmallIntegerField(help_text="its place in the decision's enforce:")
+    description = models.TextField(help_text="imports: forbidden, pattern '…' absent, …")
+    state = models.CharField(max_length=20, choices=CheckState)
+    violations = models.JSONField(default=list, help_text="[path, line, message] each")
+    reason = models.TextField(blank=True, help_text="why it could not be checked")
+
+    class Meta:
+        db_table = "adr_check_result"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "path", "commit", "index"], name="adr_check_result_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=CheckState.values), name="adr_check_result_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} check {self.index} at {self.commit[:7]}: {self.state}"

@@ -7,6 +7,12 @@ stored, generated and GIN-indexed tsvector column. Both stem English words
 (FTS5's porter tokenizer, PostgreSQL's 'english' configuration), ignore case,
 and rank a match in the title above a match in the body only.
 
+Matching and ranking read whole bodies; snippets read only a bounded excerpt,
+the body's first EXCERPT_CHARS characters (ADR 25), so what a page of results
+costs does not grow with the largest body that matches: making a snippet costs
+each database time in the length of the text it quotes, and FTS5 more (it
+weighs each match in the row against every other).
+
 Text typed into a search box is never query syntax: it is cut into words
 (letters and digits), every word must match, and the last one matches as a
 prefix once it has three letters, so results follow the typing ("postg" finds
@@ -33,7 +39,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import StrIndex
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.db.models.lookups import GreaterThan
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.html import escape
@@ -47,6 +53,10 @@ MARK_START, MARK_END = "\x02", "\x03"
 
 # Enough words to find the sentence a match sits in; both databases count words.
 SNIPPET_WORDS = 24
+# Snippets quote the body's first EXCERPT_CHARS characters only (ADR 25): most of an
+# ordinary ADR, and a bound on what one row of results can cost on a hostile one.
+# Migration 0005 stores excerpts of this length on SQLite: changing it takes a migration.
+EXCERPT_CHARS = 2000
 # Bounds the work one request can ask of the database; nobody types more.
 MAX_WORDS = 16
 # A prefix shorter than this ("a", "po") would expand to most of the index's words,
@@ -59,8 +69,10 @@ MIN_PREFIX = 3
 _WORD = re.compile(r"[^\W_]+")
 _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 
-# SQLite: the FTS5 table of migration 0002.
+# SQLite: the FTS5 table of migration 0002 (matching, ranking) and of 0005 (snippets:
+# each decision's title and excerpt).
 FTS_TABLE = "adr_decision_fts"
+EXCERPT_TABLE = "adr_decision_excerpt_fts"
 # bm25 weights, in the FTS5 table's column order (title, body): a title match counts ten times.
 _BM25 = f"bm25({FTS_TABLE}, 10.0, 1.0)"
 
@@ -75,9 +87,11 @@ def decisions_matching(queryset: QuerySet[Decision], text: str) -> QuerySet[Deci
 
     `search_rank` is a float, higher for a better match, so `order_by("-search_rank")`
     puts the best first (no order is applied here). `search_snippet` is plain,
-    unescaped text: about SNIPPET_WORDS words of the body around the match, or the
-    title when only the title matches, with each matched word between MARK_START
-    and MARK_END; render it with `snippet_html`.
+    unescaped text, with each word of `text` it holds between MARK_START and
+    MARK_END (render it with `snippet_html`): about SNIPPET_WORDS words around the
+    matches in the body's first EXCERPT_CHARS characters; else, when none of the
+    words is there, the title, marked where it matches. So a decision that matches
+    only further into its body shows its title, unmarked.
 
     Every word of `text` must match (AND), the last as a prefix. Text with no word
     in it (empty, blank, only punctuation) is no search: the queryset comes back
@@ -90,13 +104,46 @@ def decisions_matching(queryset: QuerySet[Decision], text: str) -> QuerySet[Deci
             search_rank=Value(0.0, output_field=FloatField()),
             search_snippet=Value("", output_field=TextField()),
         )
-    connection = connections[queryset.db]
-    if connection.vendor == "postgresql":
-        return _postgresql_matching(queryset, words)
-    if connection.vendor == "sqlite":
-        return _sqlite_matching(queryset, words)
-    raise NotImplementedError(
-        f"full-text search on {connection.vendor} (ADR 6: SQLite, PostgreSQL)"
+    vendor = _vendor(queryset)
+    if vendor == "postgresql":
+        matching = _postgresql_matching(queryset, words)
+    else:
+        matching = _sqlite_matching(queryset, words)
+    return matching.annotate(search_snippet=_snippet(vendor, words))
+
+
+def with_search_snippets(queryset: QuerySet[Decision], text: str) -> QuerySet[Decision]:
+    """`queryset` with the `search_snippet` of `decisions_matching`, neither filtered nor ranked.
+
+    For a page of decisions already found: its query makes the page's snippets
+    without matching every decision again. "" on every row when `text` has no word.
+    """
+    words = search_words(text)
+    if not words:
+        return queryset.annotate(search_snippet=Value("", output_field=TextField()))
+    return queryset.annotate(search_snippet=_snippet(_vendor(queryset), words))
+
+
+def _vendor(queryset: QuerySet[Decision]) -> str:
+    vendor = connections[queryset.db].vendor
+    if vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"full-text search on {vendor} (ADR 6: SQLite, PostgreSQL)")
+    return vendor
+
+
+def _snippet(vendor: str, words: list[str]) -> Expression:
+    """The snippet of the decision on each row, from the title and the body's excerpt only.
+
+    Any of the words is marked, not only all of them together: the others may lie
+    past the excerpt. Computed for the rows a query returns, and after sorting.
+    """
+    if vendor == "postgresql":
+        return _postgresql_snippet(words)
+    return Coalesce(
+        _ExcerptTable(words, "excerpt"),
+        _ExcerptTable(words, "title"),
+        F("title"),  # no word in either: the match lies further into the body
+        output_field=TextField(),
     )
 
 
@@ -127,31 +174,62 @@ def _sqlite_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet
     # milliseconds, for 10,000 matches. Everything else goes through expressions,
     # so filters, counts and nesting in a subquery relabel the decision side
     # correctly; the FTS5 table keeps its name even in a subquery (so one search
-    # per SQL statement). SQLite makes snippets after sorting, for the rows that
-    # reach the page's end (and a few the sort passed over), not every match.
-    body = f"snippet({FTS_TABLE}, 1, %s, %s, %s, %s)"
-    body_params = [MARK_START, MARK_END, "…", SNIPPET_WORDS]
-    title = f"highlight({FTS_TABLE}, 0, %s, %s)"
+    # per SQL statement).
     return (
         queryset.extra(tables=[FTS_TABLE])
         .filter(pk=RawSQL(f"{FTS_TABLE}.rowid", []))
         .filter(RawSQL(f"{FTS_TABLE} MATCH %s", [_fts5_query(words)], BooleanField()))
-        .annotate(
-            # bm25 is lower for a better match; negated, it sorts like ts_rank.
-            search_rank=RawSQL(f"-{_BM25}", [], FloatField()),
-            # The body's excerpt when the body matches (it has a marker), else the title.
-            search_snippet=RawSQL(
-                f"CASE WHEN instr({body}, %s) > 0 THEN {body} ELSE {title} END",
-                [*body_params, MARK_START, *body_params, MARK_START, MARK_END],
-                TextField(),
-            ),
-        )
+        # bm25 is lower for a better match; negated, it sorts like ts_rank.
+        .annotate(search_rank=RawSQL(f"-{_BM25}", [], FloatField()))
     )
 
 
-def _fts5_query(words: list[str]) -> str:
+class _ExcerptTable(Expression):
+    """SQLite: the decision's excerpt around the words ("excerpt"), or its title with them
+    marked ("title"); NULL when that column holds none of them.
+
+    Made by a query of migration 0005's table of titles and excerpts, by the
+    decision's id: FTS5's snippet() weighs each match in its row against every
+    other, in every column, so on the row of the search's own table it would cost
+    the square of a body's matches (seconds for a 200 KB body of them). A column
+    filter keeps the other column's matches out too. SQLite computes this after
+    sorting, for the rows that reach the page's end (and a few the sort passed
+    over), and the second of COALESCE's only when the first is NULL; the decision
+    log asks it for a page of ids only.
+    """
+
+    def __init__(self, words: list[str], column: str) -> None:
+        super().__init__(output_field=TextField())
+        self.words = words
+        self.column = column
+        self.decision_id: Any = F("pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.decision_id]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.decision_id,) = exprs
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        decision_id, id_params = compiler.compile(self.decision_id)
+        if self.column == "excerpt":
+            marked = f"snippet({EXCERPT_TABLE}, 1, %s, %s, %s, %s)"
+            params: tuple[Any, ...] = (MARK_START, MARK_END, "…", SNIPPET_WORDS)
+        else:
+            marked, params = f"highlight({EXCERPT_TABLE}, 0, %s, %s)", (MARK_START, MARK_END)
+        sql = (
+            f"(SELECT {marked} FROM {EXCERPT_TABLE} WHERE {EXCERPT_TABLE} MATCH %s"
+            f" AND {EXCERPT_TABLE}.rowid = {decision_id})"
+        )
+        query = f"{{{self.column}}} : ({_fts5_query(self.words, 'OR')})"
+        return sql, (*params, query, *id_params)
+
+
+def _fts5_query(words: list[str], operator: str = "AND") -> str:
     """An FTS5 query: each word a quoted string, so nothing in it is syntax; the last a prefix
-    (from MIN_PREFIX letters).
+    (from MIN_PREFIX letters); the words joined by `operator`, AND or OR.
 
     Words hold letters and digits only, so a double quote (the one character that
     would need escaping inside an FTS5 string) cannot occur.
@@ -159,7 +237,7 @@ def _fts5_query(words: list[str]) -> str:
     quoted = [f'"{word}"' for word in words]
     if len(words[-1]) >= MIN_PREFIX:
         quoted[-1] += "*"
-    return " AND ".join(quoted)
+    return f" {operator} ".join(quoted)
 
 
 # PostgreSQL: full-text search
@@ -194,41 +272,48 @@ class _DecisionColumn(Expression):
 
 def _postgresql_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet[Decision]:
     # Imported here: django.contrib.postgres needs psycopg, which SQLite installs lack.
-    from django.contrib.postgres.search import (
-        CombinedLexeme,
-        Lexeme,
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVectorExact,
-        SearchVectorField,
+    from django.contrib.postgres.search import SearchRank, SearchVectorExact, SearchVectorField
+
+    # Migration 0002's stored, indexed tsvector: ts_rank reads it instead of parsing
+    # every matching body again (seconds for 10,000 matches).
+    vector = _DecisionColumn(PG_VECTOR_COLUMN, SearchVectorField())
+    query = _tsquery(words, every=True)
+    return queryset.filter(SearchVectorExact(vector, query)).annotate(
+        search_rank=SearchRank(vector, query)
     )
+
+
+def _postgresql_snippet(words: list[str]) -> Expression:
+    from django.contrib.postgres.search import SearchHeadline
+
+    marked = _tsquery(words, every=False)
+
+    def headline(text: Any, **options: Any) -> SearchHeadline:
+        return SearchHeadline(
+            text, marked, config=PG_CONFIG, start_sel=MARK_START, stop_sel=MARK_END, **options
+        )
+
+    # substr, not left: it detoasts only the slice it needs of a long body.
+    excerpt = Substr("body", 1, EXCERPT_CHARS)
+    body = headline(excerpt, max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2)
+    # As on SQLite: the excerpt when it holds a word (it has a marker), else the title.
+    # PostgreSQL puts off costly target expressions until after the sort, so headlines
+    # are made for the rows up to the page's end, not every match.
+    return Case(
+        When(GreaterThan(StrIndex(body, Value(MARK_START)), 0), then=body),
+        default=headline("title", highlight_all=True),
+        output_field=TextField(),
+    )
+
+
+def _tsquery(words: list[str], *, every: bool) -> Any:
+    """A tsquery of every word (AND) or any of them (OR), the last a prefix (from MIN_PREFIX)."""
+    from django.contrib.postgres.search import CombinedLexeme, Lexeme, SearchQuery
 
     # Lexemes are quoted by Django, so nothing a user types is tsquery syntax.
     last = Lexeme(words[-1], prefix=len(words[-1]) >= MIN_PREFIX)
     lexemes = [Lexeme(word) for word in words[:-1]] + [last]
     combined: Lexeme | CombinedLexeme = lexemes[0]
     for lexeme in lexemes[1:]:
-        combined &= lexeme
-    query = SearchQuery(combined, config=PG_CONFIG, search_type="raw")
-    # Migration 0002's stored, indexed tsvector: ts_rank reads it instead of parsing
-    # every matching body again (seconds for 10,000 matches).
-    vector = _DecisionColumn(PG_VECTOR_COLUMN, SearchVectorField())
-
-    def headline(field: str, **options: Any) -> SearchHeadline:
-        return SearchHeadline(
-            field, query, config=PG_CONFIG, start_sel=MARK_START, stop_sel=MARK_END, **options
-        )
-
-    body = headline("body", max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2)
-    return queryset.filter(SearchVectorExact(vector, query)).annotate(
-        search_rank=SearchRank(vector, query),
-        # As on SQLite: the body's excerpt when the body matches (it has a marker), else
-        # the title. PostgreSQL puts off costly target expressions until after the sort,
-        # so headlines are made for the rows up to the page's end, not every match.
-        search_snippet=Case(
-            When(GreaterThan(StrIndex(body, Value(MARK_START)), 0), then=body),
-            default=headline("title", highlight_all=True),
-            output_field=TextField(),
-        ),
-    )
+        combined = combined & lexeme if every else combined | lexeme
+    return SearchQuery(combined, config=PG_CONFIG, search_type="raw")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("feed.atom", views.feed, name="feed"),
     path("api/decisions", views.api_decisions, name="api-decisions"),
     path("api/decisions/<slug:repository>/<ref:ref>", views.api_decision, name="api-decision"),
+    path("decisions/<slug:repository>/", views.repository_log, name="repository"),
     # The sub-pages first: a ref that would read as one keeps its extension (refs.py).
     path("decisions/<slug:repository>/<ref:ref>/diff/", views.revision_diff, name="diff"),
     path(

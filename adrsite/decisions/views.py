@@ -1,7 +1,7 @@
 """Views of the decisions app: parse the request, call one query, render.
 
 The decision log answers htmx with the fragment it swaps (same URL, `Vary:
-HX-Request`); every other page is a plain page. Reads go through `queries.py`.
+HX-Request`); every other page is a plain page. Reads go through `queries/`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import render
@@ -29,7 +30,7 @@ from django_htmx.middleware import HtmxDetails
 from adrsite.decisions import queries
 from adrsite.decisions.bodies import decision_body, revision_body, summary_html
 from adrsite.decisions.graph import Node, arc_layout
-from adrsite.decisions.models import Decision, Repository
+from adrsite.decisions.models import Decision
 from adrsite.records.controls import visible_controls
 from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES, line_diff, too_large_to_diff
 from adrsite.records.onboarding import RECENT_DAYS, WORDS_PER_MINUTE
@@ -51,7 +52,23 @@ def decision_log(request: HtmxHttpRequest) -> HttpResponse:
     template = "decisions/log.html#results" if fragment else "decisions/log.html"
     # The fragment also carries the hidden status and sort fields, swapped out of band,
     # so the search form goes on from the filter a link chose.
-    return render(request, template, {"log": log, "oob_state": fragment})
+    context = {"log": log, "oob_state": fragment}
+    if not fragment:  # repositories whose host could not be fetched: their index may be old
+        context["fetch_problems"] = queries.fetch_problems(repository=log.filters.repository)
+    return render(request, template, context)
+
+
+@require_safe
+def repository_log(request: HttpRequest, repository: str) -> HttpResponse:
+    """`/decisions/REPO/`, one step up from a decision: the log of that repository. A
+    temporary redirect, so that a page of the repository's own may take the address later."""
+    try:
+        queries.repository_get(name=repository)
+    except queries.RepositoryNotChosen:
+        raise Http404(f"No repository {repository!r}") from None
+    query = request.GET.copy()  # the log's other filters, kept
+    query["repository"] = repository
+    return HttpResponseRedirect(f"{reverse('decisions:log')}?{query.urlencode()}")
 
 
 def _decision_or_answer(
@@ -78,7 +95,13 @@ def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResp
     if isinstance(decision, HttpResponse):
         return decision
     page = queries.decision_page(decision=decision)
-    context = {"page": page, "decision": decision, "body": decision_body(decision=decision)}
+    checks = queries.decision_checks(decisions=[decision]).get(decision.pk, [])
+    context = {
+        "page": page,
+        "decision": decision,
+        "body": decision_body(decision=decision),
+        "checks": checks,
+    }
     return render(request, "decisions/detail.html", context)
 
 
@@ -141,7 +164,9 @@ def graph(request: HttpRequest) -> HttpResponse:
 @require_safe
 def rules(request: HttpRequest) -> HttpResponse:
     found = queries.rules(repository=request.GET.get("repository", ""))
-    return render(request, "decisions/rules.html", {"rules": found})
+    checks = queries.decision_checks(decisions=found)
+    rules = [(decision, checks.get(decision.pk, [])) for decision in found]
+    return render(request, "decisions/rules.html", {"rules": rules})
 
 
 @require_safe
@@ -180,17 +205,15 @@ def problems(request: HttpRequest) -> HttpResponse:
 def api_decisions(request: HttpRequest) -> JsonResponse:
     """The export contract (docs/export.md) of one repository: named, or the only one indexed."""
     try:
-        repository = queries.repository_get(name=request.GET.get("repository") or None)
-    except Repository.DoesNotExist:
-        names = list(Repository.objects.values_list("name", flat=True))
-        message = (
-            "no such repository"
-            if request.GET.get("repository")
-            else (
-                "name the repository with ?repository=" if names else "no repository is indexed yet"
-            )
-        )
-        return JsonResponse({"error": message, "repositories": names}, status=404)
+        repository = queries.repository_get(name=request.GET.get("repository", ""))
+    except queries.RepositoryNotChosen as error:
+        if error.asked:
+            message = "no such repository"
+        elif error.indexed:
+            message = "name the repository with ?repository="
+        else:
+            message = "no repository is indexed yet"
+        return JsonResponse({"error": message, "repositories": error.indexed}, status=404)
     asked = request.GET.get("page", "1")
     page = int(asked) if _PAGE.fullmatch(asked) else 0
     found = queries.decision_export_page(repository=repository, page=page)

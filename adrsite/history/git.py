@@ -3,14 +3,8 @@
 Reading a history costs a handful of git processes, whatever the number of
 files or commits (log4brains runs one per file, and again per link):
 
-1. **Where the folder has lived** (`locations`). A path-limited log sees a
-   move into the folder only as an add; the source shows when the commits that
-   add files to the folder are diffed without a pathspec. So: one `git log` for
-   the commits that add files, one `git diff-tree --stdin -M` over just those
-   commits (and, for commits that add several files whose source still
-   exists, a folder copied, one more with copy detection). Each newly found
-   place takes the same two or three processes: the count grows with the moves
-   found, never with files or commits.
+1. **Where the folder has lived** (`discover`, from history/moves.py): two or
+   three processes per place found, never per file or commit.
 2. **What changed** (`commits`): one `git log --raw -z -M` over every place at
    once, oldest first. It prints only hashes and dates, never a message or a
    name: a commit message may hold any byte, so no byte of it may frame the
@@ -33,20 +27,43 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from subprocess import PIPE, Popen
-from typing import IO
+from subprocess import PIPE
 
 import git
 from git.refs.symbolic import SymbolicReference
 
-ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
-COPIED = "copied"  # only from `moves_into`
-_STATUS = {"A": ADDED, "M": MODIFIED, "T": MODIFIED, "R": RENAMED, "D": DELETED}
-_REGULAR_FILES = {"100644", "100755"}  # not symlinks (120000) nor submodules (160000)
-_NO_BLOB = "0" * 40
+from adrsite.history.moves import FolderMoves, Move, place_of
+from adrsite.history.plumbing import (
+    _REGULAR_FILES,
+    ADDED,
+    DELETED,
+    MODIFIED,
+    RENAMED,
+    FileChange,
+    HistoryError,
+    _change,
+    _history_error,
+    _output_of,
+    _path,
+    _Process,
+)
+
+# What other modules import from here: the history's records, and its moves.
+__all__ = [
+    "ADDED",
+    "DELETED",
+    "MODIFIED",
+    "RENAMED",
+    "Commit",
+    "FileChange",
+    "GitHistory",
+    "HistoryError",
+    "Move",
+    "place_of",
+]
 
 # Only fields that cannot carry a committer's bytes: hashes. Dates, names and
 # messages come from the commit object. With -z, each header and path end with a NUL.
@@ -63,22 +80,6 @@ _LogKey = tuple[str | None, tuple[str, ...], tuple[str, ...], bool]
 _ReadAhead = tuple[list["Commit"], dict[str, bytes]] | BaseException | None
 
 
-class HistoryError(Exception):
-    """The repository cannot be read; the message is for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    """One file changed by one commit."""
-
-    status: str  # ADDED, MODIFIED, RENAMED or DELETED
-    path: str  # after the commit; for DELETED, the path it had
-    old_path: str  # before a rename, else ""
-    blob: str  # the content after the commit; for DELETED, the content before it
-    similarity: int = 100  # git's rename similarity, in percent
-    old_blob: str = ""  # the content before the commit ("" for an add)
-
-
 @dataclass(frozen=True, slots=True)
 class Commit:
     sha: str
@@ -92,20 +93,6 @@ class Commit:
 
 
 @dataclass(frozen=True, slots=True)
-class Move:
-    """A file moved (or, `copy`, copied whole) into the places read from somewhere else."""
-
-    commit: str
-    source: str
-    target: str
-    source_blob: str  # the source's content as it was moved or copied
-    copy: bool
-    # For a copy: the commit that later deleted its source unedited, when one did.
-    # The copy was then a move, in two commits.
-    source_deleted_in: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class _LoggedCommit:
     """What the log says of a commit; who, when and why come from its object."""
 
@@ -114,51 +101,18 @@ class _LoggedCommit:
     changes: tuple[FileChange, ...]
 
 
-class _Process:
-    """A git process started with `as_process=True`; its process and pipes checked once, here.
-
-    GitPython types what its commands return as Any, and its handle's process and
-    pipes as optional (None once GitPython has ended the process itself, or for a
-    pipe nobody asked for). The handle is kept: GitPython ends the process when
-    the handle is collected, and its `wait` raises GitCommandError in git's words.
-    """
-
-    __slots__ = ("command", "handle", "popen")
-
-    def __init__(self, started: object, command: str) -> None:
-        if not isinstance(started, git.cmd.Git.AutoInterrupt) or started.proc is None:
-            raise HistoryError(f"git {command} could not be started")
-        self.command = command
-        self.handle = started
-        self.popen: Popen[bytes] = started.proc
-
-    @property
-    def stdin(self) -> IO[bytes]:
-        return self._pipe(self.popen.stdin, "input")
-
-    @property
-    def stdout(self) -> IO[bytes]:
-        return self._pipe(self.popen.stdout, "output")
-
-    def _pipe(self, pipe: IO[bytes] | None, which: str) -> IO[bytes]:
-        if pipe is None:
-            raise HistoryError(f"git {self.command} has no pipe for its {which}")
-        return pipe
-
-    def kill(self) -> None:
-        """End it at once, so that answers left unread never hold it (or us) on a full pipe."""
-        self.popen.kill()
-        self.popen.wait()
-
-
-class GitHistory:
+class GitHistory(FolderMoves):
     """An ADR folder's history in one repository. Close it (or use `with`) to end git's helpers."""
 
-    def __init__(self, path: Path, adr_dir: str) -> None:
+    def __init__(self, path: Path, adr_dir: str, ref: str = "") -> None:
         try:
             self.repo = git.Repo(path)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise HistoryError(f"{path}: not a git repository") from None
+        # What is read: HEAD, or `ref` (a branch of a bare mirror, `adr index --ref`)
+        # pinned to its commit now, so a fetch meanwhile changes nothing of this read.
+        self.ref = ref or "HEAD"
+        self.tip = "HEAD" if not ref else _commit_of_ref(self.repo, ref)
         # Paths are names, never patterns: a file called "*.md" means itself.
         self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         self.adr_dir = adr_dir.strip("/")
@@ -186,13 +140,25 @@ class GitHistory:
 
     @property
     def head(self) -> str | None:
-        """The commit HEAD points at, or None in a repository with no commits."""
+        """The commit HEAD (or the ref read) points at, or None in a repository with no commits."""
+        if self.tip != "HEAD":
+            return self.tip
         try:
             # Read from the ref files: `repo.head.commit` would start another git
             # process (`cat-file --batch-check`) only to check the object's type.
             return SymbolicReference.dereference_recursive(self.repo, "HEAD")
         except ValueError:
             return None
+
+    @property
+    def branch(self) -> str:
+        """What is read, for people: the ref asked for, else the branch HEAD names."""
+        if self.ref != "HEAD":
+            return self.ref.removeprefix("refs/heads/")
+        try:  # from the ref file, as `head`: no git process
+            return str(self.repo.head.reference.name)
+        except TypeError:  # detached
+            return f"detached HEAD at {self.head[:7]}" if self.head else "HEAD"
 
     @property
     def shallow(self) -> bool:
@@ -203,183 +169,10 @@ class GitHistory:
     def is_ancestor(self, sha: str) -> bool:
         """Whether `sha` still leads to HEAD (false after a force-push that dropped it)."""
         try:
-            self.repo.git.merge_base("--is-ancestor", sha, "HEAD")
+            self.repo.git.merge_base("--is-ancestor", sha, self.tip)
         except git.GitCommandError:
             return False
         return True
-
-    # --- where the folder has lived ---------------------------------------
-
-    def discover(
-        self, known: list[str], since: str | None = None, adding: Iterable[str] | None = None
-    ) -> Iterator[tuple[list[Move], list[str]]]:
-        """Round by round, the moves into the places so far and the places they came from.
-
-        The first round looks at `known` places; each later one at the places
-        the round before found, back through every move. A round costs two git
-        processes (three when the commit that first put files in a place added
-        several: a folder copied): the commits that add files, then those
-        commits diffed; given `adding` (oldest first, possibly still arriving),
-        the first round skips the log. With `since`, only moves after that
-        commit, in one round.
-        """
-        places, frontier = list(known), list(known)
-        # Where the walk for a round's adds starts: HEAD for the known places; for
-        # places found since, the commits that moved files out of them. A file
-        # that moved on from a place was in it in that commit's parent, so every
-        # add that brought it there is an ancestor: the walk skips the history
-        # newer than the last move out, most of it for the oldest places.
-        revisions = [f"{since}..HEAD"] if since else ["HEAD"]
-        while frontier and self.head is not None:
-            if adding is None:
-                try:
-                    logged: str = self.repo.git.log(
-                        "--root", "--no-renames", "--diff-filter=A", "--format=%H",
-                        *revisions, "--", *frontier,
-                    )  # fmt: skip
-                except git.GitCommandError as error:
-                    raise _history_error(error) from None
-                adding = logged.split()[::-1]  # oldest first
-            moves, new = self._copies_confirmed(self.moves_into(adding, frontier)), []
-            for move in moves:
-                if place_of(move.source, places) is None:
-                    new.append(origin(move, place_of(move.target, frontier) or "", places))
-                    places.append(new[-1])
-            yield moves, new
-            frontier, adding = ([] if since else new), None
-            revisions = sorted({move.commit for move in moves if place_of(move.source, new)})
-
-    def _copies_confirmed(self, moves: list[Move]) -> list[Move]:
-        """`moves`, each copy marked with the commit that deleted its source unedited, if any.
-
-        One log of the deletes of the copies' sources (on every branch, to the
-        end): a copy whose source goes later, as it was copied, was a move.
-        """
-        copies = {move.source: move for move in moves if move.copy}
-        if not copies:
-            return moves
-        # A delete that counts comes after its copy: with one copying commit (a
-        # folder copied whole), the history before it is not walked.
-        copying = {move.commit for move in copies.values()}
-        after = [f"^{commit}" for commit in copying] if len(copying) == 1 else []
-        process = _Process(self.repo.git.log(
-            "--full-history", "--no-renames", "--diff-filter=D", "--raw", "-z", "--no-abbrev",
-            # Their folders, not the files: a thousand pathspecs slow git's walk down.
-            "--format=%H", "HEAD", *after, "--", *sorted({_folder(path) for path in copies}),
-            as_process=True,
-        ), "log")  # fmt: skip
-        output = _output_of(process)
-        deleted: dict[str, str] = {}  # source -> the commit that deleted it unedited
-        fields, commit, index = output.split(b"\0"), "", 0
-        while index < len(fields):
-            field = fields[index].strip(b"\n")
-            index += 1
-            if not field.startswith(b":"):
-                commit = field.decode("ascii", "replace")
-                continue
-            path = _path(fields[index]) if index < len(fields) else ""
-            index += 1
-            old_blob = field.split(b" ")[2].decode("ascii", "replace")
-            move = copies.get(path)
-            # Oldest last in git's order: the first delete after the copy wins.
-            if move is not None and old_blob == move.source_blob:
-                deleted[path] = commit
-        return [
-            replace(move, source_deleted_in=deleted.get(move.source, "")) if move.copy else move
-            for move in moves
-        ]
-
-    def moves_into(self, commits: Iterable[str], places: list[str]) -> list[Move]:
-        """The files `commits` (oldest first) moved, or copied whole, into `places` from elsewhere.
-
-        A path-limited log sees a move into the folder only as an add: the
-        source shows when those commits are diffed without a pathspec, in one
-        `git diff-tree --stdin -M`. A folder copied to a new place, its old one
-        deleted later, shows only with copy detection, which reads a commit's
-        whole tree: it is asked only of the commit that first put files in
-        each place, when that commit added several. Whether a copy was a move
-        is the caller's call (its source deleted unedited), never git's: copy
-        detection pairs new ADRs with the template they were written from.
-        """
-        found: list[Move] = []
-        started: set[str] = set()  # places that already had files
-        copied_folders = []
-        for sha, changes in self._diff_tree(commits, "-M"):
-            adds: dict[str, int] = {}  # place -> files added there, not moved in
-            for change in changes:
-                place = place_of(change.path, places)
-                if place is None or change.status not in (ADDED, RENAMED):
-                    continue
-                if change.status == ADDED:
-                    adds[place] = adds.get(place, 0) + 1
-                elif place_of(change.old_path, places) is None:
-                    found.append(Move(sha, change.old_path, change.path, change.old_blob, False))
-            if any(count > 1 and place not in started for place, count in adds.items()):
-                copied_folders.append(sha)
-            started.update(adds)
-            started.update(p for c in changes if (p := place_of(c.path, places)))
-        for sha, changes in self._diff_tree(copied_folders, "-C", "--find-copies-harder"):
-            for change in changes:
-                if (
-                    change.status == COPIED
-                    and change.similarity >= 90
-                    and place_of(change.path, places) is not None
-                    and place_of(change.old_path, places) is None
-                ):
-                    found.append(Move(sha, change.old_path, change.path, change.old_blob, True))
-        return found
-
-    def _diff_tree(
-        self, commits: Iterable[str], *options: str
-    ) -> Iterator[tuple[str, list[FileChange]]]:
-        """(commit, changes) for each of `commits`, from one `git diff-tree --stdin`.
-
-        `commits` may arrive slowly (another pass finding them): each is handed
-        to git as it comes, and a thread drains git's answers meanwhile, so the
-        diffs are ready when the last commit is.
-        """
-        commits = iter(commits)
-        first = next(commits, None)
-        if first is None:
-            return
-        process = _Process(
-            self.repo.git.diff_tree(
-                "--stdin",
-                "--root",
-                "-r",
-                "-z",
-                "--no-abbrev",
-                *options,
-                istream=PIPE,
-                as_process=True,
-            ),
-            "diff-tree",
-        )
-        requests, output = process.stdin, process.stdout
-        answers: list[bytes] = []
-        drain = threading.Thread(
-            target=lambda: answers.append(output.read()), name="adrsite-diff-tree"
-        )
-        drain.start()
-        try:
-            for sha in itertools.chain([first], commits):
-                requests.write(f"{sha}\n".encode())
-                requests.flush()
-        finally:
-            requests.close()
-            drain.join()
-            process.popen.wait()
-        if process.popen.returncode:
-            raise HistoryError(f"git diff-tree failed (exit {process.popen.returncode})")
-        fields = answers[0].split(b"\0")
-        index = 0
-        while index < len(fields):
-            sha = fields[index].strip(b"\n").decode()
-            index += 1
-            if not sha:
-                continue
-            changes, index = _read_changes(fields, index, keep_copies=True)
-            yield sha, changes
 
     # --- what changed -----------------------------------------------------
 
@@ -448,7 +241,7 @@ class GitHistory:
     def _start_log(
         self, since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
     ) -> _Process:
-        revisions = [f"{since}..HEAD"] if since else (sorted(set(tips)) or ["HEAD"])
+        revisions = [f"{since}..{self.tip}"] if since else (sorted(set(tips)) or [self.tip])
         started = self.repo.git.log(
             "--reverse",
             "--root",
@@ -609,7 +402,7 @@ class GitHistory:
             return {}
         process = _Process(
             self.repo.git.ls_tree(
-                "-r", "-z", "--full-tree", "HEAD", "--", self.adr_dir, as_process=True
+                "-r", "-z", "--full-tree", self.tip, "--", self.adr_dir, as_process=True
             ),
             "ls-tree",
         )
@@ -624,16 +417,17 @@ class GitHistory:
         return files
 
     def files_changed_since(self, since: str) -> dict[str, str | None]:
-        """Path -> blob at HEAD (None: gone) of each file in the ADR folder that differs from
-        `since`: what an incremental index must look at again (one `git diff-tree`).
+        """Path -> blob at the tip read (HEAD or the ref; None: gone) of each file in the ADR
+        folder that differs from `since`: what an incremental index must look at again (one
+        `git diff-tree`).
 
-        A symbolic link or submodule at HEAD counts as gone, as `files_at_head` leaves it out.
+        A symbolic link or submodule at the tip counts as gone, as `files_at_head` leaves it out.
         """
         if self.head is None:
             return {}
         process = _Process(
             self.repo.git.diff_tree(
-                "-r", "-z", "--no-renames", "--no-abbrev", since, "HEAD", "--", self.adr_dir,
+                "-r", "-z", "--no-renames", "--no-abbrev", since, self.tip, "--", self.adr_dir,
                 as_process=True,
             ),
             "diff-tree",
@@ -691,6 +485,17 @@ class GitHistory:
         return self._mailmap_wanted
 
 
+def _commit_of_ref(repo: git.Repo, ref: str) -> str:
+    """The commit a branch, tag or commit names; HistoryError naming it when it names none."""
+    if ref.startswith("-"):
+        raise HistoryError(f"{ref}: no such branch, tag or commit")
+    try:
+        commit: str = repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+    except git.GitCommandError:
+        raise HistoryError(f"{ref}: no such branch, tag or commit") from None
+    return commit.strip()
+
+
 class _LogReader:
     """Turns `git log --raw -z` fields into commits, across reads that cut fields anywhere.
 
@@ -744,45 +549,6 @@ def _logged_commit(header: bytes, changes: list[FileChange]) -> _LoggedCommit:
     return _LoggedCommit(sha, tuple(parent for parent in parents if parent), tuple(changes))
 
 
-def _read_changes(
-    fields: list[bytes], index: int, *, keep_copies: bool = False
-) -> tuple[list[FileChange], int]:
-    """The raw entries from `fields[index]` on, up to the next field that is not one."""
-    changes = []
-    while index < len(fields) and fields[index].lstrip(b"\n").startswith(b":"):
-        field = fields[index].lstrip(b"\n")
-        count = 3 if field.split(b" ")[-1][:1] in b"RC" else 2
-        change = _change(field, fields[index + 1 : index + count], keep_copies=keep_copies)
-        if change is not None:
-            changes.append(change)
-        index += count
-    return changes, index
-
-
-def _change(raw: bytes, paths: list[bytes], *, keep_copies: bool = False) -> FileChange | None:
-    """One `--raw -z` entry: ":old_mode new_mode old_sha new_sha STATUS" and its paths."""
-    old_mode, new_mode, old_sha, new_sha, status = raw[1:].decode("ascii").split(" ")
-    names = [_path(path) for path in paths]
-    if status[0] == "C" and keep_copies:
-        return FileChange(COPIED, names[1], names[0], new_sha, int(status[1:] or 100), old_sha)
-    kind = _STATUS.get(status[0])
-    mode = old_mode if kind == DELETED else new_mode
-    if kind is None or mode not in _REGULAR_FILES or len(names) < (2 if kind == RENAMED else 1):
-        return None
-    if kind == RENAMED:
-        return FileChange(RENAMED, names[1], names[0], new_sha, int(status[1:] or 100), old_sha)
-    if kind == DELETED:
-        return FileChange(DELETED, names[0], "", old_sha, old_blob=old_sha)
-    old = old_sha if old_sha != _NO_BLOB else ""
-    return FileChange(kind, names[0], "", new_sha if new_sha != _NO_BLOB else old_sha, 100, old)
-
-
-def _path(raw: bytes) -> str:
-    # A name that is not UTF-8 keeps its odd bytes as \\xNN: text a database
-    # stores, the same for the log and for ls-tree.
-    return raw.decode("utf-8", errors="backslashreplace")
-
-
 def _commit_object(data: bytes) -> tuple[bytes, bytes, str]:
     """(author, committer, message) of a raw commit object, decoded as its `encoding` says.
 
@@ -830,27 +596,6 @@ def _zone(text: bytes) -> tzinfo:
     return UTC
 
 
-def _output_of(process: _Process) -> bytes:
-    """A git process's whole output, or a HistoryError in git's own words."""
-    output, errors = process.popen.communicate()
-    if process.popen.returncode:
-        said = (errors or b"").decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(
-            f"git {process.command} failed: {said[0] if said else process.popen.returncode}"
-        )
-    return output
-
-
-def _history_error(error: git.GitCommandError) -> HistoryError:
-    """git's own words on what it could not read (a corrupt object, a missing pack)."""
-    said = error.stderr if isinstance(error.stderr, str) else str(error.stderr or "")
-    first = next((line.strip() for line in said.splitlines() if line.strip()), "")
-    return HistoryError(
-        f"git {error.command[1] if len(error.command) > 1 else ''} failed: "
-        f"{first.removeprefix('stderr: ').strip(chr(39)) or error.status}"
-    )
-
-
 def _split_ident(ident: bytes) -> tuple[bytes, bytes]:
     """(name, email) of "Name <email> 1700000000 +0000", as git reads it: from the first '<'
     to the first '>' after it."""
@@ -864,33 +609,3 @@ def _split_ident(ident: bytes) -> tuple[bytes, bytes]:
 def _text(raw: bytes) -> str:
     """Bytes a committer wrote, as text: invalid UTF-8 replaced, NUL (no database keeps it) too."""
     return raw.decode("utf-8", errors="replace").replace("\0", "\ufffd")
-
-
-def _folder(path: str) -> str:
-    return path.rsplit("/", 1)[0] if "/" in path else path
-
-
-def place_of(path: str, places: list[str]) -> str | None:
-    """The place (folder or file) of `places` that holds `path`, if any."""
-    for place in places:
-        if path == place or path.startswith(place + "/"):
-            return place
-    return None
-
-
-def origin(move: Move, into: str, places: list[str]) -> str:
-    """Where a file moved in from, as a place: its old folder, or itself.
-
-    `target` sits at `relative` in the place `into`; the source's folder is what
-    remains of `source` once as many trailing parts are dropped. When that is
-    the root, or a folder that holds a known place (`docs` for `docs/adr`),
-    following all of it would read everything else there too: the file alone is followed.
-    """
-    target, source = move.target, move.source
-    relative = target[len(into) + 1 :] if target != into else target.rsplit("/", 1)[-1]
-    depth = relative.count("/") + 1
-    parts = source.split("/")
-    folder = "/".join(parts[:-depth]) if len(parts) > depth else ""
-    if not folder or any(place.startswith(folder + "/") for place in places):
-        return source
-    return folder

@@ -13,14 +13,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from adrsite.records.model import ERROR, WARNING, Problem, Record
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.vocabulary import clean_text
 
 DAY_FIRST = "day first"
 MONTH_FIRST = "month first"
-DATE_AMBIGUOUS = "date-ambiguous"
 _YEAR = re.compile(r"\d{4}")
 # "September 30, 2024" is 18 characters: room for the spaces strptime allows.
 _LONGEST_LOOSE_DATE = 40
@@ -93,14 +93,14 @@ def _by_git(
 
 def _settled(record: Record, readings: tuple[str, str], convention: str, why: str) -> Record:
     iso = readings[0] if convention == DAY_FIRST else readings[1]
-    line = next((p.line for p in record.problems if p.code == DATE_AMBIGUOUS), 1)
+    line = next((p.line for p in record.problems if p.code == ProblemCode.DATE_AMBIGUOUS), 1)
     message = f"date {record.date_text!r} is not ISO 8601 (YYYY-MM-DD); read as {iso}: {why}"
-    problems = [p for p in record.problems if p.code != DATE_AMBIGUOUS]
-    problems.append(Problem(record.path, line, WARNING, "date", message))
+    problems = [p for p in record.problems if p.code != ProblemCode.DATE_AMBIGUOUS]
+    problems.append(Problem(record.path, line, WARNING, ProblemCode.DATE, message))
     return replace(record, date=iso, problems=tuple(sorted(problems, key=lambda p: p.line)))
 
 
-def normalize_date(value: Any) -> tuple[str, str, str]:
+def normalize_date(value: Any) -> tuple[str, Severity | Literal[""], str]:
     """(ISO date or "", severity, message): a readable non-ISO date is a warning."""
     if isinstance(value, datetime):
         return value.date().isoformat(), "", ""

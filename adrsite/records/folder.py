@@ -10,15 +10,19 @@ import bisect
 import os
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import yaml
+
 from adrsite.records.dates import settle_dates
 from adrsite.records.model import ERROR, WARNING, Problem, Record
-from adrsite.records.naming import parse_file_name
+from adrsite.records.naming import LOG4BRAINS, OURS, Convention, parse_file_name
 from adrsite.records.parse import parse
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.vocabulary import FORWARD_KINDS, REVERSE_KIND
 
 # Where a folder of ADRs usually lives, in the order they are tried.
@@ -48,6 +52,12 @@ class FolderError(Exception):
 class Folder:
     root: Path  # the repository root (or the start directory outside git)
     path: Path  # the ADR folder
+    log4brains: bool = False  # named by .log4brains.yml: its files are named by date
+
+    @property
+    def naming(self) -> Convention:
+        """The file names of a folder with no convention of its own yet."""
+        return LOG4BRAINS if self.log4brains else OURS
 
     @property
     def relative(self) -> str:
@@ -69,6 +79,8 @@ def find_folder(start: Path, override: str | None = None) -> Folder:
     if override:
         path = (start / override).resolve()
         return Folder(root if path.is_relative_to(root) else path, path)
+    # A `.log4brains.yml` names its folders: an `adr/` below it is one of them or none.
+    config = _nearest(start.resolve(), root, LOG4BRAINS_CONFIG)
     for directory in (start.resolve(), *start.resolve().parents):
         marker = directory / ".adr-dir"
         if marker.is_file():
@@ -80,8 +92,10 @@ def find_folder(start: Path, override: str | None = None) -> Folder:
                     "write a folder inside it, or pass --dir"
                 )
             return Folder(root, path)
+        if config is not None and directory == config.parent:
+            return Folder(root, log4brains_folder(config, start.resolve(), root), log4brains=True)
         for usual in USUAL_DIRS:
-            if (directory / usual).is_dir():
+            if config is None and (directory / usual).is_dir():
                 return Folder(root, directory / usual)
         if directory == root:
             break
@@ -89,6 +103,91 @@ def find_folder(start: Path, override: str | None = None) -> Folder:
         f"no ADR folder found in {start} or above (looked for .adr-dir, "
         f"{', '.join(USUAL_DIRS)}); run 'adr init' or pass --dir"
     )
+
+
+LOG4BRAINS_CONFIG = ".log4brains.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class Log4brainsFolder:
+    """An ADR folder `.log4brains.yml` names: the project's, or a package's."""
+
+    package: str  # "" for the project's own folder
+    path: Path  # the package's code (its folder's scope); the config's directory for the project
+    adr_folder: Path
+
+
+def log4brains_folders(config: Path) -> list[Log4brainsFolder]:
+    """The folders `.log4brains.yml` names: `project.adrFolder`, then each package's `adrFolder`.
+
+    Packages are read under `project.packages` (as log4brains writes them) and
+    at the top level; paths are relative to the file's directory.
+    """
+    base = config.parent
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8", errors="replace"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise FolderError(f"{config}{line}: not valid YAML; fix it, or pass --dir") from None
+    top: dict[str, Any] = data if isinstance(data, dict) else {}
+    project: dict[str, Any] = top["project"] if isinstance(top.get("project"), dict) else {}
+    found = []
+    if main := _relative_path(project.get("adrFolder")):
+        found.append(Log4brainsFolder("", base, (base / main).resolve()))
+    packages = project.get("packages") or top.get("packages")
+    for package in packages if isinstance(packages, list) else []:
+        adr_folder = _relative_path(package.get("adrFolder")) if isinstance(package, dict) else ""
+        if adr_folder:
+            name = str(package.get("name") or adr_folder)
+            scope = _relative_path(package.get("path")) or "."
+            found.append(
+                Log4brainsFolder(name, (base / scope).resolve(), (base / adr_folder).resolve())
+            )
+    return found
+
+
+def _relative_path(value: Any) -> str:
+    """A path as `.log4brains.yml` gives it, or "" when it is no usable path (a NUL in it)."""
+    return value if isinstance(value, str) and value.strip() and "\0" not in value else ""
+
+
+def log4brains_folder(config: Path, start: Path, root: Path) -> Path:
+    """The folder a command run in `start` works in: its package's, else the project's.
+
+    As log4brains scopes a package's decisions to its code, a command run
+    inside `packages/core` writes to core's folder; elsewhere, the project's.
+    """
+    folders = [f for f in log4brains_folders(config) if f.adr_folder.is_relative_to(root)]
+    inside = [f for f in folders if f.package and start.is_relative_to(f.path)]
+    chosen = max(inside, key=lambda f: len(f.path.parts), default=None) or next(
+        (f for f in folders if not f.package), None
+    )
+    if chosen is None:
+        raise FolderError(
+            f"{config}: names no ADR folder inside the repository (project.adrFolder); "
+            "add one, or pass --dir"
+        )
+    return chosen.adr_folder
+
+
+def _nearest(start: Path, root: Path, name: str) -> Path | None:
+    """The file `name` in `start` or the nearest directory above it, up to `root`."""
+    for directory in (start, *start.parents):
+        if (directory / name).is_file():
+            return directory / name
+        if directory == root:
+            break
+    return None
+
+
+def folder_template(folder: Folder) -> str:
+    """The folder's own template for new decisions (adr-tools' `templates/template.md` too)."""
+    for candidate in ("template.md", "templates/template.md", "adr-template.md"):
+        path = folder.path / candidate
+        if path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace")
+    return ""
 
 
 def is_decision_file(name: str) -> bool:
@@ -135,6 +234,23 @@ def find_records(records: list[Record], ref: str) -> list[Record]:
     return [r for r in records if r.path == wanted or name == r.name or stem in {r.slug, r.stem}]
 
 
+def decision_handles(records: list[Record]) -> dict[str, str]:
+    """How `adr list` names each decision for the commands that take N, by path.
+
+    Its number; an unnumbered one (log4brains' `20261201-use-vite.md`) its slug,
+    or its file name without `.md` when another decision shares the slug.
+    """
+    slugs = Counter(record.slug for record in records if record.number is None)
+    return {
+        record.path: str(record.number)
+        if record.number is not None
+        else record.slug
+        if slugs[record.slug] == 1 and find_records(records, record.slug) == [record]
+        else record.stem
+        for record in records
+    }
+
+
 def is_skipped_folder(name: str) -> bool:
     """A sub-folder of the ADR folder that holds no decisions: hidden, `_`-prefixed, templates.
 
@@ -178,7 +294,7 @@ def read_folder(folder: Folder) -> list[Record]:
                     parse(relative, b"-"),
                     f"a symbolic link ({where}): not read; commit the file itself",
                     severity=ERROR if outside else WARNING,
-                    code="symlink",
+                    code=ProblemCode.SYMLINK,
                 )
             )
             continue
@@ -192,7 +308,11 @@ def read_folder(folder: Folder) -> list[Record]:
 
 
 def _with_read_error(
-    record: Record, message: str, *, severity: str = ERROR, code: str = "unreadable"
+    record: Record,
+    message: str,
+    *,
+    severity: Severity = ERROR,
+    code: ProblemCode = ProblemCode.UNREADABLE,
 ) -> Record:
     return replace(record, problems=(Problem(record.path, 1, severity, code, message),))
 

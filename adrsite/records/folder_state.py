@@ -31,7 +31,8 @@ from adrsite.records.dates import settle_dates
 from adrsite.records.folder import ResolvedLink, Resolver, link_keys, links_of
 from adrsite.records.lint import Facts, _supersede_cycles, problems_of
 from adrsite.records.model import Problem, Record
-from adrsite.records.naming import folder_naming
+from adrsite.records.naming import OURS, Convention, folder_naming
+from adrsite.records.problems import ProblemCode
 
 type LinkKey = tuple[str, str, str]  # (source, target, kind)
 
@@ -49,15 +50,24 @@ class FolderState:
     """The records of a folder (as parsed, before their dates are settled) and what they imply."""
 
     def __init__(
-        self, raw: Iterable[Record], created: Mapping[str, date | datetime] | None = None
+        self,
+        raw: Iterable[Record],
+        created: Mapping[str, date | datetime] | None = None,
+        *,
+        naming: Convention = OURS,
+        template: str = "",
     ) -> None:
+        """`naming` and `template` as `check` takes them: the folder's default convention and
+        its own template; a change to either needs a new state."""
+        self.default_naming = naming
+        self.template = template
         self.raw = {record.path: record for record in raw}
         self.paths = sorted(self.raw)
         self.created = dict(created or {})
         records = settle_dates([self.raw[path] for path in self.paths], self.created)
         self.records = {record.path: record for record in records}
         self.resolver = Resolver(records)
-        self.naming = folder_naming([record.name for record in records])
+        self.naming = folder_naming([record.name for record in records], naming)
         self.declared = {r.path: links_of(r, self.resolver) for r in records}
         self.edges: Counter[tuple[str, str]] = Counter(
             (link.source, link.target)
@@ -65,7 +75,7 @@ class FolderState:
             for link in links
             if link.kind == "supersedes"
         )
-        self.facts = Facts(self.resolver, self.naming, self.edges)
+        self.facts = Facts(self.resolver, self.naming, self.edges, template=template)
         self.lookups: dict[tuple[str, str | int], set[str]] = {}  # key -> paths looking it up
         for record in records:
             for key in link_keys(record):
@@ -162,11 +172,15 @@ class FolderState:
         # A predecessor's problems name its successors, and their status.
         again |= {p for p, successors in self.facts.successors.items() if successors & different}
         if _renamed(before, after):
-            naming = folder_naming([self.records[path].name for path in self.paths])
+            naming = folder_naming(
+                [self.records[path].name for path in self.paths], self.default_naming
+            )
             if naming.convention != self.naming.convention:
                 again |= set(self.paths)
             elif naming != self.naming:  # how many follow it: every file off it says
-                again |= {p for p, found in self.problems.items() if _has(found, "file-name")}
+                again |= {
+                    p for p, found in self.problems.items() if _has(found, ProblemCode.FILE_NAME)
+                }
             self.naming = self.facts.naming = naming
 
         cycles = _supersede_cycles(set(+self.edges)) if edges_changed else self.cycles

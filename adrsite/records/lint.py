@@ -9,23 +9,36 @@ ways, no supersede cycles, and numbers another branch already took.
 from __future__ import annotations
 
 import posixpath
+import shlex
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
-from adrsite.records.naming import OURS, FolderNaming, folder_naming, parse_file_name
+from adrsite.records.naming import OURS, Convention, FolderNaming, folder_naming, parse_file_name
+from adrsite.records.problems import ProblemCode, Severity
+from adrsite.records.scan import heading, headings
+from adrsite.records.templates import BY_STYLE
 
 _IN_FORCE = {"accepted", "superseded", "deprecated"}  # statuses a successor has once it took over
 _RETIRED = {"rejected", "superseded", "deprecated"}  # no review asked of these is due
 
 
-def check(records: list[Record]) -> list[Problem]:
-    """Every problem in the folder, sorted by file and line."""
+def check(records: list[Record], *, naming: Convention = OURS, template: str = "") -> list[Problem]:
+    """Every problem in the folder, sorted by file and line.
+
+    `naming` is the convention of a folder with none of its own; `template`,
+    the folder's template, whose placeholder sections a decision should not keep.
+    """
     resolver = Resolver(records)
     edges = supersessions(records)
-    facts = Facts(resolver, folder_naming([record.name for record in records]), edges)
+    facts = Facts(
+        resolver,
+        folder_naming([record.name for record in records], naming),
+        edges,
+        template=template,
+    )
     problems = [problem for record in records for problem in problems_of(record, facts)]
     problems += _supersede_cycles(edges)
     return sorted(problems, key=lambda p: (p.path, p.line, p.code))
@@ -37,10 +50,17 @@ class Facts:
     (`records/folder_state.py`) and asks again about the records a change can affect."""
 
     def __init__(
-        self, resolver: Resolver, naming: FolderNaming, edges: Iterable[tuple[str, str]]
+        self,
+        resolver: Resolver,
+        naming: FolderNaming,
+        edges: Iterable[tuple[str, str]],
+        *,
+        template: str = "",
     ) -> None:
         self.resolver = resolver
         self.naming = naming
+        self.template = template  # the folder's own; "" for each style's own
+        self._placeholders: dict[str, dict[str, str]] = {}  # template text -> its sections
         self.successors: dict[str, set[str]] = {}  # predecessor path -> successor paths
         for successor, predecessor in edges:
             self.successors.setdefault(predecessor, set()).add(successor)
@@ -49,19 +69,27 @@ class Facts:
         by_path = self.resolver.by_path
         return [by_path[successor] for successor in sorted(self.successors.get(path, ()))]
 
+    def placeholders_for(self, record: Record) -> dict[str, str]:
+        """The sections of `record`'s template that hold text, by name (read once a template)."""
+        text = self.template or BY_STYLE.get(record.style, "")
+        if text not in self._placeholders:
+            self._placeholders[text] = _sections(text.replace("\r\n", "\n").split("\n"))
+        return self._placeholders[text]
+
 
 def problems_of(record: Record, facts: Facts) -> list[Problem]:
     """The problems `check` finds on `record`'s file, but supersede cycles (the folder's)."""
     resolver = facts.resolver
     problems = list(record.problems)
     problems += _file_name(record, facts.naming)
+    problems += _template_leftovers(record, facts.placeholders_for(record))
     if record.number is not None:
         problems += _shared(
             record,
             record.number,
             resolver.by_number[record.number],
             ERROR,
-            "duplicate-number",
+            ProblemCode.DUPLICATE_NUMBER,
             "number {key} is used by {count} files: {paths}; "
             "keep one and run 'adr renumber FILE' on the others",
         )
@@ -71,7 +99,7 @@ def problems_of(record: Record, facts: Facts) -> list[Problem]:
         record.name.lower(),
         resolver.by_name[record.name.lower()],
         WARNING,
-        "duplicate-name",
+        ProblemCode.DUPLICATE_NAME,
         "file name {key!r} is used by {count} files: {paths}; "
         "a link by this name is ambiguous: rename one, or link by path",
     )
@@ -98,7 +126,7 @@ def overdue_reviews(records: list[Record], *, today: str) -> list[Problem]:
             record.path,
             record.review_by_line,
             WARNING,
-            "review-overdue",
+            ProblemCode.REVIEW_OVERDUE,
             f"{record.label} ({record.title}) asked to be reviewed by {record.review_by}; "
             "look at it again, then set a new review-by date or change its status",
         )
@@ -126,7 +154,9 @@ def stale_decisions(
                 f"{record.label} ({record.title}) is accepted and its file has not changed "
                 f"in {age} days (since {last}); is it still what we do?"
             )
-            problems.append(Problem(record.path, record.status_line, WARNING, "stale", message))
+            problems.append(
+                Problem(record.path, record.status_line, WARNING, ProblemCode.STALE, message)
+            )
     return problems
 
 
@@ -156,16 +186,21 @@ def numbers_taken_elsewhere(
                     record.path,
                     1,
                     ERROR,
-                    "number-taken",
+                    ProblemCode.NUMBER_TAKEN,
                     f"number {record.number} is already taken on {ref} by {taken}; "
-                    f"run 'adr renumber {record.path}'",
+                    f"renumber this one: {renumber_command(record.path, against=ref)}",
                 )
             )
     return problems
 
 
+def renumber_command(path: str, *, against: str) -> str:
+    """The command that moves `path` past the numbers `against` uses, quoted for a shell."""
+    return shlex.join(["adr", "renumber", "--against", against, path])
+
+
 def _file_name(record: Record, naming: FolderNaming) -> list[Problem]:
-    """A name that breaks the folder's own convention (ours when it has none most files follow)."""
+    """A name that breaks the folder's own convention (its default when none has a majority)."""
     differences = naming.convention.differences(record.name)
     if not differences:
         return []
@@ -176,15 +211,73 @@ def _file_name(record: Record, naming: FolderNaming) -> list[Problem]:
         )
     else:
         should = (
-            f"file name should be {OURS.pattern} "
+            f"file name should be {naming.convention.pattern} "
             f"(this folder has no naming convention most of its files follow)"
         )
     message = f"{should}; it has {', '.join(differences)}"
-    return [Problem(record.path, 1, WARNING, "file-name", message)]
+    return [Problem(record.path, 1, WARNING, ProblemCode.FILE_NAME, message)]
+
+
+def _template_leftovers(record: Record, placeholders: dict[str, str]) -> list[Problem]:
+    """Sections still holding their template's text, word for word: one warning a decision.
+
+    The template is the folder's own (`template.md`), else the one `adr new`
+    writes for the decision's style. A section the template leaves empty, or
+    whose text is only a list marker, is never a leftover.
+    """
+    lines = record.body.replace("\r\n", "\n").split("\n")
+    titles = [index for index, level, _ in headings(lines, 0) if level == 1]
+    offset = record.title_line - 1 - titles[0] if titles else 0
+    left = [
+        index
+        for name, (index, body) in _section_starts(lines).items()
+        if placeholders.get(name) == body
+    ]
+    if not left:
+        return []
+    named = ", ".join(repr(_heading_text(lines[index])) for index in left)
+    sections = "a section" if len(left) == 1 else f"{len(left)} sections"
+    return [
+        Problem(
+            record.path,
+            left[0] + 1 + offset,
+            WARNING,
+            ProblemCode.TEMPLATE_TEXT,
+            f"{sections} still as the template wrote them ({named}); "
+            "write this decision's own text, or remove them",
+        )
+    ]
+
+
+def _heading_text(line: str) -> str:
+    found = heading(line)
+    return found[1] if found else line.strip()
+
+
+def _sections(lines: list[str]) -> dict[str, str]:
+    """A template's sections that hold text, by name: that text, its lines stripped."""
+    return {name: body for name, (_, body) in _section_starts(lines).items()}
+
+
+def _section_starts(lines: list[str]) -> dict[str, tuple[int, str]]:
+    """Each section's heading index and text up to the next heading (the first, by name)."""
+    found: dict[str, tuple[int, str]] = {}
+    marks = [(index, level, name) for index, level, name in headings(lines, 0)]
+    for position, (index, level, name) in enumerate(marks):
+        end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
+        body = "\n".join(line.strip() for line in lines[index + 1 : end] if line.strip())
+        if level > 1 and name not in found and len(body) > 3:  # "-", "* …": no text to keep
+            found[name] = (index, body)
+    return found
 
 
 def _shared(
-    record: Record, key: Any, group: list[Record], severity: str, code: str, message: str
+    record: Record,
+    key: Any,
+    group: list[Record],
+    severity: Severity,
+    code: ProblemCode,
+    message: str,
 ) -> list[Problem]:
     """A problem on `record` when its `group` (sharing `key` with it) holds more than it."""
     if len(group) < 2:
@@ -201,14 +294,18 @@ def _links(record: Record, resolver: Resolver) -> list[Problem]:
         found = resolver.candidates(link.target, record)
         if not found:
             message = f"{link.kind} link to {link.target!r}: no such decision"
-            problems.append(Problem(record.path, link.line, ERROR, "broken-link", message))
+            problems.append(
+                Problem(record.path, link.line, ERROR, ProblemCode.BROKEN_LINK, message)
+            )
         elif len(found) > 1:
             paths = ", ".join(other.path for other in found)
             message = f"{link.kind} link to {link.target!r} is ambiguous: {paths}"
-            problems.append(Problem(record.path, link.line, ERROR, "ambiguous-link", message))
+            problems.append(
+                Problem(record.path, link.line, ERROR, ProblemCode.AMBIGUOUS_LINK, message)
+            )
         elif found[0].path == record.path:
             message = f"{link.kind} link to {link.target!r} points at this decision itself"
-            problems.append(Problem(record.path, link.line, ERROR, "self-link", message))
+            problems.append(Problem(record.path, link.line, ERROR, ProblemCode.SELF_LINK, message))
         elif resolver.is_broken_path(link.target, record):
             # Read by its number (or its name elsewhere), but a reader who
             # follows the link finds nothing: say what it was read as.
@@ -216,7 +313,9 @@ def _links(record: Record, resolver: Resolver) -> list[Problem]:
             message = (
                 f"{link.kind} link to {link.target!r}: no such file; read as {meant} (fix the path)"
             )
-            problems.append(Problem(record.path, link.line, WARNING, "link-path", message))
+            problems.append(
+                Problem(record.path, link.line, WARNING, ProblemCode.LINK_PATH, message)
+            )
     return problems
 
 
@@ -234,7 +333,7 @@ def _supersession_consistency(record: Record, after: list[Record]) -> list[Probl
                 record.path,
                 record.status_line,
                 WARNING,
-                "superseded-still-active",
+                ProblemCode.SUPERSEDED_STILL_ACTIVE,
                 f"{now} but {named} supersedes it; its status should be superseded",
             )
         )
@@ -244,7 +343,7 @@ def _supersession_consistency(record: Record, after: list[Record]) -> list[Probl
                 record.path,
                 record.status_line,
                 WARNING,
-                "superseded-without-successor",
+                ProblemCode.SUPERSEDED_WITHOUT_SUCCESSOR,
                 "status is superseded but no decision supersedes it; "
                 "name the successor (supersedes / superseded by)",
             )
@@ -257,7 +356,7 @@ def _supersession_consistency(record: Record, after: list[Record]) -> list[Probl
                 record.path,
                 record.status_line,
                 WARNING,
-                "superseded-by-rejected",
+                ProblemCode.SUPERSEDED_BY_REJECTED,
                 f"status is superseded but its successor {named} was rejected",
             )
         )
@@ -274,7 +373,7 @@ def _supersede_cycles(edges: set[tuple[str, str]]) -> list[Problem]:
             cycle[0],
             1,
             ERROR,
-            "supersede-cycle",
+            ProblemCode.SUPERSEDE_CYCLE,
             "supersede cycle: " + " supersedes ".join([*cycle, cycle[0]]),
         )
         for cycle in _simple_cycles(graph)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.report import problem_line
+
+if TYPE_CHECKING:
+    from adrsite.records.enforce import Check
 
 # The five statuses every other status word is mapped onto.
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
@@ -14,8 +19,8 @@ STYLE_MADR = "madr"  # YAML front matter (MADR 3/4, and ours)
 STYLE_MADR2 = "madr2"  # "* Status: accepted" bullets under the title (MADR 2, log4brains)
 STYLE_ADR_TOOLS = "adr-tools"  # "## Status" section and "Date:" line (Nygard, adr-tools)
 
-ERROR = "error"
-WARNING = "warning"
+ERROR = Severity.ERROR  # kept here too: most of records/ reads problems from here
+WARNING = Severity.WARNING
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +29,8 @@ class Problem:
 
     path: str
     line: int
-    severity: str  # ERROR or WARNING
-    code: str
+    severity: Severity
+    code: ProblemCode
     message: str
 
     def __str__(self) -> str:
@@ -69,10 +74,12 @@ class Record:
     # or left out (`onboarding: skip`); and the first paragraph of the Decision section.
     onboarding: int | None = None
     onboarding_skip: bool = False
-    summary: str = ""  # Markdown, one line, at most SUMMARY_CHARACTERS (records/parse.py)
+    summary: str = ""  # Markdown, one line, at most SUMMARY_CHARACTERS (records/summary.py)
     # When the decision asks to be looked at again (`review-by:`, a `Review by:` line).
     review_by: str = ""  # ISO 8601, or "" when none or unreadable
     review_by_line: int = 1
+    # The checks that prove the code follows it (front matter `enforce:`, records/enforce.py).
+    enforce: tuple[Check, ...] = ()
 
     @property
     def name(self) -> str:

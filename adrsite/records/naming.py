@@ -125,6 +125,8 @@ class Convention:
 
 # adrsite's own: what `adr init` writes, and what a folder without a convention of its own follows.
 OURS = Convention(NUMBERED, "", 4, "", "-", LOWER, "-", ".md")
+# log4brains' own (`20261201-use-vite.md`): a folder `.log4brains.yml` names, and one mostly dated.
+LOG4BRAINS = Convention(DATED, "", 0, "YYYYMMDD", "-", LOWER, "-", ".md")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,41 +161,52 @@ def _classify(parts: _Parts) -> Convention:
     )
 
 
-def folder_naming(names: list[str]) -> FolderNaming:
-    """The convention most of `names` follow (a folder and its sub-folders), else OURS.
+def folder_naming(names: list[str], default: Convention = OURS) -> FolderNaming:
+    """The convention most of `names` follow (a folder and its sub-folders), else `default`.
 
     Widths are loose in one direction: `100-x.md` follows `NNN-slug.md`, and
     `10-x.md` follows an unpadded `N-slug.md`, so each candidate is scored by
     the files that follow it, not only by the files classified exactly as it.
-    Ties go to the one more files were classified as, then to OURS.
+    Ties go to the one more files were classified as, then to the default.
+    A folder whose names are mostly dates, in no one format, falls back to
+    log4brains' dated names rather than to numbers none of them has.
     """
     if not names:
-        return FolderNaming(OURS, 0, 0)
+        return FolderNaming(default, 0, 0)
     parts = [_Parts.of(name) for name in names]
+    if sum(each.kind == DATED for each in parts) * 2 > len(parts):
+        default = LOG4BRAINS if default.kind != DATED else default
     exact = Counter(_classify(each) for each in parts)
     candidates = [convention for convention, _ in exact.most_common(_CANDIDATES)]
-    if OURS not in candidates:
-        candidates.append(OURS)
+    if default not in candidates:
+        candidates.append(default)
     scored = [
-        (sum(not c._differences(each) for each in parts), exact[c], c == OURS, c)
+        (sum(not c._differences(each) for each in parts), exact[c], c == default, c)
         for c in candidates
     ]
     following, _, _, best = max(scored, key=lambda score: score[:3])
     naming = FolderNaming(best, following, len(names))
     if naming.own:
         return naming
-    return FolderNaming(OURS, next(score[0] for score in scored if score[3] == OURS), len(names))
+    fallback = next(score[0] for score in scored if score[3] == default)
+    return FolderNaming(default, fallback, len(names))
 
 
 def new_decision_name(
-    names: list[str], numbers: list[int], *, title: str, date: str
+    names: list[str],
+    numbers: list[int],
+    *,
+    title: str,
+    date: str,
+    default: Convention = OURS,
 ) -> tuple[str, int | None]:
     """The file name and number of a new decision, named as most of the folder's files are.
 
     A folder of date-named or unnumbered files gets a number only where its
-    titles carry one ("# 12. Use X"); all others the next number.
+    titles carry one ("# 12. Use X"); all others the next number. `default` is
+    the convention of a folder with none of its own (log4brains' for its folders).
     """
-    convention = folder_naming(names).convention
+    convention = folder_naming(names, default).convention
     number = None if convention.kind != NUMBERED and not numbers else max(numbers, default=0) + 1
     return convention.file_name(slug=slugify(title), number=number, date=date), number
 
@@ -339,3 +352,8 @@ def date_in_name(path: str) -> str:
         return ""
     digits = match[1].replace("-", "")
     return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
+
+
+def _humanize(slug: str) -> str:
+    words = slug.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]

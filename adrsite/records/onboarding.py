@@ -3,7 +3,7 @@
 The site's /start/ and `adr onboarding` show the same path: the decisions in
 force, grouped by their first tag, in the order the team chose (front matter
 `onboarding: N`), each with what it replaced; and what changed lately.
-The site gathers them from the index (adrsite/decisions/queries.py); here they
+The site gathers them from the index (adrsite/decisions/queries/onboarding.py); here they
 are ordered, timed and written out.
 """
 
@@ -49,7 +49,7 @@ class Entry:
     title: str
     url: str
     rule: str
-    summary: str  # Markdown, bounded (records/parse.py)
+    summary: str  # Markdown, bounded (records/summary.py)
     words: int
     tag: str  # its first tag, its group; UNTAGGED without one
     onboarding: int | None

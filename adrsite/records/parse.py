@@ -15,14 +15,15 @@ Problem with a line number, and the decision is still returned.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
-from adrsite.records.dates import DATE_AMBIGUOUS, ambiguous_date, normalize_date, sortable_date
+from adrsite.records.dates import ambiguous_date, normalize_date, sortable_date
+from adrsite.records.enforce import read_enforce
+from adrsite.records.front_matter import _FRONT_MATTER, _failing_line, _load_yaml
+from adrsite.records.links import _LINK_LINE, _MD_LINK, clean_text_keep_links, link_targets
 from adrsite.records.model import (
     ERROR,
     STYLE_ADR_TOOLS,
@@ -33,42 +34,35 @@ from adrsite.records.model import (
     Problem,
     Record,
 )
-from adrsite.records.naming import date_in_name, parse_file_name
+from adrsite.records.naming import _humanize, date_in_name, parse_file_name
+from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.scan import (
     LIST_MARK,
     META_LINE,
     TITLE_NUMBER,
+    _after_date,
+    _value_as_written,
     changelog_entry,
     find_section,
     heading,
     outside_fences,
 )
+from adrsite.records.summary import decision_summary
 from adrsite.records.vocabulary import (
     LINK_VERBS,
     REVERSE_KIND,
     clean_text,
+    is_placeholder_value,
     is_status_placeholder,
     link_kind,
     status_word,
 )
 
 MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mistake
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
-_FRONT_MATTER = YAMLHandler()
 
 # Every pattern here is linear on any line (ADR 22): no two unbounded quantifiers
 # over the same characters meet unless the first is possessive (*+, ++), and a
 # pattern tried at every position cannot rescan the same run from each of them.
-# "Amended by [3. X](0003-x.md)", "Supersedes ADR 25", "Relates to: ./0004-y.md"
-_LINK_LINE = re.compile(
-    r"^(?P<verb>[A-Za-z](?:[A-Za-z_-]| (?=[A-Za-z_-])){1,40}?)(?:\s*+:)?\s++"
-    r"(?P<rest>(?:\[|m?adr[\s_-]?#?\d|\.{0,2}/|\d|[\w-]+\.md\b).*)$",
-    re.IGNORECASE,
-)
-# No "[" inside a part: each try stops at the next "[", so a line of them is linear.
-_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^)\s>\[]*)>?(?:\s+[\"'][^)\[]*)?\)")
-_MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/)?[\w./-]*[\w-]\.md)\b")
-_BARE_REF = re.compile(r"\bm?adr[\s_-]?#?(\d++)\b", re.IGNORECASE)  # zeros dropped after
 # "Date 09/04/2018" under the title: a date line without its colon.
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
@@ -76,50 +70,8 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 # earlier match ended), so a long run of spaces is scanned once, not from each one.
 _LIST_SEPARATOR = re.compile(r"(?:(?<!\s)|(?=,))\s*+,\s*+|(?<!\s)\s++and\s++")
 _METADATA_KEYS = {"status", "date", "deciders", "decision-makers", "tags", "review-by"}
-_DECISION_SECTIONS = {"decision outcome", "decision"}
-# A summary is two lines on the reading path: the paragraph is cut, at a word, past this.
-SUMMARY_CHARACTERS = 240
 _EXPECTED = "(expected proposed, accepted, rejected, deprecated or superseded)"
 _LINK_SECTIONS = {"links", "related decisions", "related adrs", "related records", "related"}
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases: ADRs never need them, and nested ones explode."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            # types-PyYAML leaves Parser.peek_event unannotated.
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-def _read_yaml(raw: str) -> Any:
-    # libyaml is fast but cannot refuse aliases; anchors are the only way to
-    # define one, so files with "&" take the careful loader.
-    loader = _NoAliasLoader if "&" in raw else _YAML_LOADER
-    return yaml.load(raw, Loader=loader)  # both are safe loaders
-
-
-# A file's history repeats its front matter in most revisions (edits are to the
-# body): the indexer reads each distinct one once. Callers read what it returns
-# and never change it, as it is shared. Small ones only: memory stays bounded.
-_remembered_yaml = functools.lru_cache(maxsize=1024)(_read_yaml)
-
-
-def _load_yaml(raw: str) -> Any:
-    return _remembered_yaml(raw) if len(raw) <= 4096 else _read_yaml(raw)
-
-
-def link_targets(text: str) -> list[str]:
-    """Every decision `text` points at: Markdown links' targets, then bare `ADR 25`s."""
-    targets = [href or label for label, href in _MD_LINK.findall(text)]
-    rest = _MD_LINK.sub(" ", text)
-    targets += _MD_FILE.findall(rest)
-    targets += [digits.lstrip("0") or "0" for digits in _BARE_REF.findall(_MD_FILE.sub(" ", rest))]
-    return targets
 
 
 def parse(path: str, data: bytes) -> Record:
@@ -148,7 +100,7 @@ class _Reader:
         self.lines: list[str] = []
         self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
 
-    def problem(self, line: int, severity: str, code: str, message: str) -> None:
+    def problem(self, line: int, severity: Severity, code: ProblemCode, message: str) -> None:
         self.problems.append(Problem(self.path, line, severity, code, message))
 
     def read(self) -> Record:
@@ -166,6 +118,7 @@ class _Reader:
         fields = self.read_fields(meta, {key: value for key, (value, _) in preamble.items()})
         fields |= self.read_onboarding(meta)
         fields |= self.read_review_by(meta, preamble)
+        fields |= self.read_enforce(meta, title)
         self.read_link_sections(lines, body_start)
         return self.record(
             title=title,
@@ -224,12 +177,12 @@ class _Reader:
             self.problem(
                 1,
                 ERROR,
-                "too-large",
+                ProblemCode.TOO_LARGE,
                 f"file is too large to be an ADR ({size / MAX_BYTES:.1f} MiB; the limit is 1 MiB)",
             )
             return None
         if b"\x00" in self.data[:8192]:
-            self.problem(1, ERROR, "binary", "binary file, not Markdown")
+            self.problem(1, ERROR, ProblemCode.BINARY, "binary file, not Markdown")
             return None
         try:
             text = self.data.decode("utf-8-sig")
@@ -237,15 +190,20 @@ class _Reader:
             line = self.data.count(b"\n", 0, error.start) + 1
             byte = self.data[error.start : error.start + 1].hex()
             self.problem(
-                line, ERROR, "not-utf8", f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8"
+                line,
+                ERROR,
+                ProblemCode.NOT_UTF8,
+                f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8",
             )
             text = self.data.decode("utf-8-sig", errors="replace")
         if not text.strip():
-            self.problem(1, ERROR, "empty", "file is empty")
+            self.problem(1, ERROR, ProblemCode.EMPTY, "file is empty")
             return None
         if "\0" in text:  # past the first 8 KB: text, with a byte no database keeps
             line = text.count("\n", 0, text.index("\0")) + 1
-            self.problem(line, ERROR, "nul-byte", "a NUL byte (0x00) in the text; read as \ufffd")
+            self.problem(
+                line, ERROR, ProblemCode.NUL_BYTE, "a NUL byte (0x00) in the text; read as \ufffd"
+            )
             text = text.replace("\0", "\ufffd")
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -259,7 +217,7 @@ class _Reader:
             self.problem(
                 1,
                 ERROR,
-                "front-matter-unclosed",
+                ProblemCode.FRONT_MATTER_UNCLOSED,
                 "front matter is not closed (no second '---' line)",
             )
             return {}, 0
@@ -271,7 +229,7 @@ class _Reader:
         except (ValueError, TypeError, RecursionError) as error:
             # Valid syntax, impossible value: "date: 2026-02-30".
             message = f"front matter has a value YAML cannot read: {error}"
-            self.problem(_failing_line(raw), ERROR, "front-matter-yaml", message)
+            self.problem(_failing_line(raw), ERROR, ProblemCode.FRONT_MATTER_YAML, message)
             return {}, body_start
         except yaml.YAMLError as error:
             # An unclosed "[" or quote is found where scanning gave up (often the
@@ -280,7 +238,10 @@ class _Reader:
             line = mark.line + 1 if mark else 1
             reason = getattr(error, "problem", None) or str(error).splitlines()[0]
             self.problem(
-                line, ERROR, "front-matter-yaml", f"front matter is not valid YAML: {reason}"
+                line,
+                ERROR,
+                ProblemCode.FRONT_MATTER_YAML,
+                f"front matter is not valid YAML: {reason}",
             )
             return {}, body_start
         if loaded is None:
@@ -289,7 +250,7 @@ class _Reader:
             self.problem(
                 2,
                 ERROR,
-                "front-matter-not-mapping",
+                ProblemCode.FRONT_MATTER_NOT_MAPPING,
                 f"front matter is {_a_type(loaded)}, not a mapping of keys to values",
             )
             return {}, body_start
@@ -318,7 +279,10 @@ class _Reader:
         if isinstance(meta.get("title"), str) and meta["title"].strip():
             return self.strip_title_number(meta["title"].strip()), self.meta_line("title")
         self.problem(
-            start + 1, ERROR, "no-title", "no title (the first heading should be '# Title')"
+            start + 1,
+            ERROR,
+            ProblemCode.NO_TITLE,
+            "no title (the first heading should be '# Title')",
         )
         return _humanize(self.slug), start + 1
 
@@ -372,7 +336,7 @@ class _Reader:
         self.problem(
             line,
             ERROR,
-            "no-status",
+            ProblemCode.NO_STATUS,
             "no status (proposed, accepted, rejected, deprecated or superseded)",
         )
         return "", "", line, date_value, date_line, style
@@ -400,10 +364,10 @@ class _Reader:
             key = _norm_key(match["key"])
             if key in _METADATA_KEYS and key not in found:
                 # log4brains' template ends lines with "<!-- optional -->"
-                found[key] = (
-                    _HTML_COMMENT.sub("", _value_as_written(line, match)).strip(),
-                    index + 1,
-                )
+                value = _HTML_COMMENT.sub("", _value_as_written(line, match)).strip()
+                if key != "status" and is_placeholder_value(value):
+                    continue  # the template's words, not data: no tags, no deciders
+                found[key] = (value, index + 1)
             elif link_kind(match["key"]) in REVERSE_KIND:
                 self.add_links(link_kind(match["key"]), match["value"], index + 1)
         return found
@@ -424,7 +388,9 @@ class _Reader:
         status, rest = status_word(written)
         if not status:
             shown = clean_text(_MD_LINK.sub(lambda m: m[1], written))
-            self.problem(line, WARNING, "unknown-status", f"unknown status {shown!r} {_EXPECTED}")
+            self.problem(
+                line, WARNING, ProblemCode.UNKNOWN_STATUS, f"unknown status {shown!r} {_EXPECTED}"
+            )
         elif status == "superseded" and rest.lower().startswith("by"):
             self.add_links("superseded-by", written, line)
         return status, written
@@ -436,7 +402,7 @@ class _Reader:
         self.problem(
             line,
             WARNING,
-            "status-placeholder",
+            ProblemCode.STATUS_PLACEHOLDER,
             f"status {written!r} is the template's placeholder, not a status; "
             "write one of proposed, accepted, rejected, deprecated or superseded",
         )
@@ -486,10 +452,15 @@ class _Reader:
             if unknown:
                 text, shown, line = unknown[0]
                 self.problem(
-                    line, WARNING, "unknown-status", f"unknown status {shown!r} {_EXPECTED}"
+                    line,
+                    WARNING,
+                    ProblemCode.UNKNOWN_STATUS,
+                    f"unknown status {shown!r} {_EXPECTED}",
                 )
                 return "", text, line, ""
-            self.problem(section[0], ERROR, "no-status", "the Status section states no status")
+            self.problem(
+                section[0], ERROR, ProblemCode.NO_STATUS, "the Status section states no status"
+            )
             return "", "", section[0], ""
         dated = [entry for entry in entries if entry[0]]
         entry_date, status, text, line = (
@@ -503,7 +474,7 @@ class _Reader:
         if not severity:
             return iso, ""
         written = clean_text(str(value))
-        code = DATE_AMBIGUOUS if ambiguous_date(written) else "date"
+        code = ProblemCode.DATE_AMBIGUOUS if ambiguous_date(written) else ProblemCode.DATE
         self.problem(line or 1, severity, code, message)
         return iso, written
 
@@ -540,7 +511,7 @@ class _Reader:
         self.problem(
             self.meta_line("onboarding"),
             WARNING,
-            "onboarding",
+            ProblemCode.ONBOARDING,
             f"onboarding {str(value)[:60]!r} should be a number "
             "(the decision's place on the reading path) or skip",
         )
@@ -558,8 +529,19 @@ class _Reader:
             return {}
         iso, severity, message = normalize_date(value)
         if severity:
-            self.problem(line, severity, "review-by", f"review-by: {message}")
+            self.problem(line, severity, ProblemCode.REVIEW_BY, f"review-by: {message}")
         return {"review_by": iso, "review_by_line": line}
+
+    def read_enforce(self, meta: dict[str, Any], title: str) -> dict[str, Any]:
+        """Front matter `enforce:`: the checks that prove the code follows the decision."""
+        if meta.get("enforce") is None:
+            return {}
+        label = f"ADR {self.number}" if self.number is not None else self.path.rsplit("/", 1)[-1]
+        checks, problems = read_enforce(
+            self.path, f"{label} ({title})", meta["enforce"], self.meta_line("enforce"), self.lines
+        )
+        self.problems.extend(problems)
+        return {"enforce": checks}
 
     def string_list(self, value: Any, key: str, *, split: bool = True) -> tuple[str, ...]:
         if value is None or value == "":
@@ -572,7 +554,10 @@ class _Reader:
         if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
             return tuple(str(item).strip() for item in value if str(item).strip())
         self.problem(
-            self.meta_line(key), WARNING, "front-matter-type", f"'{key}' should be a list of names"
+            self.meta_line(key),
+            WARNING,
+            ProblemCode.FRONT_MATTER_TYPE,
+            f"'{key}' should be a list of names",
         )
         return ()
 
@@ -594,98 +579,8 @@ class _Reader:
         self.links.extend(LinkRef(kind, target, line) for target in targets if target)
 
 
-def decision_summary(lines: list[str], start: int) -> str:
-    """The first paragraph of the "Decision outcome" (or "Decision") section, on one line.
-
-    Markdown as written (it is rendered where shown), cut at a word past
-    SUMMARY_CHARACTERS, never inside a link or code span; "" without such a section.
-    Plain string code: a paragraph may be one line of a megabyte.
-    """
-    section = find_section(lines, start, _DECISION_SECTIONS)
-    if section is None:
-        return ""
-    words: list[str] = []
-    size = 0
-    in_comment = False
-    previous = -1
-    for index, line in outside_fences(lines, *section):
-        text = line.strip()
-        if words and (not text or index != previous + 1 or heading(line)):
-            break  # the paragraph ends at a blank line, a heading or a code block
-        previous = index
-        if in_comment or text.startswith("<!--"):
-            in_comment = "-->" not in text
-            continue
-        if not text or heading(line):
-            continue
-        text = LIST_MARK.sub("", text.lstrip(">").strip())
-        for word in text.split():
-            words.append(word)
-            size += len(word) + 1
-            if size > SUMMARY_CHARACTERS:
-                return _cut_summary(" ".join(words))
-    return " ".join(words)
-
-
-def _cut_summary(text: str) -> str:
-    """`text` cut to SUMMARY_CHARACTERS at a word, dropping a link or code span it would split."""
-    cut = text[:SUMMARY_CHARACTERS]
-    if " " in cut[SUMMARY_CHARACTERS // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    opened = cut.rfind("[")
-    if opened > cut.rfind(")"):
-        cut = cut[:opened]  # "[a link](cut off": the whole link goes
-    if cut.count("`") % 2:
-        cut = cut[: cut.rindex("`")]
-    return cut.rstrip(" ,;:-\u2013\u2014*_") + "\u2026"
-
-
-def clean_text_keep_links(text: str) -> str:
-    """Strip emphasis around a link line but keep `[text](href)` intact."""
-    return re.sub(r"(\*\*|__|`)", "", text).strip().lstrip(">").strip()
-
-
-def _value_as_written(line: str, match: re.Match[str]) -> str:
-    """A `Key: value` line's value with its own emphasis: `* Status: **accepted**` gives
-    `**accepted**`; the `**` of `* **Status:** accepted` closes the key, not the value."""
-    value = line[line.index(":", match.end("key")) + 1 :].strip()
-    for mark in ("**", "__"):
-        if line[: match.start("key")].endswith(mark) and value.startswith(mark):
-            return value[len(mark) :].strip()
-    return value
-
-
-_CLOSERS = str.maketrans("[(<{", "])>}")
-
-
-def _after_date(line: str, entry_date: str) -> str:
-    """What a changelog line says after its date, as written: "**2020-09-09**: ✅ Accepted"."""
-    before, found, after = line.partition(entry_date)
-    if not found:  # the date was written with decoration inside it: take the cleaned words
-        match = changelog_entry(line)
-        return match["rest"] if match else line
-    closing = before.strip().translate(_CLOSERS)[::-1]  # "**2020-09-09**", "[2020-09-09]"
-    return after.removeprefix(closing).lstrip(": \t-\u2013\u2014").strip()
-
-
-def _failing_line(raw: str) -> int:
-    """The line of the first `key: value` that fails on its own (raw's line 0 is the file's 1)."""
-    for index, line in enumerate(raw.split("\n")):
-        if re.match(r"^[\w-]+\s*:", line):
-            try:
-                yaml.load(line, Loader=_YAML_LOADER)  # a safe loader
-            except (ValueError, TypeError, yaml.YAMLError):
-                return index + 1
-    return 1
-
-
 def _norm_key(key: str) -> str:
     return key.strip().lower().replace("_", "-").replace(" ", "-")
-
-
-def _humanize(slug: str) -> str:
-    words = slug.replace("_", " ").replace("-", " ").strip()
-    return words[:1].upper() + words[1:]
 
 
 def _a_type(value: Any) -> str:

@@ -11,6 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Protocol
 
+from adrsite.records.problems import Severity
+
 FORMATS = ("text", "json", "github")
 
 
@@ -36,7 +38,7 @@ def problem_line(problem: ProblemLike) -> str:
 
 def check_report(problems: Sequence[CodedProblem], *, decisions: int, format: str) -> str:
     """What `adr check` prints in `format` (one of FORMATS), without its final newline."""
-    errors = sum(p.severity == "error" for p in problems)
+    errors = sum(p.severity == Severity.ERROR for p in problems)
     warnings = len(problems) - errors
     if format == "json":
         report = {

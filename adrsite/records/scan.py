@@ -102,3 +102,35 @@ def outside_fences(
             fence = marker[1]
             continue
         yield index, line
+
+
+def _value_as_written(line: str, match: re.Match[str]) -> str:
+    """A `Key: value` line's value with its own emphasis: `* Status: **accepted**` gives
+    `**accepted**`; the `**` of `* **Status:** accepted` closes the key, not the value."""
+    value = line[line.index(":", match.end("key")) + 1 :].strip()
+    for mark in ("**", "__"):
+        if line[: match.start("key")].endswith(mark) and value.startswith(mark):
+            return value[len(mark) :].strip()
+    return value
+
+
+_CLOSERS = str.maketrans("[(<{", "])>}")
+
+
+def _after_date(line: str, entry_date: str) -> str:
+    """What a changelog line says after its date, as written: "**2020-09-09**: ✅ Accepted"."""
+    before, found, after = line.partition(entry_date)
+    if not found:  # the date was written with decoration inside it: take the cleaned words
+        match = changelog_entry(line)
+        return match["rest"] if match else line
+    closing = before.strip().translate(_CLOSERS)[::-1]  # "**2020-09-09**", "[2020-09-09]"
+    return after.removeprefix(closing).lstrip(": \t-\u2013\u2014").strip()
+
+
+def _match_of(pattern: re.Pattern[str], line: str) -> re.Match[str]:
+    """`pattern`'s match at the start of a line known to hold one (found by it, or by a
+    pattern that matches less): a miss is a bug here, never a problem with the file."""
+    match = pattern.match(line)
+    if match is None:
+        raise ValueError(f"{line[:60]!r}: expected to match {pattern.pattern!r}")
+    return match

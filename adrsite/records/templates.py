@@ -85,8 +85,6 @@ What becomes easier or more difficult to do and any risks introduced by the chan
 
 BY_STYLE = {STYLE_MADR: MADR, STYLE_MADR2: MADR2, STYLE_ADR_TOOLS: ADR_TOOLS}
 
-FIRST_DECISION_TITLE = "Record architecture decisions"
-
 FIRST_DECISION = """\
 ---
 status: accepted

@@ -204,3 +204,19 @@ def link_kind(verb: str) -> str:
     words = clean_text(verb).lower().replace("-", " ").replace("_", " ").strip(" :")
     words = _SPACES.sub(" ", words)
     return LINK_VERBS.get(words, words.replace(" ", "-"))
+
+
+# "[space and/or comma separated list of tags]": one bracketed phrase, no link after it.
+_BRACKETED = re.compile(r"\[([^\[\]]*+)\]")
+
+
+def is_placeholder_value(value: str) -> bool:
+    """A MADR 2 / log4brains template's placeholder left as it was, not a value.
+
+    Its templates write `Tags: [space and/or comma separated list of tags]` and
+    `Deciders: [list everyone involved in the decision]`: a bracketed phrase of
+    four words or more with no comma. A list someone wrote in brackets names
+    its items with commas ("[Nicole, Santiago]"), or is short ("[Ada Lovelace]").
+    """
+    match = _BRACKETED.fullmatch(value.strip())
+    return match is not None and "," not in match[1] and len(match[1].split()) >= 4

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+from adrsite.records.folder import Resolver
+from adrsite.records.front_matter import (
+    _append_to_front_matter_list,
+    _front_matter_end,
+    _set_front_matter,
+)
 from adrsite.records.model import STYLE_ADR_TOOLS, STYLE_MADR, STYLE_MADR2, Record
 from adrsite.records.parse import parse
 from adrsite.records.scan import (
     META_LINE,
     TITLE_NUMBER,
+    _match_of,
     changelog_entry,
     find_section,
     heading,
@@ -32,15 +40,13 @@ _VERBS = {
     "amended-by": "Amended by",
     "relates-to": "Relates to",
 }
-# A YAML key needs a space (or the line's end) after its colon: "status:x" is a string.
-_FRONT_MATTER_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:(?:\s|$)")
-_FRONT_MATTER_VALUE = re.compile(
-    r"^(?P<key>\s*+[\w-]++\s*+:)(?P<space>\s*)(?P<value>.*?)(?P<comment>(?<!\s)\s++#.*)?$"
-)
-# Each matches any line, if only the empty string at its start.
-_INDENT = re.compile(r"\s*")
+# Matches any line, if only the empty string at its start.
 _LIST_PREFIX = re.compile(r"\s*(?:[-*+>]\s+)?")
 _ADR_TOOLS_TOKENS = re.compile(r"\b(NUMBER|TITLE|DATE|STATUS)\b")
+
+
+class EditError(ValueError):
+    """An edit the writer cannot make so that the file reads it back: `path:line: why`."""
 
 
 def verb(kind: str) -> str:
@@ -74,6 +80,9 @@ def new_decision(
     text = _ADR_TOOLS_TOKENS.sub(lambda m: tokens[m[1]], template)
     text = set_title(text, parse(path, text.encode()), number=number, title=title)
     text = set_status(text, parse(path, text.encode()), status=status, date=date)
+    record = parse(path, text.encode())
+    if record.style == STYLE_ADR_TOOLS:  # set_status keeps an adr-tools date: a new one gets today
+        text = "\n".join(_set_date_line(text.split("\n"), record, date, replace=True))
     if tags:
         text = set_tags(text, parse(path, text.encode()), tags)
     return text
@@ -114,29 +123,52 @@ def set_status(
 
     `successor` is (label, href) of the decision that supersedes this one; the
     MADR 2 and adr-tools styles write it on the status line, as their tools do.
+    The date changes where it means "last updated" (MADR's front matter, MADR 2's
+    bullets); an adr-tools `Date:` line is the day of the decision, and stays,
+    as adr-tools itself keeps it when it supersedes one.
     """
     lines = text.split("\n")
     if record.style == STYLE_MADR or _front_matter_end(lines):
-        return "\n".join(_set_front_matter(lines, {"status": status, "date": date}))
-    if record.style == STYLE_MADR2:
+        lines = _set_front_matter(lines, {"status": status, "date": date})
+    elif record.style == STYLE_MADR2:
         value = (
             f"superseded by [{successor[0]}]({successor[1]})"
             if successor and status == "superseded"
             else status
         )
-        return "\n".join(_set_preamble(lines, record, {"status": value, "date": date}))
-    word = status.capitalize()
-    if successor and status == "superseded":
-        word = f"Superseded by [{successor[0]}]({successor[1]})"
-    lines = _set_status_section(lines, record, word, date)
-    return "\n".join(_set_date_line(lines, record, date))
+        lines = _set_preamble(lines, record, {"status": value, "date": date})
+    else:
+        word = status.capitalize()
+        if successor and status == "superseded":
+            word = f"Superseded by [{successor[0]}]({successor[1]})"
+        lines = _set_date_line(
+            _set_status_section(lines, record, word, date), record, date, replace=False
+        )
+    return _read_back(
+        text,
+        "\n".join(lines),
+        record,
+        f"set the status to {status}",
+        changed={"status"},
+        found=lambda again: again.status == status,
+    )
 
 
 def set_tags(text: str, record: Record, tags: tuple[str, ...]) -> str:
     lines = text.split("\n")
     if record.style == STYLE_MADR or _front_matter_end(lines):
-        return "\n".join(_set_front_matter(lines, {"tags": "[" + ", ".join(tags) + "]"}))
-    return "\n".join(_set_preamble(lines, record, {"tags": ", ".join(tags)}))
+        lines = _set_front_matter(lines, {"tags": "[" + ", ".join(tags) + "]"})
+    else:
+        lines = _set_preamble(lines, record, {"tags": ", ".join(tags)})
+    wanted = tuple(tag.lstrip("#") for tag in tags)  # as the reader takes "#db"
+    return _read_back(
+        text,
+        "\n".join(lines),
+        record,
+        f"set the tags to {', '.join(tags)}",
+        changed={"tags"},
+        found=lambda again: again.tags == wanted,
+    )
 
 
 def add_link(text: str, record: Record, *, kind: str, target: Record) -> str:
@@ -145,14 +177,33 @@ def add_link(text: str, record: Record, *, kind: str, target: Record) -> str:
     link_href = href(record, target)
     if record.style == STYLE_MADR or _front_matter_end(lines):
         value = str(target.number) if target.number is not None else f'"{link_href}"'
-        return "\n".join(_append_to_front_matter_list(lines, kind, value))
-    if record.style == STYLE_MADR2:
+        lines = _append_to_front_matter_list(lines, kind, value)
+    elif record.style == STYLE_MADR2:
         label = f"ADR-{target.number:04d}" if target.number is not None else target.title
         line = f"* {verb(kind)} [{label}]({link_href})"
-        return "\n".join(_append_to_section(lines, record, "Links", line, bullet=True))
-    label = f"{target.number}. {target.title}" if target.number is not None else target.title
-    line = f"{verb(kind)} [{label}]({link_href})"
-    return "\n".join(_append_to_section(lines, record, "Status", line, bullet=False))
+        lines = _append_to_section(lines, record, "Links", line, bullet=True)
+    else:
+        label = f"{target.number}. {target.title}" if target.number is not None else target.title
+        line = f"{verb(kind)} [{label}]({link_href})"
+        lines = _append_to_section(lines, record, "Status", line, bullet=False)
+
+    def found(again: Record) -> bool:
+        if target.path == record.path:  # no link to itself resolves; the linter says so
+            return any(link.kind == kind for link in again.links)
+        resolver = Resolver([target, again])
+        return any(
+            link.kind == kind and resolver.resolve(link.target, again) is target
+            for link in again.links
+        )
+
+    return _read_back(
+        text,
+        "\n".join(lines),
+        record,
+        f"add the link '{kind} {target.path}'",
+        changed={"links"},
+        found=found,
+    )
 
 
 def replace_file_references(text: str, old_name: str, new_name: str) -> str:
@@ -181,90 +232,59 @@ def replace_number_references(text: str, record: Record, old: int, new: int) -> 
     return "\n".join(lines)
 
 
-# --- front matter ------------------------------------------------------------
+# --- reading an edit back -----------------------------------------------------
+
+_FIELDS = ("title", "status", "tags", "deciders", "affects", "rule", "links")
+# What leaves a file unread, all or its front matter (the commands refuse to edit it).
+_UNREADABLE = {
+    "binary",
+    "not-utf8",
+    "too-large",
+    "empty",
+    "front-matter-yaml",
+    "front-matter-not-mapping",
+    "front-matter-unclosed",
+}
 
 
-def _front_matter_end(lines: list[str]) -> int:
-    """Index of the closing `---` of the front matter, or 0 when there is none."""
-    if not lines or lines[0].strip() != "---":
-        return 0
-    for index in range(1, len(lines)):
-        if lines[index].strip() in {"---", "..."}:
-            return index
-    return 0
+def _read_back(
+    text: str,
+    edited: str,
+    record: Record,
+    what: str,
+    *,
+    changed: set[str],
+    found: Callable[[Record], bool],
+) -> str:
+    """`edited`, once the reader finds the edit in it and all else the file said; else an EditError.
+
+    The writer edits lines in place, so a file mangled in a way it does not
+    foresee could lose the edit or another value: that is refused, never written.
+    """
+    before, again = parse(record.path, text.encode()), parse(record.path, edited.encode())
+    if any(problem.code in _UNREADABLE for problem in before.problems):
+        return edited  # nothing to lose: commands refuse such files, and an edit may mend it
+    lost = [
+        field
+        for field in _FIELDS
+        if field not in changed and _said(before, field, changed) != _said(again, field, changed)
+    ]
+    if found(again) and not lost:
+        return edited
+    old, new = text.split("\n"), edited.split("\n")
+    line = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+    why = f"its {lost[0]} would change" if lost else "the edit would not be read back"
+    if _ends_in_code_block(new[: line + 1]):
+        why += " (it would be in a code block: is a ``` left open above?)"
+    raise EditError(f"{record.path}:{min(line + 1, len(old))}: cannot {what}: {why}")
 
 
-def _match_of(pattern: re.Pattern[str], line: str) -> re.Match[str]:
-    """`pattern`'s match at the start of a line known to hold one (found by it, or by a
-    pattern that matches less): a miss is a bug here, never a problem with the file."""
-    match = pattern.match(line)
-    if match is None:
-        raise ValueError(f"{line[:60]!r}: expected to match {pattern.pattern!r}")
-    return match
-
-
-def _key_index(lines: list[str], end: int, key: str) -> int:
-    names = {key, key.replace("-", "_")}
-    for index in range(1, end):
-        match = _FRONT_MATTER_KEY.match(lines[index])
-        if match and match[1].lower() in names:
-            return index
-    return 0
-
-
-def _set_front_matter(lines: list[str], values: dict[str, str]) -> list[str]:
-    lines = list(lines)
-    end = _front_matter_end(lines)
-    if not end:
-        lines[:0] = ["---", "---"]
-        end = 1
-    for key, value in values.items():
-        index = _key_index(lines, end, key)
-        if index:
-            lines[index] = _with_value(_match_of(_FRONT_MATTER_VALUE, lines[index]), value)
-        else:
-            after = _key_index(lines, end, "status") or end - 1
-            lines.insert(after + 1, f"{key}: {value}")
-            end += 1
-    return lines
-
-
-def _with_value(match: re.Match[str], value: str) -> str:
-    """The front matter line with a new value; its spacing and comment kept."""
-    return f"{match['key']}{match['space'] or ' '}{value}{match['comment'] or ''}"
-
-
-def _append_to_front_matter_list(lines: list[str], key: str, value: str) -> list[str]:
-    lines = list(lines)
-    end = _front_matter_end(lines)
-    index = _key_index(lines, end, key)
-    if not index:
-        lines.insert(end, f"{key}: [{value}]")
-        return lines
-    match = _match_of(_FRONT_MATTER_VALUE, lines[index])
-    current = match["value"].strip()
-    if current.startswith("[") and current.endswith("]"):
-        items = [item.strip() for item in current[1:-1].split(",") if item.strip()]
-        if value not in items and value.strip('"') not in [i.strip("\"'") for i in items]:
-            items.append(value)
-        lines[index] = _with_value(match, f"[{', '.join(items)}]")
-    elif current:
-        if current.strip("\"'") != value.strip('"'):
-            lines[index] = _with_value(match, f"[{current}, {value}]")
-    else:  # a block list follows: "- 3" lines
-        last = index
-        while last + 1 < end and re.match(r"^\s*-\s", lines[last + 1]):
-            last += 1
-        existing = [
-            re.sub(r"^\s*-\s*", "", lines[i]).strip().strip("\"'")
-            for i in range(index + 1, last + 1)
-        ]
-        if value.strip('"') not in existing:
-            indent = (
-                _match_of(_INDENT, lines[last + 1 - (last > index)])[0] if last > index else "  "
-            )
-            lines.insert(last + 1, f"{indent}- {value}")
-    return lines
+def _said(record: Record, field: str, changed: set[str]) -> object:
+    if field == "links":  # where they are may move; which they are may not
+        # A new status replaces the line that said which decision superseded it.
+        moot = {"superseded-by"} if "status" in changed else set()
+        return sorted({(link.kind, link.target) for link in record.links if link.kind not in moot})
+    return getattr(record, field)
 
 
 # --- MADR 2 bullets and adr-tools sections -------------------------------------
@@ -375,7 +395,8 @@ def _strip_list_mark(line: str) -> str:
     return re.sub(r"^\s*(?:[-*+>]|\d+[.)])\s+", "", line).strip()
 
 
-def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
+def _set_date_line(lines: list[str], record: Record, date: str, *, replace: bool) -> list[str]:
+    """The `Date:` line under the title set to `date`; an existing one only when `replace`."""
     lines = list(lines)
     for index, line in outside_fences(lines, record.title_line):
         if heading(line):
@@ -386,7 +407,8 @@ def _set_date_line(lines: list[str], record: Record, date: str) -> list[str]:
             re.IGNORECASE,
         )
         if match:
-            lines[index] = match[1] + date
+            if replace:
+                lines[index] = match[1] + date
             return lines
     lines[record.title_line : record.title_line] = ["", f"Date: {date}"]
     return lines
@@ -409,13 +431,19 @@ def _append_to_section(
         at = len(lines)
         while at > 0 and not lines[at - 1].strip():
             at -= 1
+        if _ends_in_code_block(lines[:at]):
+            # A code block left open runs to the end, where a new section would be
+            # code: it goes after the last text the reader still sees.
+            at = _last_text_index(lines, record.title_line, at) + 1
         lines[at:at] = ["", f"## {name}", "", line]
         return lines
-    if any(existing.strip() == line.strip() for existing in lines[section[0] : section[1]]):
+    if any(existing.strip() == line.strip() for _, existing in outside_fences(lines, *section)):
         return lines
     last = section[1] - 1
     while last >= section[0] and not lines[last].strip():
         last -= 1
+    if _ends_in_code_block(lines[: last + 1]):  # as above, within the section
+        last = _last_text_index(lines, section[0], section[1])
     block = (
         [line]
         if bullet and last >= section[0] and lines[last].lstrip().startswith(("*", "-"))
@@ -425,6 +453,18 @@ def _append_to_section(
         block = ["", line]
     lines[last + 1 : last + 1] = block
     return lines
+
+
+def _last_text_index(lines: list[str], start: int, end: int) -> int:
+    """The last non-blank line from `start` to `end` outside code blocks, or `start - 1`."""
+    found = [index for index, line in outside_fences(lines, start, end) if line.strip()]
+    return found[-1] if found else start - 1
+
+
+def _ends_in_code_block(lines: list[str]) -> bool:
+    """Whether a code block opened in `lines` is never closed: it runs to their end."""
+    probe = len(lines)  # a blank line after the end: read only when outside a code block
+    return all(index != probe for index, _ in outside_fences([*lines, ""], 0))
 
 
 # --- the folder's README index ------------------------------------------------------
@@ -450,3 +490,32 @@ def toc(existing: str, records: list[Record], root: Path, folder: Path) -> str:
         return existing.rstrip("\n") + "\n\n" + block + "\n"
     intro = "Written with `adr new`; checked with `adr check`."
     return f"# Architecture decision records\n\n{intro}\n\n{block}\n"
+
+
+def contents_list(
+    records: list[Record],
+    root: Path,
+    folder: Path,
+    *,
+    prefix: str = "",
+    intro: str = "",
+    outro: str = "",
+) -> str:
+    """adr-tools' `adr generate toc`: a Markdown list of every decision, for its scripts.
+
+    The same text adr-tools prints ("* [1. First Decision](0001-first-decision.md)"),
+    with INTRO and OUTRO files around it and PREFIX before every link.
+    """
+    lines = ["# Architecture Decision Records", ""]
+    if intro:
+        lines += [intro.rstrip("\n"), ""]
+    for r in records:
+        title = (
+            f"{r.number}. {r.title}"
+            if r.number is not None and r.style == STYLE_ADR_TOOLS
+            else r.title
+        )
+        lines.append(f"* [{title}]({prefix}{(root / r.path).relative_to(folder).as_posix()})")
+    if outro:
+        lines += ["", outro.rstrip("\n")]
+    return "\n".join(lines) + "\n"

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
+from tests.gitrepo import Repo, team_log
+
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:  # the test modules are skipped then, or fail in CI (below)
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
 # async code and refuse it (SynchronousOnlyOperation). Nothing here is async: the
 # code runs one step at a time as plain sync code does, so the check is safe off.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # Debian's package, never Playwright's own download (CI reaches no browser CDN).
 CHROMIUM = os.environ.get("ADRSITE_CHROMIUM") or "/usr/bin/chromium"
@@ -142,8 +142,9 @@ def page_without_js(browser: Browser, live_server: LiveServer) -> Iterator[Page]
 
 
 @pytest.fixture
-def site(live_server: LiveServer, settings) -> str:
-    """This repository's own decisions, indexed from its git history; returns the site's URL.
+def site(live_server: LiveServer, settings, tmp_path: Path) -> str:
+    """A fixture decision log (tests/gitrepo.team_log), indexed from its git history; returns
+    the site's URL.
 
     The live server runs in a thread of this process against the test database (a
     file, see settings.py), and `live_server` makes the test transactional, so what
@@ -151,8 +152,9 @@ def site(live_server: LiveServer, settings) -> str:
     """
     from adrsite.decisions.indexing import repository_index, repository_register
 
-    settings.ADRSITE_REPOSITORY = ROOT
+    repo = team_log(Repo(tmp_path / "adrsite"))
+    settings.ADRSITE_REPOSITORY = repo.path
     settings.ADRSITE_ADR_DIR = "adr"
-    repository = repository_register(name="adrsite", location=str(ROOT), adr_dir="adr")
+    repository = repository_register(name="adrsite", location=str(repo.path), adr_dir="adr")
     repository_index(repository=repository)
     return live_server.url

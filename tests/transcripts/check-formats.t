@@ -7,21 +7,23 @@ speaks JSON and GitHub annotations too.
   $ printf -- '---\nstatus: [accepted\n---\n# Broken, with a comma\n' > adr/0004-broken.md
   $ adr check
   adr/0002-use-postgresql.md:2: warning: status is 'accepted' but ADR 3 (adr/0003-use-aurora.md) supersedes it; its status should be superseded
+  adr/0002-use-postgresql.md:9: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
   adr/0003-use-aurora.md:4: warning: date '1 May 2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-05-01
   adr/0004-broken.md:2: error: front matter is not valid YAML: did not find expected ',' or ']'
-  4 decisions: 1 error, 2 warnings
+  4 decisions: 1 error, 3 warnings
   [1]
   $ adr check --format github
   ::warning file=adr/0002-use-postgresql.md,line=2,title=adr check superseded-still-active::status is 'accepted' but ADR 3 (adr/0003-use-aurora.md) supersedes it; its status should be superseded
+  ::warning file=adr/0002-use-postgresql.md,line=9,title=adr check template-text::6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
   ::warning file=adr/0003-use-aurora.md,line=4,title=adr check date::date '1 May 2026' is not ISO 8601 (YYYY-MM-DD); read as 2026-05-01
   ::error file=adr/0004-broken.md,line=2,title=adr check front-matter-yaml::front matter is not valid YAML: did not find expected ',' or ']'
-  4 decisions: 1 error, 2 warnings
+  4 decisions: 1 error, 3 warnings
   [1]
   $ adr check --format json
   {
     "decisions": 4,
     "errors": 1,
-    "warnings": 2,
+    "warnings": 3,
     "problems": [
       {
         "path": "adr/0002-use-postgresql.md",
@@ -29,6 +31,13 @@ speaks JSON and GitHub annotations too.
         "severity": "warning",
         "code": "superseded-still-active",
         "message": "status is 'accepted' but ADR 3 (adr/0003-use-aurora.md) supersedes it; its status should be superseded"
+      },
+      {
+        "path": "adr/0002-use-postgresql.md",
+        "line": 9,
+        "severity": "warning",
+        "code": "template-text",
+        "message": "6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them"
       },
       {
         "path": "adr/0003-use-aurora.md",
@@ -49,6 +58,6 @@ speaks JSON and GitHub annotations too.
   [1]
   $ adr check --format yaml
   usage: adr check [-h] [--dir DIR] [--format {text,json,github}]
-                   [--against REF] [--stale DAYS]
+                   [--against REF] [--stale DAYS] [--enforce]
   adr check: error: argument --format: invalid choice: 'yaml' (choose from 'text', 'json', 'github')
   [2]

@@ -115,3 +115,14 @@ link that silently disappears.
   adr/0003-cache-with-redis.md: amended-by adr/0002-use-postgresql.md
   $ grep -n "amended-by" adr/0003-cache-with-redis.md
   8:amended-by: [2]
+
+`adr link` to an adr-tools decision writes both sides, or neither when one
+side cannot be written so that it reads back.
+
+  $ printf -- '```\n# 5. Use Kafka\n\n## Status\n\nProposed\n' > adr/0005-use-kafka.md
+  $ cp adr/0003-cache-with-redis.md before.md
+  $ adr link 3 amends 5
+  adr: adr/0005-use-kafka.md:7: cannot add the link 'amended-by adr/0003-cache-with-redis.md': the edit would not be read back (it would be in a code block: is a ``` left open above?) (file not changed)
+  [1]
+  $ cmp before.md adr/0003-cache-with-redis.md && echo unchanged
+  unchanged

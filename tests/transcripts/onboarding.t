@@ -14,7 +14,7 @@ what changed in the last 90 days, from the index's history. It reads the index.
   $ git add -A && GIT_AUTHOR_DATE=2026-10-21T10:00:00Z GIT_COMMITTER_DATE=2026-10-21T10:00:00Z git commit -qm "Proxy instead"
   $ adr migrate -v 0
   $ adr index | sed 's/, [0-9.]* s$//'
-  repo: full (first run), 6 new revisions, 5 changed decisions; 5 decisions, 0 problems
+  repo at main: full (first run), 6 new revisions, 5 changed decisions; 5 decisions, 0 problems
   $ adr onboarding --site https://adr.example.com/
   # Start here: the decisions in force
   
@@ -59,6 +59,6 @@ about accepted decisions whose file git has not seen change in that many days.
   5 decisions: 0 errors, 2 warnings
   $ adr check --stale soon
   usage: adr check [-h] [--dir DIR] [--format {text,json,github}]
-                   [--against REF] [--stale DAYS]
+                   [--against REF] [--stale DAYS] [--enforce]
   adr check: error: argument --stale: 'soon' is not a number of days
   [2]

@@ -19,10 +19,14 @@ collision and the link it made ambiguous.
       3  proposed    2026-11-21  Use Redis
       4  proposed    2026-11-21  Partition Kafka topics by tenant
   $ adr check
+  adr/0002-use-postgresql.md:9: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
   adr/0003-use-kafka.md:1: error: number 3 is used by 2 files: adr/0003-use-kafka.md, adr/0003-use-redis.md; keep one and run 'adr renumber FILE' on the others
+  adr/0003-use-kafka.md:9: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
   adr/0003-use-redis.md:1: error: number 3 is used by 2 files: adr/0003-use-kafka.md, adr/0003-use-redis.md; keep one and run 'adr renumber FILE' on the others
+  adr/0003-use-redis.md:10: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
   adr/0004-partition-kafka-topics-by-tenant.md:6: error: amends link to '3' is ambiguous: adr/0003-use-kafka.md, adr/0003-use-redis.md
-  5 decisions: 3 errors, 0 warnings
+  adr/0004-partition-kafka-topics-by-tenant.md:10: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  5 decisions: 3 errors, 4 warnings
   [1]
 
 `adr renumber` moves one to the next free number. ADR 4's `amends: [3]` was
@@ -47,7 +51,11 @@ commit), so it follows Kafka to 5.
   amends: [5]
   ---
   $ adr check
-  5 decisions: 0 errors, 0 warnings
+  adr/0002-use-postgresql.md:9: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  adr/0003-use-redis.md:10: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  adr/0004-partition-kafka-topics-by-tenant.md:10: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  adr/0005-use-kafka.md:9: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  5 decisions: 0 errors, 4 warnings
   $ git add -A && git commit -qm "Renumber Kafka"
 
 A reference that can only mean the moved file is rewritten with it; links by
@@ -71,7 +79,11 @@ file name are always mended, and so is the folder's index.
   See [Kafka](0006-use-kafka.md).
   | 6 | [Use Kafka](0006-use-kafka.md) | proposed | 2026-11-21 |
   $ adr check
-  5 decisions: 0 errors, 0 warnings
+  adr/0002-use-postgresql.md:9: warning: 5 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome'); write this decision's own text, or remove them
+  adr/0003-use-redis.md:11: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  adr/0004-partition-kafka-topics-by-tenant.md:10: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  adr/0006-use-kafka.md:9: warning: 6 sections still as the template wrote them ('Context and problem statement', 'Considered options', 'Option one', 'Option two', 'Decision outcome', 'Consequences'); write this decision's own text, or remove them
+  5 decisions: 0 errors, 4 warnings
 
 When git cannot tell what a number meant (the referring file changed since
 its last commit), the number is left alone, with a note. `--against` also
@@ -82,7 +94,7 @@ skips the numbers the target branch uses.
   $ mv adr/0007-use-valkey.md adr/0006-use-valkey.md
   $ adr status 4 accepted >/dev/null
   $ adr check | tail -1
-  6 decisions: 4 errors, 0 warnings
+  6 decisions: 4 errors, 5 warnings
   $ adr renumber adr/0006-use-valkey.md --against main
   adr/0006-use-valkey.md -> adr/0007-use-valkey.md
   adr/0004-partition-kafka-topics-by-tenant.md:6: note: number 6 now names the other file; change it to 7 if it meant adr/0007-use-valkey.md

@@ -59,3 +59,14 @@ A file that cannot be read safely is not edited.
       2  deprecated  2026-11-21  Use PostgreSQL
       3  rejected    2026-11-21  Use Redis
       4  proposed    -           Caf�
+
+An edit the file would not read back is refused, and nothing is written: here a
+code block left open at the top hides all below it.
+
+  $ printf -- '```\n# Use Kafka\n\n## Status\n\nProposed\n' > adr/0005-use-kafka.md
+  $ cp adr/0005-use-kafka.md before.md
+  $ adr status 5 accepted
+  adr: adr/0005-use-kafka.md:2: cannot set the status to accepted: the edit would not be read back (it would be in a code block: is a ``` left open above?) (file not changed)
+  [1]
+  $ cmp before.md adr/0005-use-kafka.md && echo unchanged
+  unchanged

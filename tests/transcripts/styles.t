@@ -76,7 +76,9 @@ or `adr-` prefixed names keep their pattern.
   Amends [1. Record architecture decisions](0001-record-architecture-decisions.md)
   
   $ adr check
-  3 decisions: 0 errors, 0 warnings
+  doc/adr/0002-use-hexagonal-architecture.md:9: warning: 3 sections still as the template wrote them ('Context', 'Decision', 'Consequences'); write this decision's own text, or remove them
+  doc/adr/0003-use-clean-architecture.md:13: warning: 3 sections still as the template wrote them ('Context', 'Decision', 'Consequences'); write this decision's own text, or remove them
+  3 decisions: 0 errors, 2 warnings
 
 A log4brains folder, three-digit names:
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0004_repository_index_format'),
+        ('decisions', '0005_decision_excerpt_search'),
     ]
 
     operations = [

@@ -11,11 +11,14 @@ import importlib
 from django.db import migrations, models
 
 _search = importlib.import_module("adrsite.decisions.migrations.0002_decision_search")
+_excerpts = importlib.import_module("adrsite.decisions.migrations.0005_decision_excerpt_search")
 
 
 def search_triggers_again(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        for statement in _search.SQLITE_FORWARDS:
+        # Adding columns rebuilds adr_decision on SQLite, which drops its triggers:
+        # both search tables' triggers are made again (the statements can repeat).
+        for statement in [*_search.SQLITE_FORWARDS, *_excerpts.SQLITE_FORWARDS]:
             schema_editor.execute(statement, params=None)
 
 

@@ -1,0 +1,145 @@
+"""Repositories from their git hosts (ADR 32): added by URL, mirrored, fetched and indexed.
+
+`repository_sync` is the one service that brings such a repository up to its
+host: fetch into the mirror, then index the configured branch's tip from it.
+It is idempotent and safe from several processes at once (fetches take turns on
+a lock file, index runs on the repository's row), so a worker or a webhook may
+call it as often as it likes. A fetch that fails keeps the last index and
+records git's words beside it, for `adr repo list` and the site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from adrsite.decisions.indexing import NAME_LENGTH, IndexResult, repository_index
+from adrsite.decisions.models import Repository
+from adrsite.history.mirror import (
+    MirrorError,
+    adr_dir_in,
+    branch_problem,
+    has_branch,
+    mirror_ref,
+    remove_mirror,
+    sync_mirror,
+    url_problem,
+)
+from adrsite.records.folder import USUAL_DIRS
+
+_ERROR_LENGTH = 2000
+
+
+class HostProblem(ValueError):
+    """A repository cannot be added as asked; the message is for the user."""
+
+
+class FetchFailed(Exception):
+    """The host could not be fetched; the last index stays. The message is git's."""
+
+    def __init__(self, name: str, message: str, last_fetch_at: datetime | None) -> None:
+        super().__init__(message)
+        self.name, self.message, self.last_fetch_at = name, message, last_fetch_at
+
+
+def mirror_path(name: str) -> Path:
+    """Where the repository called `name` is mirrored: a bare clone under ADRSITE_DATA_DIR."""
+    return Path(settings.ADRSITE_DATA_DIR) / "mirrors" / f"{name}.git"
+
+
+def repository_add(
+    *,
+    name: str,
+    url: str,
+    branch: str = "",
+    adr_dir: str = "",
+    web_url: str = "",
+    secret: str = "",
+) -> Repository:
+    """Register a repository from its host; nothing is fetched yet (`repository_sync` does).
+
+    HostProblem when the name is taken or malformed, the URL would be read as an
+    option, or the branch is no branch name. `adr_dir` "": found at the first sync.
+    """
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", name) or len(name) > NAME_LENGTH:
+        raise HostProblem(
+            f"{name!r}: use up to {NAME_LENGTH} letters, digits, - and _ (it is part of URLs)"
+        )
+    for problem in (url_problem(url), branch and branch_problem(branch)):
+        if problem:
+            raise HostProblem(problem)
+    if adr_dir.startswith("-") or "\0" in adr_dir:
+        raise HostProblem(f"--adr-dir {adr_dir!r} is not a folder name")
+    taken = Repository.objects.filter(name=name).first()
+    if taken is not None:
+        raise HostProblem(f"a repository named {name!r} already exists, from {_origin(taken)}")
+    try:
+        with transaction.atomic():
+            return Repository.objects.create(
+                name=name,
+                url=url,
+                location=str(mirror_path(name)),
+                branch=branch,
+                adr_dir=adr_dir.strip("/"),
+                web_url=web_url,
+                secret=secret,
+            )
+    except IntegrityError:  # added by another process since we looked
+        raise HostProblem(f"a repository named {name!r} already exists") from None
+
+
+def repository_sync(
+    name: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+    fetch_progress: Callable[[str], None] | None = None,
+) -> IndexResult:
+    """Fetch the repository called `name` from its host into its mirror, then index it.
+
+    A local repository (no URL) is indexed in place. Repository.DoesNotExist when
+    there is none of that name; FetchFailed (recorded, the last index kept) when
+    git cannot fetch it or the host has no such branch; the indexer's own errors
+    (HistoryError, IndexBusy) as `repository_index` raises them.
+    """
+    repository = Repository.objects.get(name=name)
+    if not repository.url:
+        return repository_index(repository=repository, progress=progress)
+    mirror = mirror_path(name)
+    ref = mirror_ref(repository.branch)
+    try:
+        sync_mirror(
+            repository.url, mirror, timeout=settings.ADRSITE_GIT_TIMEOUT, progress=fetch_progress
+        )
+        if not has_branch(mirror, repository.branch):
+            wanted = f"branch {repository.branch!r}" if repository.branch else "default branch"
+            raise MirrorError(f"{repository.url} has no {wanted} (or no commits)")
+        adr_dir = repository.adr_dir or adr_dir_in(mirror, ref, USUAL_DIRS)
+        if not adr_dir:
+            raise MirrorError(
+                f"no ADR folder at {repository.branch or 'the default branch'} (looked for "
+                f".adr-dir, {', '.join(USUAL_DIRS)}); add it again with --adr-dir"
+            )
+    except MirrorError as error:
+        message = str(error)[:_ERROR_LENGTH]
+        Repository.objects.filter(pk=repository.pk).update(last_fetch_error=message)
+        raise FetchFailed(name, message, repository.last_fetch_at) from None
+    Repository.objects.filter(pk=repository.pk).update(
+        last_fetch_at=timezone.now(), last_fetch_error="", location=str(mirror), adr_dir=adr_dir
+    )
+    repository.refresh_from_db()
+    return repository_index(repository=repository, progress=progress, ref=ref)
+
+
+def mirror_removed(name: str) -> bool:
+    """Delete the mirror of the repository called `name`; whether there was one."""
+    return remove_mirror(mirror_path(name))
+
+
+def _origin(repository: Repository) -> str:
+    return repository.url or repository.location

@@ -1,0 +1,1 @@
+"""The Flask application being ported (a stand-in: plain modules, no Flask)."""

@@ -1,0 +1,47 @@
+`adr --version` prints the installed package's version.
+
+  $ adr --version
+  adr 0.1.0
+
+A mistyped command is answered with the closest one, as git does, and exit 2 as
+argparse exits on any usage error (tests/test_cli.py: choices of options alike).
+
+  $ adr stauts 2 accepted
+  usage: adr [-h] [--version] COMMAND ...
+  adr: error: argument COMMAND: invalid choice: 'stauts' (did you mean 'status'?)
+  [2]
+
+Every command and option explains itself (tests/test_cli.py checks them all).
+
+  $ adr serve --help
+  usage: adr serve [-h] [--dir DIR] [--host HOST] [--port PORT] [--name NAME]
+  
+  migrate, index this repository and serve the site
+  
+  options:
+    -h, --help   show this help message and exit
+    --dir DIR    the ADR folder (default: found from the current directory)
+    --host HOST  the address to listen on (default: 127.0.0.1, this machine
+                 only; 0.0.0.0: every IPv4 interface)
+    --port PORT  the port to listen on (default: 8000)
+    --name NAME  the repository's name on the site (default: the one already
+                 indexed from here, else the folder's name)
+  $ adr export --help
+  usage: adr export [-h] [--repository REPOSITORY]
+  
+  Print one indexed repository's decisions as JSON (docs/export.md).
+  
+  options:
+    -h, --help            show this help message and exit
+    --repository REPOSITORY
+                          which repository (default: the only one)
+  $ adr migrate --help
+  usage: adr migrate [-h] [-v VERBOSITY]
+  
+  Bring the database schema (DATABASE_URL) up to date.
+  
+  options:
+    -h, --help            show this help message and exit
+    -v, --verbosity VERBOSITY
+                          0: silent, 1: each migration applied (default), 2 and
+                          3: more detail
