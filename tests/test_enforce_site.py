@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from adrsite.decisions import enforcing
+from adrsite.decisions import enforcing, indexing
 from adrsite.decisions.indexing import repository_index, repository_register
 from adrsite.decisions.models import CheckResult
 from tests.test_check import decision, git, write
@@ -90,3 +90,20 @@ def test_bad_checks_are_not_checkable_and_never_stop_the_index(client, tmp_path)
     page = client.get("/rules/").content.decode()
     assert "Module &#x27;nowhere&#x27; does not exist" in page
     assert CheckResult.objects.filter(state="holding").count() == 2  # the others still ran
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_push_to_a_warm_process_runs_the_checks_at_its_head(tmp_path):
+    """The incremental path (ADR 29) reads only the changed files, none of them a decision
+    here, yet the code changed: the decisions carrying checks are asked again."""
+    indexing._WARM.clear()
+    root = porting_project(tmp_path / "p", broken=False)
+    repository = index(root)
+    assert repository.pk in indexing._WARM  # the next run is the warm one
+    (root / "legacy/billing.py").write_text("import json\n\nfrom shared import money\n")
+    (root / "shared/money.py").write_text("import decimal\n\nimport portal.api\n")
+    git(root, "commit", "-qam", "break the rule")
+    result = repository_index(repository=repository)
+    assert not result.full
+    at_head = CheckResult.objects.filter(repository=repository, commit=head(root))
+    assert sorted(at_head.values_list("state", flat=True)) == ["broken", "holding"]

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 from django.db.models.constants import OnConflict
 
 from adrsite.decisions.models import Decision, DecisionTag, Repository, Revision, Tag
@@ -63,6 +63,17 @@ class FullIndexNeeded(Exception):
     """An incremental run met history it cannot place without the whole of it."""
 
 
+@dataclasses.dataclass(slots=True)
+class HeadBefore:
+    """The ADR folder as the last run left it, kept by a warm process (ADR 29): with it, an
+    incremental run loads, reads and parses only the files that changed since."""
+
+    blobs: dict[str, str]  # path -> blob of each decision file then
+    records: dict[str, Record]  # path -> its record, as parsed (dates not yet settled)
+    too_long: list[str]
+    changed: dict[str, str | None]  # path -> blob now (None: gone), of the files that differ
+
+
 class Lineages:
     """Every lineage being indexed, by the path it has now.
 
@@ -82,12 +93,21 @@ class Lineages:
     deleted, or at the end (`settle`).
     """
 
-    def __init__(self, repository: Repository, history: GitHistory, *, incremental: bool) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        history: GitHistory,
+        *,
+        incremental: bool,
+        before: HeadBefore | None = None,
+    ) -> None:
         self.repository = repository
         self.history = history
         self.incremental = incremental
+        self.before = before  # given: decisions are loaded as their paths come up (`load`)
+        self.looked_up: set[str] = set()
         self.by_path: dict[str, Decision] = {}
-        if incremental:
+        if incremental and before is None:
             # Decisions that left the folder by a move may come back by one.
             self.by_path = {d.path: d for d in _moved_out(repository)}
             current = repository.decisions.filter(deleted_commit="").order_by("number", "path")
@@ -129,7 +149,27 @@ class Lineages:
         self.at_head: dict[str, str] = {}  # path -> blob, once reconciled with HEAD
         self.too_long: list[str] = []  # decision files at HEAD whose path is too long
 
+    def load(self, paths: Iterable[str]) -> None:
+        """Load the stored decisions at `paths` not looked up yet (as `__init__` loads them all
+        without `before`): a current one, else one that left the folder by a move."""
+        wanted = sorted({path for path in paths if path and path not in self.looked_up})
+        if not wanted:
+            return
+        self.looked_up.update(wanted)
+        found: dict[str, Decision] = {}
+        for at in range(0, len(wanted), BATCH):  # SQLite limits a query's parameters
+            chunk = wanted[at : at + BATCH]
+            found |= {d.path: d for d in _moved_out(self.repository).filter(path__in=chunk)}
+            found |= {
+                d.path: d
+                for d in self.repository.decisions.filter(deleted_commit="", path__in=chunk)
+            }
+        for path, decision in found.items():
+            self.by_path.setdefault(path, decision)
+
     def apply(self, commit: Commit, contents: dict[str, bytes]) -> None:
+        if self.before is not None:
+            self.load([p for change in commit.changes for p in (change.path, change.old_path)])
         for change in commit.changes:
             if self.later_pass and self.follow_early(change, commit, contents):
                 continue
@@ -553,22 +593,44 @@ class Lineages:
         that no commit of the stream left as it is (a merge combined two
         branches' edits) is what the decision says now.
         """
-        files = self.history.files_at_head()
-        at_head = {
-            path: blob
-            for path, blob in files.items()
-            if _is_decision_path(path) and not self.in_skipped_folder(path)
-        }
-        self.too_long = sorted(
-            path
-            for path in files
-            if path_too_long(path)
-            and is_decision_file(path.rsplit("/", 1)[-1])
-            and not self.in_skipped_folder(path)
-        )
-        orphans = sorted(set(at_head) - set(self.by_path))  # brought by a merge, unseen
+        if self.before is None:
+            files = self.history.files_at_head()
+            at_head = {
+                path: blob
+                for path, blob in files.items()
+                if _is_decision_path(path) and not self.in_skipped_folder(path)
+            }
+            self.too_long = sorted(path for path in files if self.too_long_decision(path))
+            looked_at = set(at_head)
+            known: dict[str, Record] = {}
+        else:
+            # Only the files that differ from the last run's HEAD, and those the stream touched.
+            changed = self.before.changed
+            self.load(changed)
+            at_head = dict(self.before.blobs)
+            too_long = set(self.before.too_long)
+            for path, blob in changed.items():
+                at_head.pop(path, None)
+                too_long.discard(path)
+                if blob is not None and _is_decision_path(path):
+                    if not self.in_skipped_folder(path):
+                        at_head[path] = blob
+                elif blob is not None and self.too_long_decision(path):
+                    too_long.add(path)
+            self.too_long = sorted(too_long)
+            looked_at = (set(self.by_path) | set(changed)) & set(at_head)
+            known = {
+                path: self.before.records[path]
+                for path in looked_at
+                if self.before.blobs.get(path) == at_head[path]
+            }
+        orphans = sorted(looked_at - set(self.by_path))  # brought by a merge, unseen
         leftovers = set(self.by_path) - set(at_head)
-        unread = [p for p in sorted(at_head) if self.settled.get(p, ("",))[0] != at_head[p]]
+        unread = [
+            p
+            for p in sorted(looked_at)
+            if self.settled.get(p, ("",))[0] != at_head[p] and p not in known
+        ]
         found = self.history.blobs([at_head[p] for p in unread])  # one round trip
         data_at_head = dict(zip(unread, found, strict=True))
         for path in orphans:
@@ -607,10 +669,11 @@ class Lineages:
             gone_at = self.history.head if inside else decision.updated_commit
             decision.deleted_commit = gone_at or ""
             self.changed[id(decision)] = decision
-        for path, data in data_at_head.items():
+        stale = {p: r for p, r in known.items() if self.settled.get(p, ("",))[0] != at_head[p]}
+        for path in [*data_at_head, *stale]:
             if path not in self.by_path:
                 continue
-            record = parse(path, data)
+            record = stale[path] if path in stale else parse(path, data_at_head[path])
             self.settled[path] = (at_head[path], record)
             decision = self.by_path[path]
             if _differs(decision, record):
@@ -618,6 +681,14 @@ class Lineages:
                 self.tags[id(decision)] = (decision, record.tags)
                 self.changed[id(decision)] = decision
         self.at_head = at_head
+
+    def too_long_decision(self, path: str) -> bool:
+        """A decision's file at a path too long to index (`path-too-long`)."""
+        return (
+            path_too_long(path)
+            and is_decision_file(path.rsplit("/", 1)[-1])
+            and not self.in_skipped_folder(path)
+        )
 
     def records_at_head(self) -> list[tuple[Decision, Record]]:
         """Each current decision with its file at HEAD, parsed once."""
@@ -639,7 +710,7 @@ class Lineages:
         return len(self.changed)
 
 
-def _moved_out(repository: Repository) -> Iterable[Decision]:
+def _moved_out(repository: Repository) -> QuerySet[Decision]:
     """Decisions that left the folder by a move, not a delete: their last revision is no delete."""
     return (
         repository.decisions.exclude(deleted_commit="")

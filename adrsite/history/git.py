@@ -416,6 +416,29 @@ class GitHistory(FolderMoves):
                     files[_path(path)] = sha
         return files
 
+    def files_changed_since(self, since: str) -> dict[str, str | None]:
+        """Path -> blob at the tip read (HEAD or the ref; None: gone) of each file in the ADR
+        folder that differs from `since`: what an incremental index must look at again (one
+        `git diff-tree`).
+
+        A symbolic link or submodule at the tip counts as gone, as `files_at_head` leaves it out.
+        """
+        if self.head is None:
+            return {}
+        process = _Process(
+            self.repo.git.diff_tree(
+                "-r", "-z", "--no-renames", "--no-abbrev", since, self.tip, "--", self.adr_dir,
+                as_process=True,
+            ),
+            "diff-tree",
+        )  # fmt: skip
+        fields = _output_of(process).split(b"\0")
+        changed: dict[str, str | None] = {}
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            _, mode, _, sha, _ = meta.lstrip(b":").decode().split(" ")
+            changed[_path(path)] = sha if mode in _REGULAR_FILES else None
+        return changed
+
     # --- authors through .mailmap -----------------------------------------
 
     def _mapped(self, ident: bytes) -> tuple[str, str]:

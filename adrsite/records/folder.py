@@ -6,6 +6,7 @@ file, walking up from the current directory) and also at the usual places.
 
 from __future__ import annotations
 
+import bisect
 import os
 import posixpath
 import re
@@ -333,6 +334,19 @@ class Resolver:
             if record.number is not None:
                 self.by_number.setdefault(record.number, []).append(record)
 
+    def add(self, record: Record) -> None:
+        """Take `record` in, its groups kept in path order (as a folder sorted by path has them)."""
+        self.by_path[record.path] = record
+        bisect.insort(self.by_name.setdefault(record.name.lower(), []), record, key=_path_of)
+        if record.number is not None:
+            bisect.insort(self.by_number.setdefault(record.number, []), record, key=_path_of)
+
+    def remove(self, record: Record) -> None:
+        del self.by_path[record.path]
+        _drop(self.by_name, record.name.lower(), record)
+        if record.number is not None:
+            _drop(self.by_number, record.number, record)
+
     def candidates(self, target: str, source: Record) -> list[Record]:
         """Every record `target`, written in `source`, may mean (more than one: ambiguous)."""
         if is_external(target):
@@ -373,6 +387,17 @@ class Resolver:
         return found[0] if len(found) == 1 else None
 
 
+def _path_of(record: Record) -> str:
+    return record.path
+
+
+def _drop(groups: dict[Any, list[Record]], key: object, record: Record) -> None:
+    if group := [other for other in groups[key] if other.path != record.path]:
+        groups[key] = group
+    else:
+        del groups[key]
+
+
 def _file_part(target: str) -> str:
     """The file a link target names: no anchor or query, percent-escapes (`%20`) decoded."""
     return unquote(target.strip().split("#", 1)[0].split("?", 1)[0])
@@ -403,18 +428,44 @@ class ResolvedLink:
 def resolved_links(records: list[Record]) -> list[ResolvedLink]:
     """Every link that names one other decision of the folder; the rest is for the linter."""
     resolver = Resolver(records)
+    return [link for record in records for link in links_of(record, resolver)]
+
+
+def links_of(record: Record, resolver: Resolver) -> list[ResolvedLink]:
+    """The links `record` declares that name one other decision of the folder."""
     found = []
-    for record in records:
-        for link in record.links:
-            target = resolver.resolve(link.target, record)
-            if target is None or target.path == record.path:
-                continue
-            if link.kind in FORWARD_KINDS or link.kind not in REVERSE_KIND:
-                source, kind, other = record.path, link.kind, target.path
-            else:
-                source, kind, other = target.path, REVERSE_KIND[link.kind], record.path
-            found.append(ResolvedLink(source, kind, other, record.path, link.line))
+    for link in record.links:
+        target = resolver.resolve(link.target, record)
+        if target is None or target.path == record.path:
+            continue
+        if link.kind in FORWARD_KINDS or link.kind not in REVERSE_KIND:
+            source, kind, other = record.path, link.kind, target.path
+        else:
+            source, kind, other = target.path, REVERSE_KIND[link.kind], record.path
+        found.append(ResolvedLink(source, kind, other, record.path, link.line))
     return found
+
+
+def link_keys(record: Record) -> set[tuple[str, str | int]]:
+    """What `Resolver` looks up for `record`'s links: ("path", p), ("name", n), ("number", n).
+
+    A link reads differently only when a decision comes or goes under one of these keys.
+    """
+    keys: set[tuple[str, str | int]] = set()
+    for link in record.links:
+        if is_external(link.target):
+            continue
+        target = _file_part(link.target)
+        if _is_file(target):
+            name = target.rsplit("/", 1)[-1]
+            keys |= {("path", _joined(target, record)), ("name", name.lower())}
+            number, _ = parse_file_name(name)
+        else:
+            digits = re.fullmatch(r"(?:m?adr[\s_-]?#?)?(\d++)", target, re.IGNORECASE)
+            number = int(digits[1]) if digits else None
+        if number is not None:
+            keys.add(("number", number))
+    return keys
 
 
 def glob_match(pattern: str, path: str) -> bool:

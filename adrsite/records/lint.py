@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import posixpath
 import shlex
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from adrsite.records.folder import Resolver, is_external, resolved_links
 from adrsite.records.model import ERROR, WARNING, Problem, Record
-from adrsite.records.naming import OURS, Convention, folder_naming, parse_file_name
+from adrsite.records.naming import OURS, Convention, FolderNaming, folder_naming, parse_file_name
 from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.scan import heading, headings
 from adrsite.records.templates import BY_STYLE
@@ -31,16 +32,80 @@ def check(records: list[Record], *, naming: Convention = OURS, template: str = "
     the folder's template, whose placeholder sections a decision should not keep.
     """
     resolver = Resolver(records)
-    problems = [problem for record in records for problem in record.problems]
-    problems += _file_names(records, naming)
-    problems += _template_leftovers(records, template)
-    problems += _duplicate_numbers(resolver)
-    problems += _duplicate_names(resolver)
-    problems += _links(records, resolver)
     edges = supersessions(records)
-    problems += _supersession_consistency(records, edges)
+    facts = Facts(
+        resolver,
+        folder_naming([record.name for record in records], naming),
+        edges,
+        template=template,
+    )
+    problems = [problem for record in records for problem in problems_of(record, facts)]
     problems += _supersede_cycles(edges)
     return sorted(problems, key=lambda p: (p.path, p.line, p.code))
+
+
+class Facts:
+    """What a record's problems depend on beyond the record: the folder's names, numbers and
+    supersessions. `check` builds them whole; an index kept up to date changes them in place
+    (`records/folder_state.py`) and asks again about the records a change can affect."""
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        naming: FolderNaming,
+        edges: Iterable[tuple[str, str]],
+        *,
+        template: str = "",
+    ) -> None:
+        self.resolver = resolver
+        self.naming = naming
+        self.template = template  # the folder's own; "" for each style's own
+        self._placeholders: dict[str, dict[str, str]] = {}  # template text -> its sections
+        self.successors: dict[str, set[str]] = {}  # predecessor path -> successor paths
+        for successor, predecessor in edges:
+            self.successors.setdefault(predecessor, set()).add(successor)
+
+    def successors_of(self, path: str) -> list[Record]:
+        by_path = self.resolver.by_path
+        return [by_path[successor] for successor in sorted(self.successors.get(path, ()))]
+
+    def placeholders_for(self, record: Record) -> dict[str, str]:
+        """The sections of `record`'s template that hold text, by name (read once a template)."""
+        text = self.template or BY_STYLE.get(record.style, "")
+        if text not in self._placeholders:
+            self._placeholders[text] = _sections(text.replace("\r\n", "\n").split("\n"))
+        return self._placeholders[text]
+
+
+def problems_of(record: Record, facts: Facts) -> list[Problem]:
+    """The problems `check` finds on `record`'s file, but supersede cycles (the folder's)."""
+    resolver = facts.resolver
+    problems = list(record.problems)
+    problems += _file_name(record, facts.naming)
+    problems += _template_leftovers(record, facts.placeholders_for(record))
+    if record.number is not None:
+        problems += _shared(
+            record,
+            record.number,
+            resolver.by_number[record.number],
+            ERROR,
+            ProblemCode.DUPLICATE_NUMBER,
+            "number {key} is used by {count} files: {paths}; "
+            "keep one and run 'adr renumber FILE' on the others",
+        )
+    # One file name in two sub-folders: a link by that name cannot say which it means.
+    problems += _shared(
+        record,
+        record.name.lower(),
+        resolver.by_name[record.name.lower()],
+        WARNING,
+        ProblemCode.DUPLICATE_NAME,
+        "file name {key!r} is used by {count} files: {paths}; "
+        "a link by this name is ambiguous: rename one, or link by path",
+    )
+    problems += _links(record, resolver)
+    problems += _supersession_consistency(record, facts.successors_of(record.path))
+    return problems
 
 
 def supersessions(records: list[Record]) -> set[tuple[str, str]]:
@@ -134,9 +199,11 @@ def renumber_command(path: str, *, against: str) -> str:
     return shlex.join(["adr", "renumber", "--against", against, path])
 
 
-def _file_names(records: list[Record], default: Convention) -> list[Problem]:
-    """Names that break the folder's own convention (`default` when none has a majority)."""
-    naming = folder_naming([record.name for record in records], default)
+def _file_name(record: Record, naming: FolderNaming) -> list[Problem]:
+    """A name that breaks the folder's own convention (its default when none has a majority)."""
+    differences = naming.convention.differences(record.name)
+    if not differences:
+        return []
     if naming.own:
         should = (
             f"file name should follow this folder's convention {naming.convention.pattern} "
@@ -147,51 +214,39 @@ def _file_names(records: list[Record], default: Convention) -> list[Problem]:
             f"file name should be {naming.convention.pattern} "
             f"(this folder has no naming convention most of its files follow)"
         )
-    problems = []
-    for record in records:
-        differences = naming.convention.differences(record.name)
-        if differences:
-            message = f"{should}; it has {', '.join(differences)}"
-            problems.append(Problem(record.path, 1, WARNING, ProblemCode.FILE_NAME, message))
-    return problems
+    message = f"{should}; it has {', '.join(differences)}"
+    return [Problem(record.path, 1, WARNING, ProblemCode.FILE_NAME, message)]
 
 
-def _template_leftovers(records: list[Record], template: str) -> list[Problem]:
+def _template_leftovers(record: Record, placeholders: dict[str, str]) -> list[Problem]:
     """Sections still holding their template's text, word for word: one warning a decision.
 
     The template is the folder's own (`template.md`), else the one `adr new`
     writes for the decision's style. A section the template leaves empty, or
     whose text is only a list marker, is never a leftover.
     """
-    problems = []
-    by_template: dict[str, dict[str, str]] = {}
-    for record in records:
-        text = template or BY_STYLE.get(record.style, "")
-        if text not in by_template:
-            by_template[text] = _sections(text.replace("\r\n", "\n").split("\n"))
-        placeholders = by_template[text]
-        lines = record.body.replace("\r\n", "\n").split("\n")
-        titles = [index for index, level, _ in headings(lines, 0) if level == 1]
-        offset = record.title_line - 1 - titles[0] if titles else 0
-        left = [
-            index
-            for name, (index, body) in _section_starts(lines).items()
-            if placeholders.get(name) == body
-        ]
-        if left:
-            named = ", ".join(repr(_heading_text(lines[index])) for index in left)
-            sections = "a section" if len(left) == 1 else f"{len(left)} sections"
-            problems.append(
-                Problem(
-                    record.path,
-                    left[0] + 1 + offset,
-                    WARNING,
-                    ProblemCode.TEMPLATE_TEXT,
-                    f"{sections} still as the template wrote them ({named}); "
-                    "write this decision's own text, or remove them",
-                )
-            )
-    return problems
+    lines = record.body.replace("\r\n", "\n").split("\n")
+    titles = [index for index, level, _ in headings(lines, 0) if level == 1]
+    offset = record.title_line - 1 - titles[0] if titles else 0
+    left = [
+        index
+        for name, (index, body) in _section_starts(lines).items()
+        if placeholders.get(name) == body
+    ]
+    if not left:
+        return []
+    named = ", ".join(repr(_heading_text(lines[index])) for index in left)
+    sections = "a section" if len(left) == 1 else f"{len(left)} sections"
+    return [
+        Problem(
+            record.path,
+            left[0] + 1 + offset,
+            WARNING,
+            ProblemCode.TEMPLATE_TEXT,
+            f"{sections} still as the template wrote them ({named}); "
+            "write this decision's own text, or remove them",
+        )
+    ]
 
 
 def _heading_text(line: str) -> str:
@@ -216,125 +271,95 @@ def _section_starts(lines: list[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _duplicate_numbers(resolver: Resolver) -> list[Problem]:
-    return _shared(
-        resolver.by_number,
-        ERROR,
-        ProblemCode.DUPLICATE_NUMBER,
-        "number {key} is used by {count} files: {paths}; "
-        "keep one and run 'adr renumber FILE' on the others",
-    )
-
-
-def _duplicate_names(resolver: Resolver) -> list[Problem]:
-    """One file name in two sub-folders: a link by that name cannot say which it means."""
-    return _shared(
-        resolver.by_name,
-        WARNING,
-        ProblemCode.DUPLICATE_NAME,
-        "file name {key!r} is used by {count} files: {paths}; "
-        "a link by this name is ambiguous: rename one, or link by path",
-    )
-
-
 def _shared(
-    groups: dict[Any, list[Record]], severity: Severity, code: ProblemCode, message: str
+    record: Record,
+    key: Any,
+    group: list[Record],
+    severity: Severity,
+    code: ProblemCode,
+    message: str,
 ) -> list[Problem]:
-    """A problem on every record of each group that has more than one."""
+    """A problem on `record` when its `group` (sharing `key` with it) holds more than it."""
+    if len(group) < 2:
+        return []
+    text = message.format(key=key, count=len(group), paths=", ".join(other.path for other in group))
+    return [Problem(record.path, 1, severity, code, text)]
+
+
+def _links(record: Record, resolver: Resolver) -> list[Problem]:
     problems = []
-    for key, shared in groups.items():
-        if len(shared) < 2:
-            continue
-        text = message.format(
-            key=key, count=len(shared), paths=", ".join(record.path for record in shared)
+    for link in record.links:
+        if is_external(link.target):
+            continue  # another site's document: not ours to resolve
+        found = resolver.candidates(link.target, record)
+        if not found:
+            message = f"{link.kind} link to {link.target!r}: no such decision"
+            problems.append(
+                Problem(record.path, link.line, ERROR, ProblemCode.BROKEN_LINK, message)
+            )
+        elif len(found) > 1:
+            paths = ", ".join(other.path for other in found)
+            message = f"{link.kind} link to {link.target!r} is ambiguous: {paths}"
+            problems.append(
+                Problem(record.path, link.line, ERROR, ProblemCode.AMBIGUOUS_LINK, message)
+            )
+        elif found[0].path == record.path:
+            message = f"{link.kind} link to {link.target!r} points at this decision itself"
+            problems.append(Problem(record.path, link.line, ERROR, ProblemCode.SELF_LINK, message))
+        elif resolver.is_broken_path(link.target, record):
+            # Read by its number (or its name elsewhere), but a reader who
+            # follows the link finds nothing: say what it was read as.
+            meant = posixpath.relpath(found[0].path, posixpath.dirname(record.path) or ".")
+            message = (
+                f"{link.kind} link to {link.target!r}: no such file; read as {meant} (fix the path)"
+            )
+            problems.append(
+                Problem(record.path, link.line, WARNING, ProblemCode.LINK_PATH, message)
+            )
+    return problems
+
+
+def _supersession_consistency(record: Record, after: list[Record]) -> list[Problem]:
+    """`record`'s status against its successors' (`after`, in path order)."""
+    problems = []
+    in_force = [s for s in after if s.status in _IN_FORCE]
+    if in_force and record.status not in {"superseded", "deprecated"}:
+        named = ", ".join(f"{s.label} ({s.path})" for s in in_force)
+        # An unmapped status has status "" but words on the line: name those.
+        written = record.status or record.status_text
+        now = f"status is {written!r}" if written else "there is no status"
+        problems.append(
+            Problem(
+                record.path,
+                record.status_line,
+                WARNING,
+                ProblemCode.SUPERSEDED_STILL_ACTIVE,
+                f"{now} but {named} supersedes it; its status should be superseded",
+            )
         )
-        problems += [Problem(record.path, 1, severity, code, text) for record in shared]
-    return problems
-
-
-def _links(records: list[Record], resolver: Resolver) -> list[Problem]:
-    problems = []
-    for record in records:
-        for link in record.links:
-            if is_external(link.target):
-                continue  # another site's document: not ours to resolve
-            found = resolver.candidates(link.target, record)
-            if not found:
-                message = f"{link.kind} link to {link.target!r}: no such decision"
-                problems.append(
-                    Problem(record.path, link.line, ERROR, ProblemCode.BROKEN_LINK, message)
-                )
-            elif len(found) > 1:
-                paths = ", ".join(other.path for other in found)
-                message = f"{link.kind} link to {link.target!r} is ambiguous: {paths}"
-                problems.append(
-                    Problem(record.path, link.line, ERROR, ProblemCode.AMBIGUOUS_LINK, message)
-                )
-            elif found[0].path == record.path:
-                message = f"{link.kind} link to {link.target!r} points at this decision itself"
-                problems.append(
-                    Problem(record.path, link.line, ERROR, ProblemCode.SELF_LINK, message)
-                )
-            elif resolver.is_broken_path(link.target, record):
-                # Read by its number (or its name elsewhere), but a reader who
-                # follows the link finds nothing: say what it was read as.
-                meant = posixpath.relpath(found[0].path, posixpath.dirname(record.path) or ".")
-                message = (
-                    f"{link.kind} link to {link.target!r}: no such file; "
-                    f"read as {meant} (fix the path)"
-                )
-                problems.append(
-                    Problem(record.path, link.line, WARNING, ProblemCode.LINK_PATH, message)
-                )
-    return problems
-
-
-def _supersession_consistency(records: list[Record], edges: set[tuple[str, str]]) -> list[Problem]:
-    by_path = {record.path: record for record in records}
-    successors: dict[str, list[Record]] = {}
-    for successor, predecessor in sorted(edges):
-        successors.setdefault(predecessor, []).append(by_path[successor])
-    problems = []
-    for record in records:
-        after = successors.get(record.path, [])
-        in_force = [s for s in after if s.status in _IN_FORCE]
-        if in_force and record.status not in {"superseded", "deprecated"}:
-            named = ", ".join(f"{s.label} ({s.path})" for s in in_force)
-            # An unmapped status has status "" but words on the line: name those.
-            written = record.status or record.status_text
-            now = f"status is {written!r}" if written else "there is no status"
-            problems.append(
-                Problem(
-                    record.path,
-                    record.status_line,
-                    WARNING,
-                    ProblemCode.SUPERSEDED_STILL_ACTIVE,
-                    f"{now} but {named} supersedes it; its status should be superseded",
-                )
+    if record.status == "superseded" and not after:
+        problems.append(
+            Problem(
+                record.path,
+                record.status_line,
+                WARNING,
+                ProblemCode.SUPERSEDED_WITHOUT_SUCCESSOR,
+                "status is superseded but no decision supersedes it; "
+                "name the successor (supersedes / superseded by)",
             )
-        if record.status == "superseded" and not after:
-            problems.append(
-                Problem(
-                    record.path,
-                    record.status_line,
-                    WARNING,
-                    ProblemCode.SUPERSEDED_WITHOUT_SUCCESSOR,
-                    "status is superseded but no decision supersedes it; "
-                    "name the successor (supersedes / superseded by)",
-                )
+        )
+    rejected = [s for s in after if s.status == "rejected"]
+    if record.status == "superseded" and rejected and len(rejected) == len(after):
+        named = ", ".join(f"{s.label} ({s.path})" for s in rejected)
+        problems.append(
+            Problem(
+                record.path,
+                record.status_line,
+                WARNING,
+                ProblemCode.SUPERSEDED_BY_REJECTED,
+                f"status is superseded but its successor {named} was rejected",
             )
-        rejected = [s for s in after if s.status == "rejected"]
-        if record.status == "superseded" and rejected and len(rejected) == len(after):
-            named = ", ".join(f"{s.label} ({s.path})" for s in rejected)
-            problems.append(
-                Problem(
-                    record.path,
-                    record.status_line,
-                    WARNING,
-                    ProblemCode.SUPERSEDED_BY_REJECTED,
-                    f"status is superseded but its successor {named} was rejected",
-                )
-            )
+        )
     return problems
 
 
