@@ -107,3 +107,18 @@ def test_a_push_to_a_warm_process_runs_the_checks_at_its_head(tmp_path):
     assert not result.full
     at_head = CheckResult.objects.filter(repository=repository, commit=head(root))
     assert sorted(at_head.values_list("state", flat=True)) == ["broken", "holding"]
+
+
+def test_an_index_made_before_checks_existed_gets_them_at_its_head_without_a_commit(tmp_path):
+    # A site upgraded to ADR 30 would show no checks until the next push: the index
+    # format says its index predates them, so the next run reads it again, checks too.
+    from adrsite.decisions.models import Repository
+
+    root = porting_project(tmp_path / "p", broken=False)
+    repository = index(root)
+    CheckResult.objects.all().delete()
+    Repository.objects.filter(pk=repository.pk).update(index_format=indexing.INDEX_FORMAT - 1)
+    repository.refresh_from_db()
+    result = repository_index(repository=repository)
+    assert result.full
+    assert CheckResult.objects.filter(commit=head(root)).count() == 2

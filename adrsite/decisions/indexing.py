@@ -65,7 +65,9 @@ from adrsite.records.problems import ProblemCode, Severity
 # 3: a file whose path is over 1,000 bytes is a problem, not a decision; author names
 #    cut to 255 characters in decisions' lists of authors as in revisions.
 # 4: the reading path's fields (summary, words, first tag, onboarding, review-by).
-INDEX_FORMAT = 4
+# 5: the decisions' enforce: checks run at the indexed head (ADR 30): a repository
+#    indexed before they existed gets its first results without waiting for a commit.
+INDEX_FORMAT = 5
 
 NAME_LENGTH = column_length(Repository, "name")
 
