@@ -1663,7 +1663,7 @@ def test_adr_serve_on_every_interface_answers_by_the_machines_address_and_says_s
     assert f" http://{lan}:{port}/" in answers, (answers, errors)
     assert f"http://127.0.0.1:{port}/" in answers
     assert "*" not in answers
-    assert "adr: warning: adr serve has no login" in errors
+    assert "adr: warning: adr serve asks no one to sign in" in errors
     assert "Sharing with a team" in errors
 
 

@@ -157,6 +157,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     hosts = served_hosts(args.host, machine_addresses(), socket.gethostname())
     if hosts:  # an ALLOWED_HOSTS set by whoever runs it stays as they set it
         os.environ.setdefault("ALLOWED_HOSTS", ",".join(hosts))
+    # The local single-user server asks no one to sign in, unless told to (ADR 34).
+    os.environ.setdefault("ADRSITE_LOGIN_REQUIRED", "false")
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -171,11 +173,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"database: {settings.DATABASES['default']['NAME']}")
     print(_index(folder.root, folder.relative, name=slugify(folder.root.name), full=False))
     print(_answers_at(settings.ALLOWED_HOSTS, args.port), flush=True)
-    if not _loopback(args.host):
+    if not _loopback(args.host) and not settings.ADRSITE_LOGIN_REQUIRED:
         print(
-            "adr: warning: adr serve has no login: whoever reaches these addresses reads every "
-            "decision and its history. To share decisions with a team, run the internal site "
-            "(README: 'Sharing with a team').",
+            "adr: warning: adr serve asks no one to sign in: whoever reaches these addresses "
+            "reads every decision and its history. To share decisions with a team, run the "
+            "internal site (README: 'Sharing with a team'), or set ADRSITE_LOGIN_REQUIRED=true.",
             file=sys.stderr,
             flush=True,
         )
