@@ -62,7 +62,13 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
 
 class TrustedProxyBackend(RemoteUserBackend):
     """Users named by the proxy's header (the middleware has checked where it came from),
-    created on their first request."""
+    created on their first request, with no password."""
+
+    def configure_user(self, request: HttpRequest, user: Any, created: bool = True) -> Any:
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
 
     def authenticate(self, request: HttpRequest | None, remote_user: str | None) -> Any:  # type: ignore[override]
         user = super().authenticate(request, remote_user)

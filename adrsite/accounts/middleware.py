@@ -21,7 +21,9 @@ BEARER = "bearer "
 
 
 @cache
-def _networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
@@ -53,7 +55,10 @@ class RemoteUserFromTrustedProxy:
         current = request.user
         if not name:
             # The proxy's session ended: so does the one it started here.
-            if current.is_authenticated and request.session.get(BACKEND_SESSION_KEY) == PROXY_BACKEND:
+            if (
+                current.is_authenticated
+                and request.session.get(BACKEND_SESSION_KEY) == PROXY_BACKEND
+            ):
                 logout(request)
             return
         if current.is_authenticated and current.get_username() == name:

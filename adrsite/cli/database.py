@@ -150,6 +150,35 @@ def cmd_repo_remove(args: argparse.Namespace) -> int:
 
 
 @_database_command
+def cmd_createuser(args: argparse.Namespace) -> int:
+    """A local account (ADR 34): its password from ADRSITE_PASSWORD, else asked twice."""
+    _django(require_migrated=True)
+    from adrsite.accounts.users import AccountError, create_local_user
+
+    password = os.environ.get("ADRSITE_PASSWORD") or _ask_password()
+    try:
+        user = create_local_user(
+            args.username, password, email=args.email, staff=args.staff, superuser=args.superuser
+        )
+    except AccountError as error:
+        raise UserError(str(error)) from None
+    role = "superuser" if user.is_superuser else "staff" if user.is_staff else "user"
+    print(f"created {role} {user.get_username()}")
+    return 0
+
+
+def _ask_password() -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise UserError("no terminal to ask for the password: set ADRSITE_PASSWORD")
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Password (again): "):
+        raise UserError("the two passwords differ")
+    return password
+
+
+@_database_command
 def cmd_serve(args: argparse.Namespace) -> int:
     folder = find_folder(Path.cwd(), args.dir)
     os.environ.setdefault("ADRSITE_REPOSITORY", str(folder.root))
