@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.backends import RemoteUserBackend
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
-from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend  # type: ignore[import-untyped]
 
 from adrsite.accounts.groups import MAX_NAME, group_names, set_groups
 
@@ -64,13 +64,13 @@ class TrustedProxyBackend(RemoteUserBackend):
     """Users named by the proxy's header (the middleware has checked where it came from),
     created on their first request, with no password."""
 
-    def configure_user(self, request: HttpRequest, user: Any, created: bool = True) -> Any:
+    def configure_user(self, request: HttpRequest | None, user: Any, created: bool = True) -> Any:
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
         return user
 
-    def authenticate(self, request: HttpRequest | None, remote_user: str | None) -> Any:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, remote_user: str) -> Any:  # type: ignore[override]
         user = super().authenticate(request, remote_user)
         if user is not None and user.has_usable_password():
             logger.warning("adrsite: the proxy names local account %r; refused", remote_user)

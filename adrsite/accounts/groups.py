@@ -15,14 +15,14 @@ MAX_GROUPS = 500
 def group_names(value: object) -> list[str]:
     """The group names in a claim or a header: a list of strings, or one string; any other
     value, an empty name, or one too long for Django's Group is left out."""
-    items: Iterable[object] = [value] if isinstance(value, str) else value
     if not isinstance(value, (str, list, tuple)):
         return []
+    items: Iterable[object] = [value] if isinstance(value, str) else value
     names = []
     for item in items:
-        if isinstance(item, str) and 0 < len(name := item.strip()) <= MAX_NAME:
-            if name.isprintable() and name not in names:
-                names.append(name)
+        name = item.strip() if isinstance(item, str) else ""
+        if 0 < len(name) <= MAX_NAME and name.isprintable() and name not in names:
+            names.append(name)
         if len(names) == MAX_GROUPS:
             break
     return names

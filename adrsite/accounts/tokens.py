@@ -8,7 +8,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from adrsite.accounts.models import PersonalToken
@@ -24,7 +24,7 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def make_token(user: AbstractBaseUser, name: str) -> tuple[PersonalToken, str]:
+def make_token(user: User, name: str) -> tuple[PersonalToken, str]:
     """A new token for `user`: the stored record and the token, which is never stored."""
     token = PREFIX + secrets.token_urlsafe(32)
     record = PersonalToken.objects.create(
@@ -33,7 +33,7 @@ def make_token(user: AbstractBaseUser, name: str) -> tuple[PersonalToken, str]:
     return record, token
 
 
-def user_for_token(token: str) -> AbstractBaseUser | None:
+def user_for_token(token: str) -> User | None:
     """The active user a token belongs to; None for anything else, whatever its bytes."""
     if not TOKEN.fullmatch(token):
         return None

@@ -28,7 +28,5 @@ def create_local_user(
     except ValidationError as error:
         raise AccountError("password: " + " ".join(error.messages)) from None
     if superuser:
-        return User._default_manager.create_superuser(username, email, password)  # type: ignore[attr-defined]
-    return User._default_manager.create_user(  # type: ignore[attr-defined]
-        username, email, password, is_staff=staff
-    )
+        return User._default_manager.create_superuser(username, email, password)
+    return User._default_manager.create_user(username, email, password, is_staff=staff)

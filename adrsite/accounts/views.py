@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,8 +30,10 @@ logout = auth_views.LogoutView.as_view()  # POST only, with the CSRF token
 
 
 def _account_page(request: HttpRequest, **extra: object) -> HttpResponse:
-    tokens = PersonalToken.objects.filter(user=request.user)
-    groups = request.user.groups.order_by("name")  # type: ignore[union-attr]
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    tokens = PersonalToken.objects.filter(user=user)
+    groups = user.groups.order_by("name")
     context = {"tokens": tokens, "groups": groups, "name_length": TOKEN_NAME_LENGTH, **extra}
     return render(request, "accounts/account.html", context, status=extra.get("status", 200))  # type: ignore[arg-type]
 
