@@ -38,22 +38,31 @@ def _account_page(request: HttpRequest, **extra: object) -> HttpResponse:
     return render(request, "accounts/account.html", context, status=extra.get("status", 200))  # type: ignore[arg-type]
 
 
+NEW_TOKEN = "adrsite_new_token"
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def account(request: HttpRequest) -> HttpResponse:
+    # A token just made is shown on this one view (then gone from the session), so that
+    # reloading the page neither shows it again nor posts the form a second time.
+    new = request.session.pop(NEW_TOKEN, None) if request.method == "GET" else None
+    if isinstance(new, dict):
+        return _account_page(request, new_token=new["token"], new_name=new["name"])
     return _account_page(request)
 
 
 @login_required
 @require_POST
 def create_token(request: HttpRequest) -> HttpResponse:
-    """Makes a token and shows it on this one response: it is stored only as a digest."""
+    """Makes a token, stored only as its digest, and shows it once on the page it leads to."""
     name = request.POST.get("name", "").strip()
     if not name or len(name) > TOKEN_NAME_LENGTH or not name.isprintable():
         problem = f"Give the token a name of 1 to {TOKEN_NAME_LENGTH} characters."
         return _account_page(request, problem=problem, status=400)
-    record, token = make_token(request.user, name)  # type: ignore[arg-type]
-    return _account_page(request, new_token=token, new_record=record)
+    _, token = make_token(request.user, name)  # type: ignore[arg-type]
+    request.session[NEW_TOKEN] = {"token": token, "name": name}
+    return redirect("accounts:account")
 
 
 @login_required
