@@ -92,3 +92,25 @@ def report_database_at_start() -> None:
         logging.getLogger("adrsite").error("adrsite: %s", problem)
     else:
         connection.close()  # not shared with the workers a preloading server forks
+
+
+UNAVAILABLE = b"The site's database cannot be reached; the server's log says why.\n"
+
+
+def unavailable_application(problem: str):
+    """The site when Django cannot even start for want of its database driver: Django's
+    auth models ask the backend for its name length as they load (issue 14), so a driver
+    that is not installed stops `django.setup()`. Every page then answers 503 and logs the
+    line, as the middleware does for a database that is down; installing the driver and
+    restarting the server brings the site back."""
+    site = logging.getLogger("adrsite")
+    request_log = logging.getLogger("django.request")
+
+    def application(environ, start_response):
+        site.error("adrsite: %s", problem)
+        request_log.error("Service Unavailable: %s", environ.get("PATH_INFO", "/"))
+        headers = [("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "30")]
+        start_response("503 Service Unavailable", headers)
+        return [UNAVAILABLE]
+
+    return application

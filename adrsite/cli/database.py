@@ -362,11 +362,13 @@ def _django(*, require_migrated: bool = False) -> None:
     import django
     from django.core.exceptions import ImproperlyConfigured
 
+    from adrsite.startup import database_unusable
+
     try:
         django.setup()
     except ImproperlyConfigured as error:
-        raise UserError(f"configuration: {error}") from None
-    from adrsite.startup import database_unusable
+        # A database driver that is not installed stops Django's start (startup.py).
+        raise UserError(database_unusable() or f"configuration: {error}") from None
 
     if problem := database_unusable():
         raise UserError(problem)
