@@ -1149,10 +1149,13 @@ def test_number_spellings_are_read_in_linear_time_and_bounded():
 
 
 def url_patterns(resolver=None, prefix: str = ""):
-    """Every (namespaced name, pattern) of the URLconf, however deeply included."""
+    """Every (namespaced name, pattern) of the site's pages, however deeply included: the
+    decisions app's; sign-in, accounts and Django's admin are tests/test_login.py's."""
     from django.urls import URLResolver, get_resolver
 
     for entry in (resolver or get_resolver()).url_patterns:
+        if resolver is None and getattr(entry, "namespace", None) != "decisions":
+            continue
         if isinstance(entry, URLResolver):
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             yield from url_patterns(entry, namespace)

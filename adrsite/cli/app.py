@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create a local account that signs in with a password. The password is "
         "read from ADRSITE_PASSWORD, or asked for twice.",
     )
-    createuser.add_argument("username")
+    createuser.add_argument("username", help="the name they sign in with")
     createuser.add_argument("--email", default="", help="their email address")
     createuser.add_argument(
         "--staff", action="store_true", help="may use the admin at /admin/ (with permissions)"
