@@ -7,6 +7,7 @@ naming the variable, not a stack trace at request time.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -38,6 +39,15 @@ def user_data_dir() -> Path:
     """adrsite's folder in the user's data directory (XDG), outside any repository."""
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data_home / "adrsite"
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number")
+    return int(value)
 
 
 def default_database_url() -> str:
@@ -117,14 +127,16 @@ def env_seconds(name: str, default: float) -> float:
 ADRSITE_GIT_TIMEOUT = env_seconds("ADRSITE_GIT_TIMEOUT", 600.0)
 
 INSTALLED_APPS = [
-    # Users and their groups: a repository restricted to groups is read by their members
-    # only (ADR 35).
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "mozilla_django_oidc",
     "adrsite.decisions",
+    "adrsite.accounts",
 ]
 
 MIDDLEWARE = [
@@ -134,10 +146,116 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "adrsite.middleware.refuse_unstorable_input",
     "adrsite.middleware.DatabaseUnavailable",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "adrsite.accounts.middleware.RemoteUserFromTrustedProxy",
+    "adrsite.accounts.middleware.LoginRequired",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+]
+
+# ADR 34: who may read the site. Every page, the API and the feed need a signed-in user
+# unless ADRSITE_LOGIN_REQUIRED=false (`adr serve`, on loopback, sets that unless told).
+ADRSITE_LOGIN_REQUIRED = env_bool("ADRSITE_LOGIN_REQUIRED", True)
+# Addresses open to anyone, by prefix: the sign-in pages themselves, the admin (which asks
+# for its own staff login), static files, and the machines' routes: webhooks are signed
+# by their sender, and a health check answers a load balancer.
+ADRSITE_LOGIN_EXEMPT_PREFIXES = [
+    "/account/login/",
+    "/oidc/",
+    "/admin/",
+    "/static/",
+    "/hooks/",
+    "/healthz",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# An authenticating proxy's header naming the user (and one naming their groups, comma
+# separated), believed only from the addresses in ADRSITE_TRUSTED_PROXIES (addresses or
+# networks, "10.0.0.0/8"): the proxy is the connection's peer, REMOTE_ADDR.
+ADRSITE_REMOTE_USER_HEADER = os.environ.get("ADRSITE_REMOTE_USER_HEADER", "").strip()
+ADRSITE_REMOTE_GROUPS_HEADER = os.environ.get("ADRSITE_REMOTE_GROUPS_HEADER", "").strip()
+ADRSITE_TRUSTED_PROXIES = env_list("ADRSITE_TRUSTED_PROXIES", [])
+for _proxy in ADRSITE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ADRSITE_TRUSTED_PROXIES: {_proxy!r} is not an address or a network"
+        ) from None
+if ADRSITE_REMOTE_USER_HEADER and not ADRSITE_TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "ADRSITE_REMOTE_USER_HEADER is set but not ADRSITE_TRUSTED_PROXIES: "
+        "name the proxy's addresses, or the header is never believed"
+    )
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if ADRSITE_REMOTE_USER_HEADER:
+    AUTHENTICATION_BACKENDS.append("adrsite.accounts.backends.TrustedProxyBackend")
+
+# Single sign-on through OpenID Connect (mozilla-django-oidc, ADR 34), on when a client id
+# is set. The provider's endpoints by name, as its discovery document lists them.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile groups")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# The claim that names a user (their Django username) and the one listing their groups.
+ADRSITE_OIDC_USERNAME_CLAIM = os.environ.get("ADRSITE_OIDC_USERNAME_CLAIM", "preferred_username")
+ADRSITE_OIDC_GROUPS_CLAIM = os.environ.get("ADRSITE_OIDC_GROUPS_CLAIM", "groups")
+if OIDC_RP_CLIENT_ID:
+    missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set but not {', '.join(missing)}")
+    AUTHENTICATION_BACKENDS.append("adrsite.accounts.backends.SingleSignOnBackend")
+
+# Hardening (ADR 34). ADRSITE_HTTPS=true says the site is served over HTTPS: secure
+# cookies, HSTS, and plain HTTP redirected. Behind a proxy that ends TLS, name the header
+# it sets (ADRSITE_PROXY_SSL_HEADER=X-Forwarded-Proto) or every request looks like HTTP.
+ADRSITE_HTTPS = env_bool("ADRSITE_HTTPS", False)
+SECURE_SSL_REDIRECT = ADRSITE_HTTPS
+SESSION_COOKIE_SECURE = ADRSITE_HTTPS
+CSRF_COOKIE_SECURE = ADRSITE_HTTPS
+SECURE_HSTS_SECONDS = env_int("ADRSITE_HSTS_SECONDS", 365 * 24 * 60 * 60 if ADRSITE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADRSITE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("ADRSITE_HSTS_PRELOAD", False)
+if proxy_ssl_header := os.environ.get("ADRSITE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Whole-domain HSTS and the browsers' preload list are commitments for every host of the
+# domain, which an internal site cannot make for its neighbours: opt-in, so their
+# deploy-check warnings are the default's, not a fault.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
 ]
 
 ROOT_URLCONF = "adrsite.urls"
@@ -152,6 +270,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
         },

@@ -1,8 +1,12 @@
-"""Root URL configuration (project layer): everything lives in the one app."""
+"""Root URL configuration (project layer): the decisions, sign-in, and the admin."""
 
+from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("adrsite.accounts.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("admin/", admin.site.urls),
     path("", include("adrsite.decisions.urls")),
 ]
 

@@ -65,3 +65,10 @@ def git_processes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(git.cmd, "safer_popen", counting_popen)
     return started
+
+
+@pytest.fixture(autouse=True)
+def site_open_to_anonymous(settings) -> None:
+    """The site's tests read pages as no one, as `adr serve` serves them; tests/test_login.py
+    turns ADRSITE_LOGIN_REQUIRED back on (its default) and signs in explicitly."""
+    settings.ADRSITE_LOGIN_REQUIRED = False

@@ -61,13 +61,16 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def resolver_routes(patterns=None, prefix: str = "/") -> list[str]:
-    """Every route the URL resolver answers, includes flattened: `/decisions/<slug:...>/`."""
+    """Every route the URL resolver answers, includes flattened: `/decisions/<slug:...>/`;
+    Django's admin is one route, `/admin/`: its pages are Django's, documented there."""
     from django.urls import URLResolver, get_resolver
 
     routes = []
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
+        if isinstance(entry, URLResolver) and entry.app_name == "admin":
+            routes.append(route)
+        elif isinstance(entry, URLResolver):
             routes += resolver_routes(entry.url_patterns, route)
         else:
             routes.append(route)

@@ -39,3 +39,10 @@ def test_on_sqlite_a_decisions_body_is_its_last_column_and_migrating_keeps_the_r
     MigrationExecutor(connection).loader.build_graph()
     found = decisions_matching(Decision.objects.all(), "zebras")
     assert [(d.title, d.body) for d in found] == [("Use X", "We use zebras. " * 9)]
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # SystemExit(1) if not

@@ -1178,10 +1178,13 @@ def test_number_spellings_are_read_in_linear_time_and_bounded():
 
 
 def url_patterns(resolver=None, prefix: str = ""):
-    """Every (namespaced name, pattern) of the URLconf, however deeply included."""
+    """Every (namespaced name, pattern) of the site's pages, however deeply included: the
+    decisions app's; sign-in, accounts and Django's admin are tests/test_login.py's."""
     from django.urls import URLResolver, get_resolver
 
     for entry in (resolver or get_resolver()).url_patterns:
+        if resolver is None and getattr(entry, "namespace", None) != "decisions":
+            continue
         if isinstance(entry, URLResolver):
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             yield from url_patterns(entry, namespace)
@@ -1692,7 +1695,7 @@ def test_adr_serve_on_every_interface_answers_by_the_machines_address_and_says_s
     assert f" http://{lan}:{port}/" in answers, (answers, errors)
     assert f"http://127.0.0.1:{port}/" in answers
     assert "*" not in answers
-    assert "adr: warning: adr serve has no login" in errors
+    assert "adr: warning: adr serve asks no one to sign in" in errors
     assert "Sharing with a team" in errors
 
 

@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from adrsite.cli.common import UserError
 from adrsite.cli.database import (
+    cmd_createuser,
     cmd_export,
     cmd_index,
     cmd_migrate,
@@ -287,6 +288,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="the repository's name on the site (default: the one already indexed from here, "
         "else the folder's name)",
     )
+
+    createuser = commands.add_parser(
+        "createuser",
+        help="create a local account that signs in with a password",
+        description="Create a local account that signs in with a password. The password is "
+        "read from ADRSITE_PASSWORD, or asked for twice.",
+    )
+    createuser.add_argument("username", help="the name they sign in with")
+    createuser.add_argument("--email", default="", help="their email address")
+    createuser.add_argument(
+        "--staff", action="store_true", help="may use the admin at /admin/ (with permissions)"
+    )
+    createuser.add_argument("--superuser", action="store_true", help="may do anything in the admin")
+    createuser.set_defaults(command=cmd_createuser)
 
     repo = commands.add_parser(
         "repo", help="add repositories from their git hosts, sync, list or remove them"

@@ -250,6 +250,35 @@ def cmd_repo_remove(args: argparse.Namespace) -> int:
 
 
 @_database_command
+def cmd_createuser(args: argparse.Namespace) -> int:
+    """A local account (ADR 34): its password from ADRSITE_PASSWORD, else asked twice."""
+    _django(require_migrated=True)
+    from adrsite.accounts.users import AccountError, create_local_user
+
+    password = os.environ.get("ADRSITE_PASSWORD") or _ask_password()
+    try:
+        user = create_local_user(
+            args.username, password, email=args.email, staff=args.staff, superuser=args.superuser
+        )
+    except AccountError as error:
+        raise UserError(str(error)) from None
+    role = "superuser" if user.is_superuser else "staff" if user.is_staff else "user"
+    print(f"created {role} {user.get_username()}")
+    return 0
+
+
+def _ask_password() -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise UserError("no terminal to ask for the password: set ADRSITE_PASSWORD")
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Password (again): "):
+        raise UserError("the two passwords differ")
+    return password
+
+
+@_database_command
 def cmd_serve(args: argparse.Namespace) -> int:
     folder = find_folder(Path.cwd(), args.dir)
     os.environ.setdefault("ADRSITE_REPOSITORY", str(folder.root))
@@ -257,6 +286,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     hosts = served_hosts(args.host, machine_addresses(), socket.gethostname())
     if hosts:  # an ALLOWED_HOSTS set by whoever runs it stays as they set it
         os.environ.setdefault("ALLOWED_HOSTS", ",".join(hosts))
+    # The local single-user server asks no one to sign in, unless told to (ADR 34).
+    os.environ.setdefault("ADRSITE_LOGIN_REQUIRED", "false")
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -272,11 +303,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     name = args.name or _name_indexed_at(folder.root, folder.relative) or slugify(folder.root.name)
     print(_index(folder.root, folder.relative, name=name, full=False))
     print(_answers_at(settings.ALLOWED_HOSTS, args.port), flush=True)
-    if not _loopback(args.host):
+    if not _loopback(args.host) and not settings.ADRSITE_LOGIN_REQUIRED:
         print(
-            "adr: warning: adr serve has no login: whoever reaches these addresses reads every "
-            "decision and its history. To share decisions with a team, run the internal site "
-            "(README: 'Sharing with a team').",
+            "adr: warning: adr serve asks no one to sign in: whoever reaches these addresses "
+            "reads every decision and its history. To share decisions with a team, run the "
+            "internal site (README: 'Sharing with a team'), or set ADRSITE_LOGIN_REQUIRED=true.",
             file=sys.stderr,
             flush=True,
         )
