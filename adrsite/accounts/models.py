@@ -21,7 +21,7 @@ class PersonalToken(models.Model):
 
     class Meta:
         db_table = "adr_personal_token"
-        ordering = ["-created", "-id"]
+        ordering = ("-created", "-id")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"

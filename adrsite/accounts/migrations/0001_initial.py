@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'db_table': 'adr_personal_token',
-                'ordering': ['-created', '-id'],
+                'ordering': ('-created', '-id'),
             },
         ),
     ]
