@@ -30,16 +30,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from adrsite.decisions.enforcing import check_head
-from adrsite.decisions.lineages import (
-    BATCH,
-    MAX_PATH_BYTES,
-    FullIndexNeeded,
-    HeadBefore,
-    Lineages,
-    announce,
-    column_length,
-    is_lineage_change,
-)
+from adrsite.decisions.head import HeadBefore
+from adrsite.decisions.identity import MAX_PATH_BYTES, is_lineage_change
+from adrsite.decisions.lineages import FullIndexNeeded, Lineages, announce
 from adrsite.decisions.models import (
     Decision,
     Link,
@@ -49,6 +42,7 @@ from adrsite.decisions.models import (
     Revision,
     Tag,
 )
+from adrsite.decisions.rows import BATCH, column_length
 from adrsite.history.git import GitHistory, Move
 from adrsite.records.folder import ResolvedLink
 from adrsite.records.folder_state import FolderState
