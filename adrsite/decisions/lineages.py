@@ -65,6 +65,17 @@ from adrsite.records.parse import (
     parse_status,
 )
 
+# What an index holds, and how it is read from git. Raise it whenever the indexer
+# would now read an existing history differently: the next run of every
+# repository indexed with an older format re-indexes fully, so wrong lineages,
+# phantom copies or forged revisions from the older reader do not survive.
+# 2: byte-safe log reading; the folder followed through any move; lineages kept
+#    across renames from placeholder names, moves out and back, copy-then-delete.
+# 3: a file whose path is over 1,000 bytes is a problem, not a decision; author names
+#    cut to 255 characters in decisions' lists of authors as in revisions.
+# 4: the reading path's fields (summary, words, first tag, onboarding, review-by).
+INDEX_FORMAT = 4
+
 _STATUSES_KEPT = 100_000  # blobs whose status is remembered (a few MB)
 
 
