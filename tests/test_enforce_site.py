@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from adrsite.decisions import enforcing, indexing
-from adrsite.decisions.indexing import repository_index, repository_register
+from adrsite.decisions import enforcing, warm
+from adrsite.decisions.indexing import INDEX_FORMAT, repository_index, repository_register
 from adrsite.decisions.models import CheckResult
 from tests.test_check import decision, git, write
 from tests.test_enforce import porting_project
@@ -96,10 +96,10 @@ def test_bad_checks_are_not_checkable_and_never_stop_the_index(client, tmp_path)
 def test_a_push_to_a_warm_process_runs_the_checks_at_its_head(tmp_path):
     """The incremental path (ADR 29) reads only the changed files, none of them a decision
     here, yet the code changed: the decisions carrying checks are asked again."""
-    indexing._WARM.clear()
+    warm._WARM.clear()
     root = porting_project(tmp_path / "p", broken=False)
     repository = index(root)
-    assert repository.pk in indexing._WARM  # the next run is the warm one
+    assert repository.pk in warm._WARM  # the next run is the warm one
     (root / "legacy/billing.py").write_text("import json\n\nfrom shared import money\n")
     (root / "shared/money.py").write_text("import decimal\n\nimport portal.api\n")
     git(root, "commit", "-qam", "break the rule")
@@ -117,7 +117,7 @@ def test_an_index_made_before_checks_existed_gets_them_at_its_head_without_a_com
     root = porting_project(tmp_path / "p", broken=False)
     repository = index(root)
     CheckResult.objects.all().delete()
-    Repository.objects.filter(pk=repository.pk).update(index_format=indexing.INDEX_FORMAT - 1)
+    Repository.objects.filter(pk=repository.pk).update(index_format=INDEX_FORMAT - 1)
     repository.refresh_from_db()
     result = repository_index(repository=repository)
     assert result.full

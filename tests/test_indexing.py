@@ -369,7 +369,7 @@ def test_git_breaks_the_tie_of_a_day_month_date_and_the_folder_settles_it_later(
 def test_revisions_are_written_by_field_name_whatever_the_order_of_the_row(monkeypatch):
     from typing import NamedTuple
 
-    from adrsite.decisions import lineages
+    from adrsite.decisions import rows
 
     class Reordered(NamedTuple):  # _RevisionRow's fields, last first
         deleted: bool
@@ -390,12 +390,12 @@ def test_revisions_are_written_by_field_name_whatever_the_order_of_the_row(monke
         repository=repository, path="adr/0001-x.md", slug="x", title="X",
         created_commit="c" * 40, created_at=at, updated_commit="c" * 40, updated_at=at,
     )  # fmt: skip
-    monkeypatch.setattr(lineages, "_RevisionRow", Reordered)
+    monkeypatch.setattr(rows, "_RevisionRow", Reordered)
     row = Reordered(
         True, "text", "b" * 40, "accepted", "adr/0001-x.md", "msg", at, "ada@x", "Ada", "c" * 40,
         decision,
     )  # fmt: skip
-    lineages._insert_revisions([row])  # type: ignore[arg-type]
+    rows._insert_revisions([row])  # type: ignore[arg-type]
     stored = Revision.objects.values().get()
     assert {name: stored[name] for name in Reordered._fields if name != "decision"} == {
         "deleted": True, "content": "text", "blob": "b" * 40, "status": "accepted",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from adrsite.decisions import indexing
+from adrsite.decisions import warm
 from adrsite.decisions.indexing import repository_index
 from adrsite.decisions.models import Decision, DecisionTag, Link, Problem, Repository, Revision
 from adrsite.history.git import GitHistory
@@ -161,7 +161,7 @@ def _apply(repo: Repo, step: dict) -> None:
 
 
 def test_after_each_push_the_incremental_index_is_a_full_index(repo, monkeypatch):
-    indexing._WARM.clear()
+    warm._WARM.clear()
     _initial(repo)
     pushed = Repository.objects.create(name="pushed", location=str(repo.path), adr_dir="adr")
     fresh = Repository.objects.create(name="fresh", location=str(repo.path), adr_dir="adr")
@@ -202,14 +202,14 @@ def test_after_each_push_the_incremental_index_is_a_full_index(repo, monkeypatch
 
 def test_a_cold_process_indexes_incrementally_the_old_way(repo):
     """No warm state (another process made the last run): the whole folder is read again."""
-    indexing._WARM.clear()
+    warm._WARM.clear()
     _initial(repo)
     pushed = Repository.objects.create(name="pushed", location=str(repo.path), adr_dir="adr")
     fresh = Repository.objects.create(name="fresh", location=str(repo.path), adr_dir="adr")
     repository_index(repository=pushed)
     for _, step in STEPS[:6]:
         _apply(repo, step)
-        indexing._WARM.clear()
+        warm._WARM.clear()
         assert not repository_index(repository=pushed).full
         repository_index(repository=fresh, full=True)
         assert stored(pushed) == stored(fresh)
@@ -217,14 +217,14 @@ def test_a_cold_process_indexes_incrementally_the_old_way(repo):
 
 def test_a_full_index_by_another_process_is_never_taken_for_the_warm_state(repo):
     """Another process re-indexed fully (new decision ids): this one's state is stale."""
-    indexing._WARM.clear()
+    warm._WARM.clear()
     _initial(repo)
     pushed = Repository.objects.create(name="pushed", location=str(repo.path), adr_dir="adr")
     fresh = Repository.objects.create(name="fresh", location=str(repo.path), adr_dir="adr")
     repository_index(repository=pushed)
-    ours = indexing._WARM[pushed.pk]
+    ours = warm._WARM[pushed.pk]
     repository_index(repository=pushed, full=True)  # as `adr index --full` elsewhere would
-    indexing._WARM[pushed.pk] = ours
+    warm._WARM[pushed.pk] = ours
     _apply(repo, STEPS[1][1])  # a supersede: links between decisions by id
     assert not repository_index(repository=pushed).full
     repository_index(repository=fresh, full=True)
@@ -233,7 +233,7 @@ def test_a_full_index_by_another_process_is_never_taken_for_the_warm_state(repo)
 
 def test_a_merge_that_combines_two_branches_edits(repo):
     """HEAD holds a file no commit of the stream left as it is: read from the diff."""
-    indexing._WARM.clear()
+    warm._WARM.clear()
     _initial(repo)
     pushed = Repository.objects.create(name="pushed", location=str(repo.path), adr_dir="adr")
     fresh = Repository.objects.create(name="fresh", location=str(repo.path), adr_dir="adr")
@@ -254,7 +254,7 @@ def test_a_merge_that_combines_two_branches_edits(repo):
 def test_a_push_to_the_ref_read_not_to_the_checked_out_branch(repo):
     """`adr index --ref`: the changed files are those between the last run and the ref's
     commit, whatever HEAD holds."""
-    indexing._WARM.clear()
+    warm._WARM.clear()
     _initial(repo)
     repo.git("branch", "release")
     pushed = Repository.objects.create(name="pushed", location=str(repo.path), adr_dir="adr")

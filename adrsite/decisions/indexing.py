@@ -11,63 +11,44 @@ stops with a clear message), never interleaves.
 
 from __future__ import annotations
 
-import operator
 import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import replace as dataclass_replace
-from datetime import date, datetime
-from functools import reduce
 from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from adrsite.decisions.enforcing import check_head
-from adrsite.decisions.lineages import (
-    BATCH,
-    MAX_PATH_BYTES,
-    FullIndexNeeded,
-    HeadBefore,
-    Lineages,
-    announce,
-    column_length,
-    is_lineage_change,
-)
-from adrsite.decisions.models import (
-    Decision,
-    Link,
-    LinkKind,
-    Problem,
-    Repository,
-    Revision,
-    Tag,
-)
-from adrsite.history.git import GitHistory, Move
-from adrsite.records.folder import ResolvedLink
-from adrsite.records.folder_state import FolderState
-from adrsite.records.model import Problem as RecordProblem
-from adrsite.records.model import Record
-from adrsite.records.problems import ProblemCode, Severity
+from adrsite.decisions.head import HeadBefore
 
-# What an index holds, and how it is read from git. Raise it whenever the indexer
-# would now read an existing history differently: the next run of every
-# repository indexed with an older format re-indexes fully, so wrong lineages,
-# phantom copies or forged revisions from the older reader do not survive.
-# 2: byte-safe log reading; the folder followed through any move; lineages kept
-#    across renames from placeholder names, moves out and back, copy-then-delete.
-# 3: a file whose path is over 1,000 bytes is a problem, not a decision; author names
-#    cut to 255 characters in decisions' lists of authors as in revisions.
-# 4: the reading path's fields (summary, words, first tag, onboarding, review-by).
-# 5: the decisions' enforce: checks run at the indexed head (ADR 30): a repository
-#    indexed before they existed gets its first results without waiting for a commit.
-INDEX_FORMAT = 5
+# `x as x`: moved out of this module by the split of issue 10 (ADR 31), and importable
+# from it still, for callers written before the split.
+from adrsite.decisions.identity import MAX_PATH_BYTES as MAX_PATH_BYTES
+from adrsite.decisions.identity import is_lineage_change
+from adrsite.decisions.lineages import INDEX_FORMAT, FullIndexNeeded, Lineages, announce
+from adrsite.decisions.links_and_problems import _link_row as _link_row
+from adrsite.decisions.links_and_problems import _problem_row as _problem_row
+from adrsite.decisions.links_and_problems import _rebuild_links, _rebuild_problems
+from adrsite.decisions.links_and_problems import _too_long_row as _too_long_row
+from adrsite.decisions.models import Decision, Problem, Repository, Revision, Tag
+from adrsite.decisions.rows import BATCH as BATCH
+from adrsite.decisions.rows import column_length
+from adrsite.decisions.warm import (
+    _WARM,
+    _enforcing_at_head,
+    _keep_warm,
+    _update_links_and_problems,
+    _Warm,
+)
+from adrsite.decisions.warm import _WARM_REPOSITORIES as _WARM_REPOSITORIES
+from adrsite.history.git import GitHistory, Move
 
 NAME_LENGTH = column_length(Repository, "name")
 
@@ -485,231 +466,3 @@ def _result(
         problems=repository.problems.count(),
         seconds=time.perf_counter() - started,
     )
-
-
-def _rebuild_links(
-    repository: Repository, current: list[tuple[Decision, Record]], folder: FolderState
-) -> None:
-    """Links as the files at HEAD declare them, stored forwards, whichever side declared them."""
-    ids = {record.path: decision.pk for decision, record in current}
-    Link.objects.filter(source__repository=repository).delete()
-    Link.objects.bulk_create(
-        _link_row(link, ids)
-        for link in folder.stored_links().values()
-        if link.kind in LinkKind.values
-    )
-
-
-def _link_row(link: ResolvedLink, ids: dict[str, int]) -> Link:
-    # A kind of adr-tools' own ("Implements") is not stored: shown in the text only.
-    return Link(
-        source_id=ids[link.source],
-        target_id=ids[link.target],
-        kind=link.kind,
-        declared_in_id=ids[link.declared_in],
-        line=link.line,
-    )
-
-
-def _rebuild_problems(
-    repository: Repository,
-    current: list[tuple[Decision, Record]],
-    folder: FolderState,
-    *,
-    too_long: list[str],
-    shallow: bool,
-) -> None:
-    by_path = {record.path: decision for decision, record in current}
-    rows = [_problem_row(repository, problem, by_path) for problem in folder.all_problems()]
-    rows += [_too_long_row(repository, path) for path in too_long]
-    if shallow:
-        rows.append(
-            Problem(
-                repository=repository,
-                path=repository.adr_dir,
-                severity=Severity.WARNING,
-                code=ProblemCode.SHALLOW_CLONE,
-                message="history incomplete: shallow clone "
-                "(dates and authors before the cut are missing)",
-            )
-        )
-    repository.problems.all().delete()
-    Problem.objects.bulk_create(rows)
-
-
-def _problem_row(
-    repository: Repository, problem: RecordProblem, by_path: Mapping[str, Decision]
-) -> Problem:
-    decision = by_path.get(problem.path)
-    return Problem(
-        repository=repository,
-        decision=decision,
-        path=problem.path,
-        commit=decision.updated_commit if decision is not None else "",
-        line=problem.line,
-        severity=problem.severity,
-        code=problem.code,
-        message=problem.message,
-    )
-
-
-def _too_long_row(repository: Repository, path: str) -> Problem:
-    # An error, not a warning: the file was meant as a decision, and the site does not
-    # show it (as a file the parser cannot read is an error); the others are indexed.
-    return Problem(
-        repository=repository,
-        path=path,
-        severity=Severity.ERROR,
-        code=ProblemCode.PATH_TOO_LONG,
-        message=f"path is {len(path.encode('utf-8', 'surrogatepass')):,} bytes long; "
-        f"a decision's may be {MAX_PATH_BYTES:,} at most: not indexed (shorten its name "
-        "or its folders')",
-    )
-
-
-# --- the warm path (ADR 29) ---------------------------------------------------
-
-_WARM_REPOSITORIES = 8  # folders a process keeps (a 10,000-decision one: about 60 MB)
-
-
-@dataclass(slots=True)
-class _Warm:
-    """A repository's ADR folder at the HEAD this process last indexed, and its checks."""
-
-    commit: str
-    locations: list[str]
-    index_format: int
-    # Of the run that made it: any other run since (`adr index --full` elsewhere) wrote
-    # other decision ids, and this state no longer describes the database.
-    indexed_at: datetime | None
-    blobs: dict[str, str]  # path -> blob
-    raw: dict[str, Record]  # path -> record as parsed
-    too_long: list[str]
-    ids: dict[str, int]  # path -> the current decision's id
-    folder: FolderState
-
-    @classmethod
-    def of(
-        cls, repository: Repository, state: Lineages, current: list[tuple[Decision, Record]]
-    ) -> _Warm:
-        raw = {record.path: state.settled[record.path][1] for _, record in current}
-        created = {record.path: decision.created_at for decision, record in current}
-        return cls(
-            commit="",
-            locations=[],
-            index_format=INDEX_FORMAT,
-            indexed_at=None,
-            blobs={path: state.at_head[path] for path in raw},
-            raw=raw,
-            too_long=list(state.too_long),
-            ids={record.path: decision.pk for decision, record in current},
-            folder=FolderState(raw.values(), created),
-        )
-
-    def fits(self, repository: Repository, since: str, shallow: bool) -> bool:
-        """Whether this is the state the stored index was made from."""
-        return (
-            bool(since)
-            and self.commit == since
-            and self.indexed_at == repository.indexed_at
-            and self.locations == repository.locations
-            and self.index_format == repository.index_format == INDEX_FORMAT
-            and not shallow
-            and not repository.shallow
-        )
-
-
-_WARM: dict[int, _Warm] = {}
-
-
-def _keep_warm(pk: int, warm: _Warm) -> None:
-    _WARM.pop(pk, None)
-    _WARM[pk] = warm
-    while len(_WARM) > _WARM_REPOSITORIES:
-        del _WARM[next(iter(_WARM))]  # the one indexed longest ago
-
-
-def _enforcing_at_head(warm: _Warm) -> list[tuple[Decision, Record]]:
-    """The decisions at head that carry checks, as `check_head` wants them: few or none, so
-    their rows are read by id rather than the whole folder's."""
-    records = {path: r for path, r in warm.folder.records.items() if r.enforce}
-    if not records:
-        return []
-    decisions = Decision.objects.filter(pk__in=[warm.ids[path] for path in records])
-    return sorted(
-        ((decision, records[decision.path]) for decision in decisions),
-        key=lambda pair: pair[0].path,
-    )
-
-
-def _update_links_and_problems(repository: Repository, state: Lineages, warm: _Warm) -> None:
-    """Write the links and problems that the files changed since `warm` make different."""
-    looked_at = set(state.settled) | set(warm.blobs).symmetric_difference(state.at_head)
-    changed: dict[str, Record | None] = {}
-    created = {}
-    for path in looked_at:
-        if path in state.at_head and path in state.by_path:
-            now = state.settled[path][1]
-            if warm.raw.get(path) is not now:
-                changed[path] = now
-                created[path] = state.by_path[path].created_at
-        elif path in warm.raw:
-            changed[path] = None
-    old_ids = dict(warm.ids)
-    for path, new in changed.items():
-        if new is None:
-            warm.raw.pop(path, None)
-            warm.ids.pop(path, None)
-        else:
-            warm.raw[path] = new
-            warm.ids[path] = state.by_path[path].pk
-    warm.blobs = {path: state.at_head[path] for path in warm.raw}
-    changes = warm.folder.update(changed, created)
-
-    # Dates as the folder reads them (a day/month convention settled anew); a decision
-    # written by this run has the date its file states.
-    revised = {d.path for d in state.changed.values() if d.path in warm.raw}
-    for path in sorted(set(changes.records) | revised):
-        if (settled_record := warm.folder.records.get(path)) is None:
-            continue
-        decision = state.by_path.get(path)
-        settled = date.fromisoformat(settled_record.date) if settled_record.date else None
-        if decision is None:
-            Decision.objects.filter(pk=warm.ids[path]).exclude(date=settled).update(date=settled)
-        elif decision.date != settled:
-            decision.date = settled
-            decision.save(update_fields=["date"])
-
-    # Links: each changed key's old row goes (ids as they were), its new row comes.
-    gone = [
-        Q(source_id=old_ids[s], target_id=old_ids[t], kind=k)
-        for (s, t, k) in changes.links
-        if s in old_ids and t in old_ids
-    ]
-    for at in range(0, len(gone), BATCH):
-        Link.objects.filter(reduce(operator.or_, gone[at : at + BATCH])).delete()
-    Link.objects.bulk_create(
-        _link_row(link, warm.ids)
-        for link in changes.links.values()
-        if link is not None and link.kind in LinkKind.values
-    )
-
-    # Problems of each path whose problems changed, or whose decision has a new commit.
-    paths = sorted(set(changes.problems) | revised)
-    too_long = set(warm.too_long).symmetric_difference(state.too_long)
-    for at in range(0, len(paths), BATCH):
-        repository.problems.filter(path__in=paths[at : at + BATCH]).delete()
-    if too_long:
-        repository.problems.filter(code=ProblemCode.PATH_TOO_LONG).delete()
-    decisions = {path: state.by_path[path] for path in paths if path in state.by_path}
-    missing = [path for path in paths if path not in decisions and path in warm.ids]
-    decisions |= {d.path: d for d in Decision.objects.filter(pk__in=[warm.ids[p] for p in missing])}
-    rows = [
-        _problem_row(repository, problem, decisions)
-        for path in paths
-        for problem in sorted(warm.folder.problems.get(path, []), key=lambda p: (p.line, p.code))
-    ]
-    if too_long:
-        rows += [_too_long_row(repository, path) for path in state.too_long]
-    Problem.objects.bulk_create(rows, batch_size=BATCH)
-    warm.too_long = list(state.too_long)

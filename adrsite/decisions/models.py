@@ -109,7 +109,7 @@ class Decision(models.Model):
     # through a generated column, which must be dropped before either column's
     # type changes and added after.
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="decisions")
-    # At most 1,000 UTF-8 bytes (lineages.MAX_PATH_BYTES), so the unique index holds it.
+    # At most 1,000 UTF-8 bytes (identity.MAX_PATH_BYTES), so the unique index holds it.
     path = models.CharField(max_length=1000, help_text="at HEAD; the last path it had, if deleted")
     number = models.PositiveIntegerField(null=True, blank=True)  # None: date-named files
     slug = models.CharField(max_length=255)
