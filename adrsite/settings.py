@@ -7,6 +7,7 @@ naming the variable, not a stack trace at request time.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -47,11 +48,42 @@ def default_database_url() -> str:
     return f"sqlite:///{directory / 'adrsite.sqlite3'}"
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit():
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number, 0 or more")
+    return int(value)
+
+
+def loopback_host(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS entry names this machine only: `localhost`, a name under
+    `.localhost` (RFC 6761), a loopback address. `*`, a domain, a LAN address: no."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False
+
+
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is for the embedded, local-only default; `manage.py check
-# --deploy` flags it, and production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "adrsite-local-only-not-a-secret-set-SECRET_KEY"
+PLACEHOLDER_SECRET_KEY = "adrsite-local-only-not-a-secret-set-SECRET_KEY"
+SECRET_KEY = os.environ.get("SECRET_KEY") or PLACEHOLDER_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# ADR 36: the placeholder key is for a site only this machine reaches. The application
+# cannot see the address gunicorn binds; the hosts it accepts say where it is served.
+if SECRET_KEY == PLACEHOLDER_SECRET_KEY and not all(map(loopback_host, ALLOWED_HOSTS)):
+    served = ", ".join(host for host in ALLOWED_HOSTS if not loopback_host(host))
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not set, and ALLOWED_HOSTS serves the site beyond this machine "
+        f"({served}): set SECRET_KEY to a long random value, the same on every server"
+    )
+# Origins that may POST to the site (https://adr.example.com), when a proxy in front
+# changes the scheme or host the browser sees.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 
 # ADR 6: SQLite by default, PostgreSQL in production, both through DATABASE_URL.
@@ -94,8 +126,11 @@ CACHES = {
     }
 }
 
-# The repository whose decisions the site shows first; `adr serve` sets both.
-ADRSITE_REPOSITORY = Path(os.environ.get("ADRSITE_REPOSITORY") or Path.cwd())
+# The working copy `adr serve` serves (it sets both), checked at start-up to hold an ADR
+# folder. Unset on a production site: it shows what was indexed, from anywhere.
+ADRSITE_REPOSITORY = (
+    Path(os.environ["ADRSITE_REPOSITORY"]) if os.environ.get("ADRSITE_REPOSITORY") else None
+)
 ADRSITE_ADR_DIR = os.environ.get("ADRSITE_ADR_DIR", "")
 
 # ADR 32: repositories from their git hosts are mirrored here (`mirrors/NAME.git`),
@@ -126,6 +161,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "adrsite.middleware.refuse_unstorable_input",
     "adrsite.middleware.DatabaseUnavailable",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -156,7 +192,30 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Production runs collectstatic into STATIC_ROOT; without it whitenoise serves
 # straight from the package, so `adr serve` needs no collectstatic step.
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = STATIC_ROOT is None
+if STATIC_ROOT:
+    # ADR 36: collectstatic writes each file compressed (gzip, and brotli when installed)
+    # under a name holding its hash, so whitenoise serves it with a far-future expiry.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        },
+    }
+
+# ADR 36: HTTPS, as the production recipe serves it. ADRSITE_HTTPS=true: every page over
+# HTTPS only (plain HTTP redirected, except /healthz for load balancers), cookies sent
+# over HTTPS only, and HSTS, one year by default. ADRSITE_BEHIND_PROXY=true trusts the
+# proxy's X-Forwarded-Proto: only when a proxy in front always sets it.
+ADRSITE_HTTPS = env_bool("ADRSITE_HTTPS", False)
+if env_bool("ADRSITE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = ADRSITE_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = ADRSITE_HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if ADRSITE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", ADRSITE_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", ADRSITE_HTTPS)
 
 # Every asset is served by the app; nothing from a CDN, no inline scripts.
 SECURE_CSP = {

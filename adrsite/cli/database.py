@@ -8,6 +8,7 @@ import ipaddress
 import json
 import os
 import re
+import secrets
 import socket
 import sys
 import time
@@ -247,6 +248,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     hosts = served_hosts(args.host, machine_addresses(), socket.gethostname())
     if hosts:  # an ALLOWED_HOSTS set by whoever runs it stays as they set it
         os.environ.setdefault("ALLOWED_HOSTS", ",".join(hosts))
+    # Reachable beyond this machine, the settings refuse the placeholder key (ADR 36). One
+    # person's development server signs nothing that must outlive it: a key per run.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     _django()
     from django.conf import settings
     from django.core.management import call_command
