@@ -57,11 +57,33 @@ def default_database_url() -> str:
     return f"sqlite:///{directory / 'adrsite.sqlite3'}"
 
 
+def loopback_host(host: str) -> bool:
+    """Whether an ALLOWED_HOSTS entry names this machine only: `localhost`, a name under
+    `.localhost` (RFC 6761), a loopback address. `*`, a domain, a LAN address: no."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False
+
+
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is for the embedded, local-only default; `manage.py check
-# --deploy` flags it, and production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "adrsite-local-only-not-a-secret-set-SECRET_KEY"
+PLACEHOLDER_SECRET_KEY = "adrsite-local-only-not-a-secret-set-SECRET_KEY"
+SECRET_KEY = os.environ.get("SECRET_KEY") or PLACEHOLDER_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# ADR 36: the placeholder key is for a site only this machine reaches. The application
+# cannot see the address gunicorn binds; the hosts it accepts say where it is served.
+if SECRET_KEY == PLACEHOLDER_SECRET_KEY and not all(map(loopback_host, ALLOWED_HOSTS)):
+    served = ", ".join(host for host in ALLOWED_HOSTS if not loopback_host(host))
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is not set, and ALLOWED_HOSTS serves the site beyond this machine "
+        f"({served}): set SECRET_KEY to a long random value, the same on every server"
+    )
+# Origins that may POST to the site (https://adr.example.com), when a proxy in front
+# changes the scheme or host the browser sees.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 
 # ADR 6: SQLite by default, PostgreSQL in production, both through DATABASE_URL.
@@ -104,8 +126,11 @@ CACHES = {
     }
 }
 
-# The repository whose decisions the site shows first; `adr serve` sets both.
-ADRSITE_REPOSITORY = Path(os.environ.get("ADRSITE_REPOSITORY") or Path.cwd())
+# The working copy `adr serve` serves (it sets both), checked at start-up to hold an ADR
+# folder. Unset on a production site: it shows what was indexed, from anywhere.
+ADRSITE_REPOSITORY = (
+    Path(os.environ["ADRSITE_REPOSITORY"]) if os.environ.get("ADRSITE_REPOSITORY") else None
+)
 ADRSITE_ADR_DIR = os.environ.get("ADRSITE_ADR_DIR", "")
 
 # ADR 32: repositories from their git hosts are mirrored here (`mirrors/NAME.git`),
@@ -144,9 +169,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "adrsite.middleware.refuse_unstorable_input",
     "adrsite.middleware.DatabaseUnavailable",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "adrsite.accounts.middleware.RemoteUserFromTrustedProxy",
     "adrsite.accounts.middleware.LoginRequired",
@@ -246,8 +271,14 @@ CSRF_COOKIE_SECURE = ADRSITE_HTTPS
 SECURE_HSTS_SECONDS = env_int("ADRSITE_HSTS_SECONDS", 365 * 24 * 60 * 60 if ADRSITE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADRSITE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("ADRSITE_HSTS_PRELOAD", False)
-if proxy_ssl_header := os.environ.get("ADRSITE_PROXY_SSL_HEADER", "").strip():
+# ADRSITE_BEHIND_PROXY=true is the production recipe's shorthand (ADR 36) for the usual
+# header: only when the proxy in front always sets it (and strips a client's own).
+proxy_ssl_header = os.environ.get("ADRSITE_PROXY_SSL_HEADER", "").strip() or (
+    "X-Forwarded-Proto" if env_bool("ADRSITE_BEHIND_PROXY", False) else ""
+)
+if proxy_ssl_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers ask over plain HTTP (ADR 36)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Whole-domain HSTS and the browsers' preload list are commitments for every host of the
@@ -283,7 +314,17 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Production runs collectstatic into STATIC_ROOT; without it whitenoise serves
 # straight from the package, so `adr serve` needs no collectstatic step.
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = STATIC_ROOT is None
+if STATIC_ROOT:
+    # ADR 36: collectstatic writes each file compressed (gzip, and brotli when installed)
+    # under a name holding its hash, so whitenoise serves it with a far-future expiry.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        },
+    }
+
 
 # Every asset is served by the app; nothing from a CDN, no inline scripts.
 SECURE_CSP = {

@@ -8,6 +8,7 @@ import ipaddress
 import json
 import os
 import re
+import secrets
 import socket
 import sys
 import time
@@ -288,6 +289,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ.setdefault("ALLOWED_HOSTS", ",".join(hosts))
     # The local single-user server asks no one to sign in, unless told to (ADR 34).
     os.environ.setdefault("ADRSITE_LOGIN_REQUIRED", "false")
+    # Reachable beyond this machine, the settings refuse the placeholder key (ADR 36). One
+    # person's development server signs nothing that must outlive it: a key per run.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -490,9 +494,15 @@ def _django(*, require_migrated: bool = False) -> None:
     from adrsite.startup import cannot_connect, database_unusable
 
     try:
+        from django.conf import settings
+
+        _ = settings.DATABASES  # the settings module's own refusals (ADR 36) are configuration's
+    except ImproperlyConfigured as error:
+        raise UserError(f"configuration: {error}") from None
+    try:
         from django.db import connections
 
-        # The driver first: Django's auth models load it as the apps load, and its
+        # Then the driver: Django's auth models load it as the apps load, and its
         # missing module is the database's problem, not the configuration's.
         connections["default"]
     except ImproperlyConfigured as error:

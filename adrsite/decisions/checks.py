@@ -12,6 +12,8 @@ from adrsite.records.folder import FolderError, find_folder
 
 @checks.register()
 def adr_folder_exists(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if settings.ADRSITE_REPOSITORY is None:  # a production site: it serves what was indexed
+        return []
     try:
         find_folder(settings.ADRSITE_REPOSITORY, settings.ADRSITE_ADR_DIR or None)
     except FolderError as error:

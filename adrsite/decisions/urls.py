@@ -36,6 +36,7 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("problems/", views.problems, name="problems"),
     path("feed.atom", views.feed, name="feed"),
+    path("healthz", views.healthz, name="healthz"),
     path("api/decisions", views.api_decisions, name="api-decisions"),
     path("api/decisions/<slug:repository>/<ref:ref>", views.api_decision, name="api-decision"),
     path("decisions/<slug:repository>/", views.repository_log, name="repository"),

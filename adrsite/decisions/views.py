@@ -7,9 +7,12 @@ given the repositories the request's user may read (`_visible`, ADR 35).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
+from datetime import datetime
 
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import (
     Http404,
@@ -25,6 +28,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views import defaults
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -36,6 +40,9 @@ from adrsite.decisions.models import Decision, Repository
 from adrsite.records.controls import visible_controls
 from adrsite.records.diff import MAX_CHARACTERS, MAX_LINES, line_diff, too_large_to_diff
 from adrsite.records.onboarding import RECENT_DAYS, WORDS_PER_MINUTE
+from adrsite.startup import cannot_connect
+
+logger = logging.getLogger("adrsite")
 
 _PAGE = re.compile(r"[0-9]{1,6}")  # not str.isdigit(): it takes "²", which int() refuses
 
@@ -329,6 +336,39 @@ def _xml_text(text: str) -> str:
     """Text XML 1.0 can hold: a control character a committer wrote (an ANSI colour code
     pasted from CI output) shown as `\\x1b`, where the feed would otherwise fail."""
     return visible_controls(text, keep="\t\n\r")
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 while the database answers, with how old each
+    repository's index is; 503 when it does not. It names no host or URL: the log does."""
+    try:
+        ages = queries.index_ages()
+    except DatabaseError as error:
+        logger.error("adrsite: /healthz: %s", cannot_connect(error))
+        return JsonResponse(
+            {"status": "unavailable", "database": "the database does not answer"}, status=503
+        )
+    now = timezone.now()
+
+    def seconds_since(moment: datetime | None) -> int | None:
+        return None if moment is None else round((now - moment).total_seconds())
+
+    repositories = [
+        {
+            "name": age.name,
+            "last_indexed_commit": age.last_indexed_commit or None,
+            "indexed_at": age.indexed_at.isoformat() if age.indexed_at else None,
+            "index_age_seconds": seconds_since(age.indexed_at),
+            "last_fetch_at": age.last_fetch_at.isoformat() if age.last_fetch_at else None,
+            "last_fetch_error": age.last_fetch_error or None,
+        }
+        for age in ages
+    ]
+    return JsonResponse(
+        {"status": "ok", "database": "ok", "now": now.isoformat(), "repositories": repositories}
+    )
 
 
 # The error pages (handler404 and handler400 in adrsite/urls.py): under /api/ a client

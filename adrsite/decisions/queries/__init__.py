@@ -48,10 +48,12 @@ from adrsite.decisions.queries.log import (
 )
 from adrsite.decisions.queries.onboarding import reading_path
 from adrsite.decisions.queries.repositories import (
+    IndexAge,
     IndexedRepository,
     RepositoryNotChosen,
     fetch_problem,
     fetch_problems,
+    index_ages,
     repository_get,
     repository_list,
 )
@@ -81,6 +83,7 @@ __all__ = [
     "DecisionLookup",
     "DecisionPage",
     "ExportPage",
+    "IndexAge",
     "IndexedRepository",
     "LinkedDecision",
     "LogFilters",
@@ -102,6 +105,7 @@ __all__ = [
     "fetch_problem",
     "fetch_problems",
     "graph",
+    "index_ages",
     "overdue_reviews",
     "problems",
     "reading_path",

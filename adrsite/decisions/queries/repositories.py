@@ -90,3 +90,20 @@ def fetch_problem(last_fetch_at: datetime | None, error: str, now: datetime | No
         return f"never fetched: {error}"
     ago = timesince(last_fetch_at, now, depth=1).replace("\xa0", " ")
     return f"last fetched {ago} ago: {error}"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexAge:
+    """How fresh one repository's index is, for /healthz."""
+
+    name: str
+    last_indexed_commit: str
+    indexed_at: datetime | None  # when the last index run finished; None: never indexed
+    last_fetch_at: datetime | None  # from its host (ADR 32): when last fetched whole
+    last_fetch_error: str
+
+
+def index_ages() -> list[IndexAge]:
+    """Every repository by name with when it was last indexed and fetched. One query."""
+    fields = ("name", "last_indexed_commit", "indexed_at", "last_fetch_at", "last_fetch_error")
+    return [IndexAge(*row) for row in Repository.objects.order_by("name").values_list(*fields)]
