@@ -17,6 +17,7 @@ from adrsite.cli.database import (
     cmd_repo_list,
     cmd_repo_remove,
     cmd_serve,
+    cmd_worker,
     server_host,
     server_port,
 )
@@ -264,6 +265,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", default=8000, type=server_port, help="the port to listen on (default: 8000)"
     )
+
+    worker = commands.add_parser(
+        "worker",
+        help="run the background queue: fetch and index repositories as webhooks and the "
+        "schedule ask",
+        description="Run the background queue (DATABASE_URL): syncs asked for by webhooks, "
+        "retries, and the periodic fetches of ADRSITE_FETCH_EVERY (one worker schedules "
+        "them however many run). Stops on Ctrl-C or SIGTERM after the task it is running.",
+    )
+    worker.add_argument(
+        "--batch", action="store_true", help="run what is queued, then exit (for cron and tests)"
+    )
+    worker.set_defaults(command=cmd_worker)
 
     repo = commands.add_parser("repo", help="list the indexed repositories, or remove one")
     repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)
