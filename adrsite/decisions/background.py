@@ -64,13 +64,12 @@ def sync_repository(name: str, reason: str = "requested") -> dict[str, Any]:
     return run_sync(name=name, reason=reason)
 
 
-def sync_enqueue(*, name: str, reason: str, delay: timedelta | None = None) -> bool:
-    """Queue a sync of `name`; False when one is already queued and due (it will do)."""
-    if delay is None and _due_sync_queued(name):
+def sync_enqueue(*, name: str, reason: str, run_after: datetime | None = None) -> bool:
+    """Queue a sync of `name` (now, or at `run_after`); False when one is already queued
+    and due, which will do."""
+    if run_after is None and _due_sync_queued(name):
         return False
-    queued = sync_repository
-    if delay is not None:
-        queued = sync_repository.using(run_after=timezone.now() + delay)
+    queued = sync_repository if run_after is None else sync_repository.using(run_after=run_after)
     queued.enqueue(name=name, reason=reason)
     return True
 
@@ -109,7 +108,9 @@ def run_sync(*, name: str, reason: str) -> dict[str, Any]:
         .update(running_by=holder, running_since=started)
     )
     if not taken:
-        sync_enqueue(name=name, reason="after the sync running now", delay=AFTER_BUSY)
+        sync_enqueue(
+            name=name, reason="after the sync running now", run_after=timezone.now() + AFTER_BUSY
+        )
         return {"repository": name, "deferred": "another worker is syncing it"}
     logger.info("%s: sync (%s)", name, reason)
     try:
@@ -141,9 +142,8 @@ def _failed(state: RepositorySync, error: Exception, started: datetime) -> None:
     message = (str(error).strip() or type(error).__name__)[:ERROR_LENGTH]
     next_retry = None
     if failures <= RETRIES:
-        delay = retry_delay(failures)
-        next_retry = timezone.now() + delay
-        sync_enqueue(name=state.repository.name, reason=f"retry {failures}", delay=delay)
+        next_retry = timezone.now() + retry_delay(failures)
+        sync_enqueue(name=state.repository.name, reason=f"retry {failures}", run_after=next_retry)
     RepositorySync.objects.filter(pk=state.pk).update(
         running_by="",
         running_since=None,

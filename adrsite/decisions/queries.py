@@ -35,6 +35,7 @@ from adrsite.decisions.models import (
     Link,
     Problem,
     Repository,
+    RepositorySync,
     Revision,
     Status,
     Tag,
@@ -942,3 +943,11 @@ def _check_view(history: list[CheckResult]) -> CheckView:
         broken_from=broken_from,
         mended_at=mended_at,
     )
+
+
+def sync_failures(*, repository: str = "") -> list[RepositorySync]:
+    """Repositories whose background fetch + index failed last (ADR 33), by name."""
+    rows = RepositorySync.objects.filter(failures__gt=0).select_related("repository")
+    if repository:
+        rows = rows.filter(repository__name=repository)
+    return list(rows.order_by("repository__name"))

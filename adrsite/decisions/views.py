@@ -193,10 +193,10 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def problems(request: HttpRequest) -> HttpResponse:
-    report = queries.problems(
-        repository=request.GET.get("repository", ""), today=timezone.localdate()
-    )
-    return render(request, "decisions/problems.html", {"report": report})
+    repository = request.GET.get("repository", "")
+    report = queries.problems(repository=repository, today=timezone.localdate())
+    failing = queries.sync_failures(repository=repository)
+    return render(request, "decisions/problems.html", {"report": report, "failing": failing})
 
 
 @require_safe
