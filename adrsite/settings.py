@@ -119,7 +119,7 @@ ADRSITE_ADR_DIR = os.environ.get("ADRSITE_ADR_DIR", "")
 INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
-    "django_tasks_db",
+    "adrsite.decisions.apps.TaskQueueConfig",  # django-tasks-db
     "adrsite.decisions",
 ]
 

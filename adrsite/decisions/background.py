@@ -23,7 +23,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from adrsite.decisions import sync
 from adrsite.decisions.models import Repository, RepositorySync, SchedulerLease
@@ -75,6 +74,8 @@ def sync_enqueue(*, name: str, reason: str, run_after: datetime | None = None) -
 
 
 def _due_sync_queued(name: str) -> bool:
+    from django_tasks_db.models import DBTaskResult  # not at import: see apps.TaskQueueConfig
+
     return (
         DBTaskResult.objects.ready()
         .filter(task_path=sync_repository.module_path, args_kwargs__kwargs__name=name)
@@ -112,6 +113,7 @@ def run_sync(*, name: str, reason: str) -> dict[str, Any]:
             name=name, reason="after the sync running now", run_after=timezone.now() + AFTER_BUSY
         )
         return {"repository": name, "deferred": "another worker is syncing it"}
+    started = timezone.now()  # inside the lease: the runs of one repository never overlap
     logger.info("%s: sync (%s)", name, reason)
     try:
         result = sync.repository_sync(name=name)
