@@ -220,3 +220,13 @@ def test_the_generic_hook_takes_the_github_signature(client, demo):
     other = push("refs/heads/feature")
     assert generic(other, sign(other), delivery="x-2").status_code == 200
     assert queued() == []
+
+
+@pytest.mark.parametrize("kind", ["github", "gitlab", "generic"])
+def test_hostile_repository_names_in_a_hook_url_are_404(client, demo, kind):
+    for name in ["%00", "%ED%A0%80", "%FF", "x" * 10_000, "demo%00", "demo'", "..", "%2e%2e"]:
+        response = client.post(f"/hooks/{kind}/{name}/", push(), content_type="application/json")
+        assert response.status_code == 404, name
+    assert client.get(f"/hooks/{kind}/demo/").status_code == 405
+    assert client.head(f"/hooks/{kind}/demo/").status_code == 405
+    assert queued() == []
