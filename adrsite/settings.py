@@ -126,6 +126,29 @@ CACHES = {
     }
 }
 
+
+def env_duration(name: str) -> int | None:
+    """Seconds, from `30s`, `5m`, `2h` or `1d`; None when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if not (len(value) <= 7 and value[:-1].isascii() and value[:-1].isdigit()) or (
+        value[-1] not in units
+    ):
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a duration like 30s, 5m, 2h or 1d")
+    seconds = int(value[:-1]) * units[value[-1]]
+    if seconds < 1:
+        raise ImproperlyConfigured(f"{name}={value!r}: must be at least 1s")
+    return seconds
+
+
+# ADR 33: how often the one scheduler enqueues a fetch of each repository (unset: never;
+# webhooks and `adr repo sync` still do), and the webhooks' secret for repositories
+# that have none of their own.
+ADRSITE_FETCH_EVERY = env_duration("ADRSITE_FETCH_EVERY")
+ADRSITE_WEBHOOK_SECRET = os.environ.get("ADRSITE_WEBHOOK_SECRET", "")
+
 # The working copy `adr serve` serves (it sets both), checked at start-up to hold an ADR
 # folder. Unset on a production site: it shows what was indexed, from anywhere.
 ADRSITE_REPOSITORY = (
@@ -160,9 +183,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "mozilla_django_oidc",
+    "adrsite.decisions.apps.TaskQueueConfig",  # django-tasks-db
     "adrsite.decisions",
     "adrsite.accounts",
 ]
+
+# ADR 33: background fetch + index through Django's Tasks framework, queued in the
+# database the site already has (django-tasks-db); `adr worker` runs the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

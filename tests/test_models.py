@@ -28,6 +28,9 @@ def test_every_model_names_its_table_explicitly():
         "adr_link",
         "adr_problem",
         "adr_check_result",
+        "adr_repository_sync",
+        "adr_scheduler_lease",
+        "adr_webhook_delivery",
     }
 
 

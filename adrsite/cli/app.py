@@ -20,6 +20,7 @@ from adrsite.cli.database import (
     cmd_repo_remove,
     cmd_repo_sync,
     cmd_serve,
+    cmd_worker,
     server_host,
     server_port,
 )
@@ -302,6 +303,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     createuser.add_argument("--superuser", action="store_true", help="may do anything in the admin")
     createuser.set_defaults(command=cmd_createuser)
+
+    worker = commands.add_parser(
+        "worker",
+        help="run the background queue: fetch and index repositories as webhooks and the "
+        "schedule ask",
+        description="Run the background queue (DATABASE_URL): syncs asked for by webhooks, "
+        "retries, and the periodic fetches of ADRSITE_FETCH_EVERY (one worker schedules "
+        "them however many run). Stops on Ctrl-C or SIGTERM after the task it is running.",
+    )
+    worker.add_argument(
+        "--batch", action="store_true", help="run what is queued, then exit (for cron and tests)"
+    )
+    worker.set_defaults(command=cmd_worker)
 
     repo = commands.add_parser(
         "repo", help="add repositories from their git hosts, sync, list or remove them"

@@ -132,9 +132,11 @@ def cmd_onboarding(args: argparse.Namespace) -> int:
 @_database_command
 def cmd_repo_list(args: argparse.Namespace) -> int:
     _django(require_migrated=True)
+    from adrsite.decisions.background import sync_statuses
     from adrsite.decisions.queries import repository_list
 
     repositories = repository_list()
+    statuses = sync_statuses()
     if not repositories:
         print("no repository is indexed yet (run 'adr index')")
         return 0
@@ -151,7 +153,41 @@ def cmd_repo_list(args: argparse.Namespace) -> int:
         )
         if repository.fetch_problem:
             print(visible_controls(f"{'':<{width}}  {repository.fetch_problem}"))
+        status = statuses.get(repository.name)
+        if status is not None and status.failures:
+            print(visible_controls(f"{'':<{width}}  {_sync_failure(status)}"))
     return 0
+
+
+def _sync_failure(status) -> str:
+    """One line: how often and when the background sync failed, why, and when it retries."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    when = ""
+    if status.last_attempt_at:
+        when = f", the last {_span((now - status.last_attempt_at).total_seconds())} ago"
+    retry = "; tried again at the next push or scheduled fetch"
+    if status.next_retry_at:
+        retry = f"; retried in {_span((status.next_retry_at - now).total_seconds())}"
+    message = " ".join(status.last_error.split())
+    return f"sync failed {_count(status.failures, 'time')} in a row{when}: {message}{retry}"
+
+
+def _span(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+@_database_command
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django(require_migrated=True)
+    from adrsite.decisions.worker import run_worker
+
+    return run_worker(batch=args.batch)
 
 
 @_database_command

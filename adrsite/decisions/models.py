@@ -326,3 +326,57 @@ class CheckResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} check {self.index} at {self.commit[:7]}: {self.state}"
+
+
+class RepositorySync(models.Model):
+    """Background fetch + index of one repository (ADR 33): who runs it, how the last went.
+
+    `running_by` is a lease: a worker sets it in one UPDATE that only succeeds when it is
+    empty or expired, so two workers never sync one repository at once.
+    """
+
+    repository = models.OneToOneField(Repository, on_delete=models.CASCADE, related_name="sync")
+    running_by = models.CharField(max_length=64, blank=True, help_text="the worker syncing it")
+    running_since = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0, help_text="in a row; 0 after a success")
+    last_error = models.TextField(blank=True, help_text="the last failure's message")
+    next_retry_at = models.DateTimeField(null=True, blank=True)
+    next_fetch_at = models.DateTimeField(null=True, blank=True, help_text="the scheduler's")
+
+    class Meta:
+        db_table = "adr_repository_sync"
+
+    def __str__(self) -> str:
+        return f"sync of {self.repository_id}"
+
+
+class SchedulerLease(models.Model):
+    """The one row whose holder is the one scheduler across all workers (ADR 33)."""
+
+    holder = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "adr_scheduler_lease"
+
+    def __str__(self) -> str:
+        return f"scheduler held by {self.holder or 'nobody'}"
+
+
+class WebhookDelivery(models.Model):
+    """A webhook delivery id already acted on: a replay of it is ignored."""
+
+    kind = models.CharField(max_length=20)
+    delivery = models.CharField(max_length=200)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "adr_webhook_delivery"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "delivery"], name="adr_webhook_delivery_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} delivery {self.delivery}"

@@ -40,6 +40,11 @@ urlpatterns = [
     path("api/decisions", views.api_decisions, name="api-decisions"),
     path("api/decisions/<slug:repository>/<ref:ref>", views.api_decision, name="api-decision"),
     path("decisions/<slug:repository>/", views.repository_log, name="repository"),
+    # ADR 33: one webhook URL per repository and git host kind.
+    *(
+        path(f"hooks/{kind}/<slug:repository>/", views.webhook, {"kind": kind}, name=f"hook-{kind}")
+        for kind in ("github", "gitlab", "generic")
+    ),
     # The sub-pages first: a ref that would read as one keeps its extension (refs.py).
     path("decisions/<slug:repository>/<ref:ref>/diff/", views.revision_diff, name="diff"),
     path(

@@ -29,11 +29,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from adrsite.decisions import queries
+from adrsite.decisions import queries, webhooks
 from adrsite.decisions.bodies import decision_body, revision_body, summary_html
 from adrsite.decisions.graph import Node, arc_layout
 from adrsite.decisions.models import Decision, Repository
@@ -214,12 +215,11 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def problems(request: HttpRequest) -> HttpResponse:
-    report = queries.problems(
-        repository=request.GET.get("repository", ""),
-        visible=_visible(request),
-        today=timezone.localdate(),
-    )
-    return render(request, "decisions/problems.html", {"report": report})
+    repository = request.GET.get("repository", "")
+    visible = _visible(request)
+    report = queries.problems(repository=repository, visible=visible, today=timezone.localdate())
+    failing = queries.sync_failures(repository=repository, visible=visible)
+    return render(request, "decisions/problems.html", {"report": report, "failing": failing})
 
 
 @require_safe
@@ -392,3 +392,19 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not _under_api(request):
         return defaults.bad_request(request, exception)
     return JsonResponse({"error": "bad request"}, status=400)
+
+
+@csrf_exempt  # the sender proves itself with the hook's secret, not a cookie
+@require_POST
+def webhook(request: HttpRequest, kind: str, repository: str) -> HttpResponse:
+    """`/hooks/KIND/NAME/` (ADR 33): a git host says it was pushed to; a sync is queued."""
+    declared = request.META.get("CONTENT_LENGTH", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > webhooks.MAX_BODY:
+        return JsonResponse({"message": "the body is over 1 MiB"}, status=413)
+    body = request.read(webhooks.MAX_BODY + 1)  # never more, whatever it declared
+    if len(body) > webhooks.MAX_BODY:
+        return JsonResponse({"message": "the body is over 1 MiB"}, status=413)
+    answer = webhooks.webhook_receive(
+        kind=kind, name=repository, headers=request.headers, body=body
+    )
+    return JsonResponse({"message": answer.message}, status=answer.status)

@@ -56,6 +56,7 @@ from adrsite.decisions.queries.repositories import (
     index_ages,
     repository_get,
     repository_list,
+    sync_failures,
 )
 from adrsite.decisions.queries.whole_log import (
     PROBLEMS_PER_GROUP,
@@ -116,6 +117,7 @@ __all__ = [
     "revision_pair",
     "rules",
     "status_changes",
+    "sync_failures",
     "timeline",
     "visible_repositories",
 ]

@@ -12,7 +12,7 @@ from django.db.models import (
 )
 from django.utils.timesince import timesince
 
-from adrsite.decisions.models import Repository
+from adrsite.decisions.models import Repository, RepositorySync
 
 
 class RepositoryNotChosen(Exception):
@@ -107,3 +107,12 @@ def index_ages() -> list[IndexAge]:
     """Every repository by name with when it was last indexed and fetched. One query."""
     fields = ("name", "last_indexed_commit", "indexed_at", "last_fetch_at", "last_fetch_error")
     return [IndexAge(*row) for row in Repository.objects.order_by("name").values_list(*fields)]
+
+
+def sync_failures(*, repository: str = "", visible: QuerySet[Repository]) -> list[RepositorySync]:
+    """Repositories whose background fetch + index failed last (ADR 33), by name: those
+    `visible` only (ADR 35)."""
+    rows = RepositorySync.objects.filter(failures__gt=0, repository__in=visible)
+    if repository:
+        rows = rows.filter(repository__name=repository)
+    return list(rows.select_related("repository").order_by("repository__name"))
