@@ -184,7 +184,23 @@ def _sqlite_matching(queryset: QuerySet[Decision], words: list[str]) -> QuerySet
     )
 
 
-class _ExcerptTable(Expression):
+class _OnTheDecision(Expression):
+    """An expression of the row's decision, by its id: written against the id expression
+    rather than the table's name, so it follows the queryset when Django relabels it (in
+    a subquery, say). Subclasses write `as_sql` from `self.decision_id`."""
+
+    def __init__(self, output_field: Any) -> None:
+        super().__init__(output_field=output_field)
+        self.decision_id: Any = F("pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.decision_id]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.decision_id,) = exprs
+
+
+class _ExcerptTable(_OnTheDecision):
     """SQLite: the decision's excerpt around the words ("excerpt"), or its title with them
     marked ("title"); NULL when that column holds none of them.
 
@@ -202,13 +218,6 @@ class _ExcerptTable(Expression):
         super().__init__(output_field=TextField())
         self.words = words
         self.column = column
-        self.decision_id: Any = F("pk")
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.decision_id]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.decision_id,) = exprs
 
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
@@ -243,23 +252,12 @@ def _fts5_query(words: list[str], operator: str = "AND") -> str:
 # PostgreSQL: full-text search
 
 
-class _DecisionColumn(Expression):
-    """A column of adr_decision that the model does not declare, on the queryset's own alias.
-
-    Written against the decision's id expression rather than the table's name, so it
-    follows the queryset when Django relabels it (in a subquery, say).
-    """
+class _DecisionColumn(_OnTheDecision):
+    """A column of adr_decision that the model does not declare, on the queryset's own alias."""
 
     def __init__(self, column: str, output_field: Any) -> None:
         super().__init__(output_field=output_field)
         self.column = column
-        self.decision_id: Any = F("pk")
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.decision_id]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.decision_id,) = exprs
 
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
