@@ -336,3 +336,33 @@ def test_index_ref_reads_that_ref_and_the_summary_names_what_was_read(repo, caps
     repo.git("checkout", "-q", "--detach", "main")
     assert main(["index", root]) == 0
     assert "repo at detached HEAD at " in capsys.readouterr().out
+
+
+def test_repo_add_visible_to_restricts_the_repository_before_its_first_sync(
+    repo, tmp_path, data_dir, capsys, monkeypatch
+):
+    # Issue 14: `adr repo add … --visible-to GROUP…`; a repository is never public for a
+    # moment, so the groups are set before the first sync writes a decision.
+    from adrsite.decisions import hosts
+
+    repo, _server, url = hosted(repo, tmp_path)
+    seen: list[list[str]] = []
+    sync = hosts.repository_sync
+
+    def watching(name, **options):
+        seen.append(
+            list(Repository.objects.get(name=name).visible_to.values_list("name", flat=True))
+        )
+        return sync(name, **options)
+
+    monkeypatch.setattr(hosts, "repository_sync", watching)
+    assert main(["repo", "add", "team", url, "--visible-to", "platform", "security"]) == 0
+    assert seen == [["platform", "security"]]
+    assert main(["repo", "add", "open", url]) == 0
+    assert sorted(
+        Repository.objects.filter(visible_to__isnull=False).values_list("name", flat=True)
+    ) == ["team", "team"]
+    capsys.readouterr()
+    assert main(["repo", "add", "bad", url, "--visible-to", " "]) == 1
+    assert "bad not added" in capsys.readouterr().err
+    assert not Repository.objects.filter(name="bad").exists()

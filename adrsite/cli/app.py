@@ -337,6 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
         "e.g. https://github.com/org/repo/blob/{commit}/{path}",
     )
     repo_add.add_argument("--secret", default="", help="its webhook secret (kept, never shown)")
+    repo_add.add_argument(
+        "--visible-to",
+        nargs="+",
+        default=[],
+        metavar="GROUP",
+        help="only members of these groups read it on the site (default: every signed-in user)",
+    )
     repo_add.set_defaults(command=cmd_repo_add)
     repo_sync = repo_commands.add_parser(
         "sync", help="fetch and index now (one repository, or all)"

@@ -195,7 +195,7 @@ def cmd_repo_add(args: argparse.Namespace) -> int:
     _check_web_url(args.web_url)
     _django(require_migrated=True)
     from adrsite.decisions.hosts import HostProblem, repository_add
-    from adrsite.decisions.indexing import repository_remove
+    from adrsite.decisions.indexing import repository_remove, repository_restrict
 
     try:
         repository_add(
@@ -208,6 +208,12 @@ def cmd_repo_add(args: argparse.Namespace) -> int:
         )
     except HostProblem as error:
         raise UserError(str(error)) from None
+    if args.visible_to:  # before the first sync: never public for a moment (ADR 35)
+        try:
+            repository_restrict(name=args.name, groups=args.visible_to)
+        except ValueError as error:
+            repository_remove(name=args.name)
+            raise UserError(f"{error}; {args.name} not added") from None
     try:
         print(_sync(args.name))
     except UserError as error:  # all or nothing, as `adr index`: a URL that fails adds nothing
