@@ -96,8 +96,12 @@ def test_the_sign_in_pages_static_files_admin_webhooks_and_health_check_are_open
     assert client.get("/static/adrsite/site.css").status_code == 200
     assert client.get("/admin/").url.startswith("/admin/login/")  # the admin's own login
     assert client.get("/healthz").status_code == 200  # for load balancers, no login
-    # The webhooks (issue 13) are open by prefix, so they answer for themselves (404 today).
-    assert client.get("/hooks/github").status_code == 404
+    # The webhooks (issue 13) are open by prefix: they answer for themselves (an unknown
+    # repository is their 404), never with the sign-in page.
+    assert (
+        client.post("/hooks/github/nowhere/", b"{}", content_type="application/json").status_code
+        == 404
+    )
 
 
 def test_a_signed_in_user_reads_every_page_and_the_api(client, login_on, demo):
