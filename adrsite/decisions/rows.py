@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -100,21 +101,26 @@ def _insert_revisions(revisions: list[_RevisionRow]) -> None:
         return  # SQLite's cursor reads the parameter style from the first row
     quote = connection.ops.quote_name
     ignore = OnConflict.IGNORE
-    names = ["decision_id", *(name for name in _RevisionRow._fields if name != "decision")]
-    fields = _stored_fields(Revision, names)
-    # Each value is named by its column (%(name)s), never placed by position: a field
-    # added to or moved in _RevisionRow cannot land in another column.
+    stored = [name for name in _RevisionRow._fields if name != "decision"]
+    fields = _stored_fields(Revision, ["decision_id", *stored])
+    # The columns and the values come from the same list of the row's field names, in
+    # one order: a field added to or moved in _RevisionRow cannot land in another
+    # column. Positional values, taken by one attrgetter: dicts cost the hottest write
+    # a third more (ADR 18).
     sql = (
         f"{connection.ops.insert_statement(on_conflict=ignore)} {quote(Revision._meta.db_table)} "
         f"({', '.join(quote(_column(field)) for field in fields)}) "
-        f"VALUES ({', '.join(f'%({field.attname})s' for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
         f"{connection.ops.on_conflict_suffix_sql(fields, ignore, None, None) or ''}"
     )
     adapt = connection.ops.adapt_datetimefield_value  # the one value a driver may not take as is
-    rows = [
-        r._asdict() | {"decision_id": r.decision.pk, "authored_at": adapt(r.authored_at)}
-        for r in revisions
-    ]
+    values = attrgetter(*stored)
+    authored = stored.index("authored_at")
+    rows = []
+    for revision in revisions:
+        row = list(values(revision))
+        row[authored] = adapt(row[authored])
+        rows.append((revision.decision.pk, *row))
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
