@@ -17,7 +17,7 @@ from adrsite.records.diff import (
     SAME,
     DiffLine,
     Hunk,
-    _span,
+    hunks_of,
     line_diff,
     too_large_to_diff,
 )
@@ -129,25 +129,11 @@ def test_a_normal_edit_shows_only_what_changed():
 
 
 def difflib_line_diff(old: str, new: str, *, context: int = 3) -> list[Hunk]:
-    """The implementation this module had before patience diff (ADR 23), for comparison."""
+    """The implementation this module had before patience diff (ADR 23), for comparison:
+    difflib's matcher, through the same hunk builder."""
     before, after = old.splitlines(), new.splitlines()
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    hunks = []
-    for group in matcher.get_grouped_opcodes(context):
-        lines: list[DiffLine] = []
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                lines += [
-                    DiffLine(SAME, i + 1, j + 1, before[i])
-                    for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
-                ]
-                continue
-            lines += [DiffLine(REMOVED, i + 1, None, before[i]) for i in range(i1, i2)]
-            lines += [DiffLine(ADDED, None, j + 1, after[j]) for j in range(j1, j2)]
-        first, last = group[0], group[-1]
-        header = f"@@ -{_span(first[1], last[2])} +{_span(first[3], last[4])} @@"
-        hunks.append(Hunk(header, tuple(lines)))
-    return hunks
+    return hunks_of(matcher, before, after, context=context)
 
 
 def edited(rng: random.Random, lines: list[str]) -> list[str]:

@@ -58,7 +58,13 @@ def too_large_to_diff(old: str, new: str) -> bool:
 def line_diff(old: str, new: str, *, context: int = 3) -> list[Hunk]:
     """The hunks that turn `old` into `new`; none when the texts are the same."""
     before, after = old.splitlines(), new.splitlines()
-    matcher = _PatienceMatcher(before, after)
+    return hunks_of(_PatienceMatcher(before, after), before, after, context=context)
+
+
+def hunks_of(
+    matcher: difflib.SequenceMatcher[str], before: list[str], after: list[str], *, context: int
+) -> list[Hunk]:
+    """The hunks a matcher's opcodes give, unified-diff style (difflib's own matcher too)."""
     hunks = []
     for group in matcher.get_grouped_opcodes(context):
         lines: list[DiffLine] = []
