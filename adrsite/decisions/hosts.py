@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from adrsite.decisions.indexing import NAME_LENGTH, IndexResult, repository_index
 from adrsite.decisions.models import Repository
+from adrsite.decisions.reviews import review_patterns
 from adrsite.history.mirror import (
     MirrorError,
     adr_dir_in,
@@ -114,7 +115,11 @@ def repository_sync(
     ref = mirror_ref(repository.branch)
     try:
         sync_mirror(
-            repository.url, mirror, timeout=settings.ADRSITE_GIT_TIMEOUT, progress=fetch_progress
+            repository.url,
+            mirror,
+            timeout=settings.ADRSITE_GIT_TIMEOUT,
+            progress=fetch_progress,
+            review_refs=review_patterns(repository),
         )
         if not has_branch(mirror, repository.branch):
             wanted = f"branch {repository.branch!r}" if repository.branch else "default branch"

@@ -38,6 +38,7 @@ from adrsite.decisions.links_and_problems import _problem_row as _problem_row
 from adrsite.decisions.links_and_problems import _rebuild_links, _rebuild_problems
 from adrsite.decisions.links_and_problems import _too_long_row as _too_long_row
 from adrsite.decisions.models import Decision, Problem, Repository, Revision, Tag
+from adrsite.decisions.reviews import reviews_refresh
 from adrsite.decisions.rows import BATCH as BATCH
 from adrsite.decisions.rows import column_length
 from adrsite.decisions.warm import (
@@ -77,6 +78,8 @@ class IndexResult:
     problems: int
     seconds: float
     branch: str = ""  # what was read: a branch's name, a ref asked for, "detached HEAD at ..."
+    reviews: int = 0  # open pull requests and branches that change ADRs (ADR 37)
+    reviews_error: str = ""  # why their refs could not be read this time
 
     def summary(self) -> str:
         change = (
@@ -87,9 +90,10 @@ class IndexResult:
             change = f"already up to date: {change}"
         scope = f"full ({self.reason})" if self.full else "incremental"
         read = f" at {self.branch}" if self.branch else ""
+        in_review = f", {self.reviews} in review" if self.reviews else ""
         return (
             f"{self.repository}{read}: {scope}, {change}; {_count(self.decisions, 'decision')}, "
-            f"{_count(self.problems, 'problem')}, {self.seconds:.2f} s"
+            f"{_count(self.problems, 'problem')}{in_review}, {self.seconds:.2f} s"
         )
 
 
@@ -136,6 +140,7 @@ def repository_index(
         # IMMEDIATE transaction already holds the database (ADR 6).
         locked = Repository.objects.select_for_update().get(pk=repository.pk)
         result = _index(locked, history, full=full, progress=progress, started=started)
+        result = _with_reviews(result, locked, history)
     repository.refresh_from_db()
     return dataclass_replace(result, branch=history.branch)
 
@@ -234,6 +239,7 @@ def repository_index_at(
         result = _index(
             repository, history, full=full, reason=reason, progress=progress, started=started
         )
+        result = _with_reviews(result, repository, history)
         return dataclass_replace(result, branch=history.branch)
 
 
@@ -268,6 +274,12 @@ def repository_remove(*, name: str) -> dict[str, int]:
 
         counts["mirrors"] = int(mirror_removed(name))
     return counts
+
+
+def _with_reviews(result: IndexResult, repository: Repository, history: GitHistory) -> IndexResult:
+    """The decisions in review brought up to the tip just indexed (ADR 37)."""
+    reviewed = reviews_refresh(repository, history)
+    return dataclass_replace(result, reviews=reviewed.open, reviews_error=reviewed.error)
 
 
 @contextmanager

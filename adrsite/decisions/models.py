@@ -67,6 +67,16 @@ class Repository(models.Model):
     locations = models.JSONField(
         default=list, blank=True, help_text="every place the ADR folder's files have lived"
     )
+    # Decisions in review (ADR 37): the refs of open work read beside the tracked branch.
+    review_refs = models.JSONField(
+        default=list, blank=True, help_text="ref patterns; empty: the hosts' pull request refs"
+    )
+    review_max_age = models.PositiveIntegerField(
+        default=90, help_text="days: without a host token, an older ref is hidden"
+    )
+    # The host's API, to hide closed pull requests (blank: from the clone URL's host).
+    host_api = models.TextField(blank=True, help_text="e.g. https://api.github.com/repos/org/repo")
+    host_token = models.TextField(blank=True, help_text="read-only API token; never shown")
     # Who reads it (ADR 35): every signed-in user when empty, else members of these groups.
     # Read through queries.visible_repositories, the one place that decides it.
     visible_to = models.ManyToManyField(
@@ -380,3 +390,78 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} delivery {self.delivery}"
+
+
+class ReviewChange(models.TextChoices):
+    ADDED = "added"
+    CHANGED = "changed"
+    DELETED = "deleted"
+
+
+class Review(models.Model):
+    """An open pull request or branch that changes ADR files (ADR 37); kept once merged,
+    for the timeline ("proposed in #412 on 3 May, merged on 9 May in abc1234")."""
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="reviews")
+    ref = models.CharField(max_length=1000, help_text="refs/pull/412/head, refs/heads/x, ...")
+    label = models.CharField(max_length=1000, help_text="#412, !7, or the branch's name")
+    head = models.CharField(max_length=40)
+    merge_base = models.CharField(max_length=40)
+    tip = models.CharField(max_length=40, help_text="the tracked tip it was compared with")
+    author = models.CharField(max_length=255, help_text="of its first commit changing an ADR")
+    author_email = models.CharField(max_length=255, blank=True)
+    proposed_at = models.DateTimeField(help_text="that commit's date")
+    committed_at = models.DateTimeField(help_text="its head's: the last activity")
+    url = models.TextField(blank=True, help_text="its page on the host")
+    merged_commit = models.CharField(max_length=40, blank=True, help_text="blank: still open")
+    merged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "adr_review"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "ref"],
+                condition=Q(merged_commit=""),
+                name="adr_review_unique_open_ref",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository_id} {self.label}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.merged_commit
+
+
+class ProposedChange(models.Model):
+    """One ADR file a review changes against its merge base; the proposed text with it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="changes")
+    # The tracked branch's decision it changes, or (once merged) the one it became.
+    decision = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    change = models.CharField(max_length=10, choices=ReviewChange)
+    path = models.CharField(max_length=1000, help_text="on the ref; a deleted file's last")
+    path_before = models.CharField(max_length=1000, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    # Normalized; blank when unknown, and before an add or after a delete (the export's null).
+    status_before = models.CharField(max_length=20, choices=Status, blank=True)
+    status_after = models.CharField(max_length=20, choices=Status, blank=True)
+    blob_before = models.CharField(max_length=40, blank=True)
+    blob_after = models.CharField(max_length=40, blank=True)
+    content = models.TextField(blank=True, help_text="the proposed text; blank when deleted")
+
+    class Meta:
+        db_table = "adr_proposed_change"
+        ordering = ["review", "path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(change__in=ReviewChange.values), name="adr_proposed_change_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change} {self.path}"

@@ -22,7 +22,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -31,6 +31,7 @@ from typing import IO
 BLOB_LIMIT = "1m"
 _FILTER = f"--filter=blob:limit={BLOB_LIMIT}"
 DEFAULT_TIMEOUT = 600.0  # seconds for one clone or fetch: a large first clone fits
+_BRANCHES = "+refs/heads/*:refs/heads/*"
 _MESSAGE_LINES = 5  # the last lines of git's stderr, as the error's message
 _MESSAGE_LENGTH = 2000
 
@@ -74,8 +75,13 @@ def sync_mirror(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Callable[[str], None] | None = None,
+    review_refs: Sequence[str] = (),
 ) -> None:
     """Bring the bare clone at `mirror` up to `url`'s branches: clone it, or fetch with --prune.
+
+    `review_refs` (patterns such as `refs/pull/*/head`) are mirrored too, each to
+    the same name, and pruned with the branches: a pull request's ref the host
+    dropped is gone here after the fetch (ADR 37).
 
     Safe to call from several processes at once: they take turns (a lock file
     beside the mirror). A first clone is made aside and renamed into place, so a
@@ -85,11 +91,11 @@ def sync_mirror(
         raise MirrorError(problem)
     mirror.parent.mkdir(parents=True, exist_ok=True)
     with _locked(mirror.with_name(mirror.name + ".lock")):
+        fetch = ["fetch", "--prune", "--no-tags", "--progress", "origin", _BRANCHES]
+        fetch += [f"+{pattern}:{pattern}" for pattern in review_refs]
         if (mirror / "HEAD").is_file():
             _git(["config", "remote.origin.url", url], mirror, timeout, None)  # it may change
-            _git(
-                ["fetch", "--prune", "--no-tags", "--progress", "origin"], mirror, timeout, progress
-            )
+            _git(fetch, mirror, timeout, progress)
             return
         shutil.rmtree(mirror, ignore_errors=True)  # a folder that is no mirror: ours, half-made
         aside = Path(tempfile.mkdtemp(prefix=f".{mirror.name}.", dir=mirror.parent))
@@ -102,7 +108,9 @@ def sync_mirror(
                 mirror.parent, timeout, progress,
             )  # fmt: skip
             # A bare clone fetches nothing on `git fetch` until told which refs to mirror.
-            _git(["config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*"], clone, timeout)
+            _git(["config", "remote.origin.fetch", _BRANCHES], clone, timeout)
+            if review_refs:  # the clone brought branches only
+                _git(fetch, clone, timeout, progress)
             clone.rename(mirror)
         finally:
             shutil.rmtree(aside, ignore_errors=True)

@@ -1,0 +1,237 @@
+"""The review service: bring a repository's decisions in review up to its refs (ADR 37).
+
+Called after each index of the tracked branch, in the same transaction. A ref
+whose head and the tracked tip are where they were costs nothing but the two
+`for-each-ref`s that list them all; one whose head moved is read again from its
+merge base (`history/reviews.py`). A ref leaves the open reviews when it is
+merged (its head reached from the tip, or every change already on the tip: a
+squash or rebase merge), deleted, closed on the host (with a token), or, without
+one, untouched for `review_max_age` days. A merged review stays, for the
+timeline; the rest are deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from adrsite.decisions.models import Decision, ProposedChange, Repository, Review, Revision
+from adrsite.history.git import GitHistory
+from adrsite.history.host_api import HostApiError, request_states
+from adrsite.history.plumbing import HistoryError
+from adrsite.history.reviews import (
+    ReadReview,
+    RefHead,
+    merge_base,
+    merge_commit,
+    merged_refs,
+    read_reviews,
+    review_heads,
+)
+from adrsite.records import reviews as proposals
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewsResult:
+    open: int  # reviews open after the refresh
+    read: int  # refs read from their merge base in this run
+    merged: int  # reviews found merged in this run
+    error: str = ""  # why the refs could not be read: the reviews stay as they were
+
+
+def review_patterns(repository: Repository) -> tuple[str, ...]:
+    """The ref patterns read for `repository`: its own, else the hosts' pull request refs."""
+    return tuple(repository.review_refs) or proposals.DEFAULT_REVIEW_REFS
+
+
+def reviews_refresh(
+    repository: Repository, history: GitHistory, *, now: datetime | None = None
+) -> ReviewsResult:
+    """Bring `repository`'s reviews up to its refs, compared with the tip `history` reads.
+
+    A ref git cannot read keeps the reviews as they were, with the reason in the
+    result, never a failed index of the tracked branch.
+    """
+    try:
+        with transaction.atomic():  # a savepoint: a git failure leaves the last reviews
+            return _refresh(repository, history, now or timezone.now())
+    except HistoryError as error:
+        logger.warning("%s: reviews not read: %s", repository.name, error)
+        return ReviewsResult(
+            Review.objects.filter(repository=repository, merged_commit="").count(), 0, 0, str(error)
+        )
+
+
+def _refresh(repository: Repository, history: GitHistory, now: datetime) -> ReviewsResult:
+    tip = history.head or ""
+    patterns = review_patterns(repository)
+    heads = review_heads(history, patterns) if tip else []
+    merged = merged_refs(history, patterns) if heads else set()
+    stored = {r.ref: r for r in Review.objects.filter(repository=repository, merged_commit="")}
+    states = _states_on_host(repository, heads)
+    oldest = now - timedelta(days=repository.review_max_age)
+    kept: dict[str, Review] = {}
+    to_read: list[tuple[RefHead, str]] = []
+    merging: list[tuple[Review, RefHead]] = []
+    for ref in heads:
+        old = stored.get(ref.ref)
+        if ref.ref in merged:
+            if old is not None:
+                merging.append((old, ref))
+            continue
+        state = states.get(ref.ref)  # True: open on the host; False: closed; None: unknown
+        if state is False or (state is None and ref.committed_at < oldest):
+            continue
+        if old is not None and old.head == ref.head and old.tip == tip:
+            kept[ref.ref] = old
+            continue
+        base = merge_base(history, ref.head)
+        if old is not None and old.head == ref.head and old.merge_base == base:
+            old.tip = tip
+            old.save(update_fields=["tip"])
+            kept[ref.ref] = old
+        elif base:
+            to_read.append((ref, base))
+    # A merged ref is read once more, from its old merge base, as it was merged.
+    read = read_reviews(history, [*to_read, *((ref, old.merge_base) for old, ref in merging)])
+    merged_read = {r.ref: r for r in read if r.ref in merged}
+    for old, ref in merging:
+        final = merged_read.get(ref.ref)
+        _mark_merged(repository, history, old, final, merge_commit(history, ref.head))
+    fresh = [r for r in read if r.ref not in merged]
+    tracked = history.files_at_head() if (fresh or kept) else {}
+    merged_now = len(merging)
+    handled = set(kept) | {old.ref for old, _ in merging}
+    for review in list(kept.values()):
+        changes = [_as_proposal(change) for change in review.changes.all()]
+        if proposals.merged_already(changes, tracked):
+            _mark_merged(repository, history, review, None, _squash_commit(repository, changes))
+            merged_now += 1
+    for read_review in fresh:
+        handled.add(read_review.ref)
+        old = stored.get(read_review.ref)
+        if proposals.merged_already(read_review.changes, tracked):
+            if old is not None:  # pushed again, then squash-merged: recorded as merged
+                commit = _squash_commit(repository, list(read_review.changes))
+                _mark_merged(repository, history, old, read_review, commit)
+                merged_now += 1
+            continue  # never seen open: nothing to record
+        _create(repository, read_review, tip)
+    gone = set(stored) - handled
+    Review.objects.filter(repository=repository, merged_commit="", ref__in=gone).delete()
+    _link_decisions(repository)
+    open_count = Review.objects.filter(repository=repository, merged_commit="").count()
+    return ReviewsResult(open_count, len(to_read), merged_now)
+
+
+def _states_on_host(repository: Repository, heads: list[RefHead]) -> dict[str, bool]:
+    """ref -> whether the host says its pull or merge request is open; empty without a
+    token, or when the host cannot say: then age decides."""
+    if not repository.host_token or not heads:
+        return {}
+    try:
+        return request_states(
+            repository.host_api, repository.url, repository.host_token, [h.ref for h in heads]
+        )
+    except HostApiError as error:
+        logger.warning("%s: the host's API did not answer: %s", repository.name, error)
+        return {}
+
+
+def _create(repository: Repository, read: ReadReview, tip: str) -> Review:
+    Review.objects.filter(repository=repository, merged_commit="", ref=read.ref).delete()
+    review = Review.objects.create(
+        repository=repository,
+        ref=read.ref,
+        label=proposals.review_label(read.ref)[:1000],
+        head=read.head,
+        merge_base=read.merge_base,
+        tip=tip,
+        author=read.author[:255],
+        author_email=read.author_email[:255],
+        proposed_at=read.proposed_at,
+        committed_at=read.committed_at,
+        url=proposals.review_url(read.ref, repository.web_url, read.head),
+    )
+    ProposedChange.objects.bulk_create(
+        ProposedChange(
+            review=review,
+            change=change.change,
+            path=change.path,
+            path_before=change.path_before,
+            number=change.number,
+            title=change.title[:500],
+            status_before=change.status_before or "",
+            status_after=change.status_after or "",
+            blob_before=change.blob_before,
+            blob_after=change.blob_after,
+            content=read.contents.get(change.path, "").replace("\0", "\ufffd"),
+        )
+        for change in read.changes
+    )
+    return review
+
+
+def _mark_merged(
+    repository: Repository,
+    history: GitHistory,
+    review: Review,
+    final: ReadReview | None,
+    commit: str,
+) -> None:
+    """Record that `review` merged in `commit`; its changes as they were merged, if read."""
+    if final is not None:
+        review.changes.all().delete()
+        kept = _create(repository, final, review.tip)
+        review.delete()
+        review = kept
+    review.merged_commit = commit
+    review.merged_at = history.commit(commit).committed_at if commit else timezone.now()
+    review.save(update_fields=["merged_commit", "merged_at"])
+
+
+def _squash_commit(repository: Repository, changes: list[proposals.ProposedChange]) -> str:
+    """The tracked commit that first held a squash-merged review's content."""
+    for change in changes:
+        if change.blob_after:
+            revision = (
+                Revision.objects.filter(
+                    decision__repository=repository, path=change.path, blob=change.blob_after
+                )
+                .order_by("authored_at", "id")
+                .first()
+            )
+            if revision is not None:
+                return revision.commit
+    return repository.last_indexed_commit
+
+
+def _link_decisions(repository: Repository) -> None:
+    """Point each proposed change at the tracked decision it changes (or, merged, became)."""
+    unlinked = ProposedChange.objects.filter(review__repository=repository, decision=None)
+    if not unlinked.exists():
+        return
+    current = dict(
+        Decision.objects.filter(repository=repository, deleted_commit="").values_list("path", "pk")
+    )
+    for change in unlinked.select_related("review"):
+        path = change.path if change.review.merged_commit else (change.path_before or "")
+        if path in current:
+            change.decision_id = current[path]
+            change.save(update_fields=["decision"])
+
+
+def _as_proposal(row: ProposedChange) -> proposals.ProposedChange:
+    """A stored change as the core reads it (queries use it too)."""
+    return proposals.ProposedChange(
+        row.change, row.path, row.path_before, row.number, row.title,
+        None if row.change == proposals.ADDED else row.status_before,
+        None if row.change == proposals.DELETED else row.status_after,
+        row.blob_before, row.blob_after,
+    )  # fmt: skip

@@ -1,0 +1,250 @@
+"""History layer: the ADR changes of open pull requests and branches, read from their refs.
+
+For each ref matching the review patterns (`refs/pull/*/head`, ...), what it
+changes in the ADR folder against its merge base with the tracked tip: one
+`git for-each-ref` lists the refs and one more says which the tip has merged;
+then, for each ref that moved since the last read, `git merge-base` and one
+`git rev-list` over only the commits since that base (who proposed it, when).
+The diffs of every ref come from one `git diff-tree --stdin`, and their blobs
+and commits from the history's one `cat-file --batch`. Nothing here re-reads the
+tracked branch's history.
+
+Ref names are git's (check-ref-format forbids control characters, spaces and
+`~`): framing on newlines is safe. Everything inside commits and files is the
+committer's: read from objects, never from formatted output.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from subprocess import PIPE
+
+import git
+
+from adrsite.history.git import Commit, GitHistory
+from adrsite.history.plumbing import ADDED as FILE_ADDED
+from adrsite.history.plumbing import DELETED as FILE_DELETED
+from adrsite.history.plumbing import RENAMED, FileChange, HistoryError, _Process, _read_changes
+from adrsite.records.folder import in_skipped_folder, is_decision_file
+from adrsite.records.parse import parse
+from adrsite.records.reviews import ADDED, CHANGED, DELETED, ProposedChange
+
+
+class ReviewRefProblem(ValueError):
+    """A review ref pattern git would misread; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefHead:
+    ref: str
+    head: str
+    committed_at: datetime  # the head commit's date: how long the ref has been untouched
+
+
+@dataclass(frozen=True, slots=True)
+class ReadReview:
+    """One ref's ADR changes against its merge base with the tracked tip."""
+
+    ref: str
+    head: str
+    merge_base: str
+    author: str  # of the first commit since the merge base that changed the ADR folder
+    author_email: str
+    proposed_at: datetime  # that commit's author date
+    committed_at: datetime  # the head's commit date: the last activity
+    changes: tuple[ProposedChange, ...]
+    contents: dict[str, str]  # path -> the proposed text of each added or changed file
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why `pattern` cannot select review refs, or ""."""
+    if not pattern.startswith("refs/"):
+        return f"{pattern!r}: a review ref pattern starts with refs/ (e.g. 'refs/heads/*')"
+    if any(ord(character) <= 32 or ord(character) == 127 for character in pattern):
+        return f"{pattern!r}: a review ref pattern holds no spaces or control characters"
+    if pattern.count("*") > 1 or ":" in pattern or pattern.startswith("refs/-"):
+        return f"{pattern!r}: at most one '*', and no ':' (it is fetched as a refspec)"
+    return ""
+
+
+def review_heads(history: GitHistory, patterns: Sequence[str]) -> list[RefHead]:
+    """Every ref matching `patterns` that names a commit, but the tracked branch's own."""
+    if not patterns or history.head is None:
+        return []
+    for pattern in patterns:
+        if problem := pattern_problem(pattern):
+            raise ReviewRefProblem(problem)
+    listing = history.repo.git.for_each_ref(
+        "--format=%(objectname) %(objecttype) %(committerdate:unix) %(refname)", *patterns
+    )
+    tracked = history.ref if history.ref.startswith("refs/") else ""
+    heads = []
+    for line in listing.splitlines():
+        sha, kind, when, ref = line.split(" ", 3)
+        if kind == "commit" and ref != tracked and sha != history.head:
+            heads.append(RefHead(ref, sha, datetime.fromtimestamp(int(when or 0), UTC)))
+    return heads
+
+
+def merged_refs(history: GitHistory, patterns: Sequence[str]) -> set[str]:
+    """The refs among `patterns` whose head the tracked tip reaches: merged (one process)."""
+    if not patterns or history.head is None:
+        return set()
+    listing = history.repo.git.for_each_ref(
+        "--format=%(refname)", f"--merged={history.head}", *patterns
+    )
+    return set(listing.splitlines())
+
+
+def merge_base(history: GitHistory, head: str) -> str:
+    """Where `head` parted from the tracked tip; "" when they share no history."""
+    try:
+        answer: str = history.repo.git.merge_base(history.head, head)
+    except git.GitCommandError:
+        return ""
+    return answer.strip()
+
+
+def merge_commit(history: GitHistory, head: str) -> str:
+    """The commit on the tracked tip's first-parent line that brought `head` in: the merge,
+    or `head` itself when the tip reached it by fast-forward."""
+    listing: str = history.repo.git.rev_list(
+        "--first-parent", "--ancestry-path", f"{head}..{history.head}"
+    )
+    oldest = listing.split()[-1:] if listing.strip() else []
+    if not oldest:
+        return head
+    first_parent = history.commit(oldest[0]).parents[:1]
+    return head if first_parent == (head,) else oldest[0]
+
+
+def read_reviews(history: GitHistory, wanted: Iterable[tuple[RefHead, str]]) -> list[ReadReview]:
+    """The ADR changes of each (ref, merge base), read together: one diff-tree for all."""
+    wanted = [(ref, base) for ref, base in wanted if base]
+    diffs = _diffs(history, {(ref.head, base) for ref, base in wanted})
+    reviews = []
+    for ref, base in wanted:
+        changes = [c for c in diffs.get((ref.head, base), []) if _in_folder(history, c)]
+        if not changes:
+            continue
+        read = _proposed(history, changes)
+        first = _first_change(history, ref.head, base)
+        reviews.append(
+            ReadReview(
+                ref=ref.ref,
+                head=ref.head,
+                merge_base=base,
+                author=first.author,
+                author_email=first.author_email,
+                proposed_at=first.authored_at,
+                committed_at=ref.committed_at,
+                changes=tuple(change for change, _ in read),
+                contents={change.path: text for change, text in read if text is not None},
+            )
+        )
+    return reviews
+
+
+def _first_change(history: GitHistory, head: str, base: str) -> Commit:
+    """The oldest commit since `base` that changed the ADR folder (or `head`): who proposed."""
+    listing: str = history.repo.git.rev_list(
+        "--reverse", head, f"^{base}", "--", history.adr_dir or "."
+    )
+    shas = listing.split()
+    return history.commit(shas[0] if shas else head)
+
+
+def _in_folder(history: GitHistory, change: FileChange) -> bool:
+    return _is_decision(history, change.path) or (
+        bool(change.old_path) and _is_decision(history, change.old_path)
+    )
+
+
+def _is_decision(history: GitHistory, path: str) -> bool:
+    prefix = f"{history.adr_dir}/" if history.adr_dir else ""
+    if not path.startswith(prefix):
+        return False
+    relative = path[len(prefix) :]
+    return is_decision_file(relative.rsplit("/", 1)[-1]) and not in_skipped_folder(relative)
+
+
+def _proposed(
+    history: GitHistory, changes: list[FileChange]
+) -> list[tuple[ProposedChange, str | None]]:
+    """Each change as a proposal, read from its blobs: title and status before and after,
+    and the proposed text (None for a deletion)."""
+    wanted = sorted({sha for c in changes for sha in (c.blob, c.old_blob) if sha})
+    blobs = dict(zip(wanted, history.blobs(wanted), strict=True))
+    proposed: list[tuple[ProposedChange, str | None]] = []
+    for change in sorted(changes, key=lambda c: c.path):
+        before = change.old_path if change.status == RENAMED else change.path
+        if change.status == FILE_ADDED:
+            before = ""
+        after = "" if change.status == FILE_DELETED else change.path
+        was = bool(before) and _is_decision(history, before)
+        now = bool(after) and _is_decision(history, after)
+        if was and not now:
+            old = parse(before, blobs[change.old_blob])
+            gone = ProposedChange(
+                DELETED, before, before, old.number, old.title, old.status or None, None,
+                change.old_blob, "",
+            )  # fmt: skip
+            proposed.append((gone, None))
+            continue
+        data = blobs[change.blob]
+        new = parse(after, data)
+        if was:
+            status_before = parse(before, blobs[change.old_blob]).status or None
+            made = ProposedChange(
+                CHANGED, after, before, new.number, new.title, status_before, new.status or None,
+                change.old_blob, change.blob,
+            )  # fmt: skip
+        else:
+            made = ProposedChange(
+                ADDED, after, "", new.number, new.title, None, new.status or None, "", change.blob
+            )
+        proposed.append((made, data.decode("utf-8", "replace")))
+    return proposed
+
+
+def _diffs(
+    history: GitHistory, pairs: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[FileChange]]:
+    """(head, base) -> the files changed from base to head in the ADR folder, renames found."""
+    if not pairs:
+        return {}
+    process = _Process(
+        history.repo.git.diff_tree(
+            "--stdin", "-r", "-z", "--no-abbrev", "-M", "--", history.adr_dir or ".",
+            istream=PIPE, as_process=True,
+        ),
+        "diff-tree",
+    )  # fmt: skip
+    answers: list[bytes] = []
+    drain = threading.Thread(target=lambda: answers.append(process.stdout.read()))
+    drain.start()
+    ordered = sorted(pairs)
+    try:
+        for head, base in ordered:
+            process.stdin.write(f"{head} {base}\n".encode())
+    finally:
+        process.stdin.close()
+        drain.join()
+        process.popen.wait()
+    if process.popen.returncode:
+        raise HistoryError(f"git diff-tree failed (exit {process.popen.returncode})")
+    bases = dict(ordered)  # one base per head: it depends on the head and the tip alone
+    found: dict[tuple[str, str], list[FileChange]] = {}
+    fields = answers[0].split(b"\0")
+    index = 0
+    while index < len(fields):
+        head = fields[index].strip(b"\n").decode()
+        index += 1
+        if not head:
+            continue
+        changes, index = _read_changes(fields, index)
+        found[(head, bases[head])] = changes
+    return found

@@ -1,0 +1,225 @@
+"""Decisions in review: what an open pull request or branch proposes, and where proposals collide.
+
+Pure: the history layer reads the refs and the indexer stores them; this module
+names a ref for people, says what a change does in one line, and finds the
+collisions across every open ref at once (`adr check --against` for every pair).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+ADDED, CHANGED, DELETED = "added", "changed", "deleted"
+CHANGE_KINDS = (ADDED, CHANGED, DELETED)
+
+# Where hosts keep the head of each pull request: GitHub, GitLab. Branch patterns
+# ("refs/heads/*") are the repository's to add (`--review-refs`).
+DEFAULT_REVIEW_REFS = ("refs/pull/*/head", "refs/merge-requests/*/head")
+DEFAULT_MAX_AGE_DAYS = 90  # without a host token, a ref untouched this long is hidden
+
+_PULL = re.compile(r"refs/pull/([0-9]{1,12})/head")
+_MERGE_REQUEST = re.compile(r"refs/merge-requests/([0-9]{1,12})/head")
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedChange:
+    """One ADR file a ref changes against its merge base with the tracked branch."""
+
+    change: str  # ADDED, CHANGED or DELETED
+    path: str  # the path on the ref; a deleted file's last path
+    path_before: str  # the path at the merge base ("" when added); differs when renamed
+    number: int | None
+    title: str
+    status_before: str | None  # normalized, None when added
+    status_after: str | None  # normalized, None when deleted
+    blob_before: str = ""
+    blob_after: str = ""
+
+    @property
+    def label(self) -> str:
+        """ "ADR 23", or the file name for a decision without a number."""
+        if self.number is not None:
+            return f"ADR {self.number}"
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReview:
+    """What collision finding needs to know of an open ref."""
+
+    ref: str
+    label: str
+    changes: tuple[ProposedChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Collision:
+    """A number one open ref adds that another open ref, or the tracked branch, also uses."""
+
+    ref: str  # the ref that should renumber
+    label: str
+    path: str
+    number: int
+    other_ref: str  # "" when the tracked branch holds the number
+    other_label: str  # "#415", or the tracked branch's name
+    other_path: str
+    fix: str  # the command that fixes it, run on the ref's branch
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.label} adds ADR {self.number} ({self.path}), which {self.other_label} "
+            f"{'also adds' if self.other_ref else 'already has'} ({self.other_path}); "
+            f"renumber it: {self.fix}"
+        )
+
+
+def review_label(ref: str) -> str:
+    """How people name a ref: "#412" (GitHub), "!7" (GitLab), else the branch's name."""
+    if match := _PULL.fullmatch(ref):
+        return f"#{match[1]}"
+    if match := _MERGE_REQUEST.fullmatch(ref):
+        return f"!{match[1]}"
+    for prefix in ("refs/heads/", "refs/remotes/", "refs/"):
+        if ref.startswith(prefix):
+            return ref.removeprefix(prefix)
+    return ref
+
+
+def review_number(ref: str) -> tuple[str, int] | None:
+    """("github", 412) for a pull request's ref, ("gitlab", 7) for a merge request's; else None."""
+    if match := _PULL.fullmatch(ref):
+        return "github", int(match[1])
+    if match := _MERGE_REQUEST.fullmatch(ref):
+        return "gitlab", int(match[1])
+    return None
+
+
+def review_url(ref: str, web_url: str, head: str) -> str:
+    """The ref's page on its host, from the repository's web URL template
+    (`https://github.com/org/repo/blob/{commit}/{path}`): the pull or merge request,
+    else the tree at the ref's head; "" without a template."""
+    if not web_url:
+        return ""
+    site, found, _ = web_url.partition("/blob/")
+    known = review_number(ref)
+    if found and known is not None:
+        kind, number = known
+        if kind == "github":
+            return f"{site}/pull/{number}"
+        return f"{site.removesuffix('/-')}/-/merge_requests/{number}"
+    if found and "{commit}" in web_url:
+        return f"{site}/tree/{head}"
+    return web_url.replace("{commit}", head).replace("{path}", "")
+
+
+def change_summary(change: ProposedChange) -> str:
+    """One line for the log: "new: ADR 23 Use Kafka", "ADR 7: accepted → superseded"."""
+    if change.change == ADDED:
+        return f"new: {change.label} {change.title}".rstrip()
+    if change.change == DELETED:
+        return f"deleted: {change.label} {change.title}".rstrip()
+    parts = []
+    if change.path_before and change.path_before != change.path:
+        parts.append(f"renamed from {change.path_before.rsplit('/', 1)[-1]}")
+    if change.status_before != change.status_after:
+        before = change.status_before or "no status"
+        after = change.status_after or "no status"
+        parts.append(f"{before} → {after}")
+    if not parts:
+        parts.append("text changed")
+    return f"{change.label}: {', '.join(parts)}"
+
+
+def merged_already(changes: Sequence[ProposedChange], tracked: dict[str, str]) -> bool:
+    """Whether every change is on the tracked tip already (same path, same blob; a deleted
+    file gone): a squash or rebase merge, whose head the tip never reaches."""
+    if not changes:
+        return False
+    for change in changes:
+        if change.change == DELETED:
+            if change.path in tracked:
+                return False
+        elif tracked.get(change.path) != change.blob_after:
+            return False
+        renamed = change.path_before and change.path_before != change.path
+        if renamed and change.path_before in tracked:
+            return False
+    return True
+
+
+def collisions(
+    reviews: Iterable[OpenReview],
+    tracked: dict[int, list[tuple[str, str]]],
+    *,
+    tracked_label: str,
+    against: str,
+) -> list[Collision]:
+    """Every number an open ref adds that the tracked branch or another open ref also uses.
+
+    `tracked`: number -> (path, blob) of the tracked tip's decisions. A file with
+    the same path and content as the other side's is the same proposal (a stacked
+    pull request, a merge already made), never a collision. Each pair is listed
+    on both refs, each with its own fix; `against` is the ref the tracked branch's
+    fix renumbers against ("origin/main").
+    """
+    added: dict[int, list[tuple[OpenReview, ProposedChange]]] = {}
+    for review in reviews:
+        for change in review.changes:
+            if change.number is not None and _adds_number(change):
+                added.setdefault(change.number, []).append((review, change))
+    found: list[Collision] = []
+    for number, proposals in sorted(added.items()):
+        for review, change in proposals:
+            for path, blob in tracked.get(number, ()):
+                if path == change.path and blob == change.blob_after:
+                    continue  # the same file: merged, or based on the same proposal
+                if path == change.path_before:
+                    continue  # the ref changes the tracked file itself
+                fix = renumber_fix(change.path, against)
+                found.append(
+                    Collision(
+                        review.ref, review.label, change.path, number, "", tracked_label, path, fix
+                    )
+                )
+            for other, theirs in proposals:
+                if other.ref == review.ref:
+                    continue
+                if theirs.path == change.path and theirs.blob_after == change.blob_after:
+                    continue
+                fix = renumber_fix(change.path, other.ref, fetch=True)
+                found.append(
+                    Collision(
+                        review.ref,
+                        review.label,
+                        change.path,
+                        number,
+                        other.ref,
+                        other.label,
+                        theirs.path,
+                        fix,
+                    )
+                )
+    return found
+
+
+def renumber_fix(path: str, against: str, *, fetch: bool = False) -> str:
+    """The command to run on the branch: renumber `path` past the numbers `against` uses.
+
+    Another pull request's ref is not in a clone by default, so it is fetched first.
+    """
+    if fetch:
+        fetched = shlex.join(["git", "fetch", "origin", against])
+        return f"{fetched} && {shlex.join(['adr', 'renumber', '--against', 'FETCH_HEAD', path])}"
+    return shlex.join(["adr", "renumber", "--against", against, path])
+
+
+def _adds_number(change: ProposedChange) -> bool:
+    """A new file, or a file renumbered or renamed into a number: a number newly taken."""
+    if change.change == ADDED:
+        return True
+    renamed = bool(change.path_before) and change.path_before != change.path
+    return change.change == CHANGED and renamed
