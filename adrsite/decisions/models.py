@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from adrsite.decisions.refs import decision_ref
+from adrsite.records import reviews as proposals
 from adrsite.records.problems import ProblemCode, Severity
 from adrsite.records.report import problem_line
 
@@ -465,3 +466,12 @@ class ProposedChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change} {self.path}"
+
+    def as_core(self) -> proposals.ProposedChange:
+        """As the core reads it: no status before an add, none after a delete."""
+        return proposals.ProposedChange(
+            self.change, self.path, self.path_before, self.number, self.title,
+            None if self.change == ReviewChange.ADDED else self.status_before,
+            None if self.change == ReviewChange.DELETED else self.status_after,
+            self.blob_before, self.blob_after,
+        )  # fmt: skip

@@ -109,7 +109,7 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
     merged_now = len(merging)
     handled = set(kept) | {old.ref for old, _ in merging}
     for review in list(kept.values()):
-        changes = [_as_proposal(change) for change in review.changes.all()]
+        changes = [change.as_core() for change in review.changes.all()]
         if proposals.merged_already(changes, tracked):
             _mark_merged(repository, history, review, None, _squash_commit(repository, changes))
             merged_now += 1
@@ -225,13 +225,3 @@ def _link_decisions(repository: Repository) -> None:
         if path in current:
             change.decision_id = current[path]
             change.save(update_fields=["decision"])
-
-
-def _as_proposal(row: ProposedChange) -> proposals.ProposedChange:
-    """A stored change as the core reads it (queries use it too)."""
-    return proposals.ProposedChange(
-        row.change, row.path, row.path_before, row.number, row.title,
-        None if row.change == proposals.ADDED else row.status_before,
-        None if row.change == proposals.DELETED else row.status_after,
-        row.blob_before, row.blob_after,
-    )  # fmt: skip

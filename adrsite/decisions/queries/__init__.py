@@ -12,6 +12,7 @@ of its page or subject:
 - `onboarding`: the reading path
 - `export`: the export contract, whole and a page at a time
 - `checks`: the decisions' enforce: checks as the indexer last ran them
+- `reviews`: decisions in review: open pull requests and branches, their collisions (ADR 37)
 """
 
 from adrsite.decisions.queries.access import every_repository, visible_repositories
@@ -58,6 +59,15 @@ from adrsite.decisions.queries.repositories import (
     repository_list,
     sync_failures,
 )
+from adrsite.decisions.queries.reviews import (
+    OpenReviews,
+    decision_merged_proposals,
+    decision_proposals,
+    open_review_count,
+    open_reviews,
+    review_get,
+    reviews_json,
+)
 from adrsite.decisions.queries.whole_log import (
     PROBLEMS_PER_GROUP,
     ProblemGroup,
@@ -88,6 +98,7 @@ __all__ = [
     "IndexedRepository",
     "LinkedDecision",
     "LogFilters",
+    "OpenReviews",
     "ProblemGroup",
     "ProblemReport",
     "RepositoryNotChosen",
@@ -101,18 +112,24 @@ __all__ = [
     "decision_json",
     "decision_log",
     "decision_lookup",
+    "decision_merged_proposals",
     "decision_page",
+    "decision_proposals",
     "every_repository",
     "fetch_problem",
     "fetch_problems",
     "graph",
     "index_ages",
+    "open_review_count",
+    "open_reviews",
     "overdue_reviews",
     "problems",
     "reading_path",
     "recent_revisions",
     "repository_get",
     "repository_list",
+    "review_get",
+    "reviews_json",
     "revision_get",
     "revision_pair",
     "rules",
