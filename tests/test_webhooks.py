@@ -120,6 +120,30 @@ def test_a_push_to_another_branch_or_another_event_queues_nothing(client, demo):
     assert queued() == []
 
 
+def test_pull_request_events_and_pushes_to_branches_in_review_queue_a_sync(client, demo):
+    """ADR 37: proposals stay fresh. A pull request opened, pushed to, closed or merged is a
+    `pull_request` event; a branch read as open work (`--review-refs`) is a push to it."""
+    opened = github(client, b'{"action": "synchronize"}', delivery="1", event="pull_request")
+    assert opened.status_code == 202
+    assert queued() == [{"name": "demo", "reason": "github pull request"}]
+    DBTaskResult.objects.all().delete()
+    assert github(client, push("refs/heads/feature"), delivery="2").status_code == 200
+    Repository.objects.filter(pk=demo.pk).update(review_refs=["refs/heads/feat*"])
+    feature = github(client, push("refs/heads/feature"), delivery="3")
+    assert feature.status_code == 202
+    assert queued() == [{"name": "demo", "reason": "github push to a branch in review"}]
+    DBTaskResult.objects.all().delete()
+    assert github(client, push("refs/heads/other"), delivery="4").status_code == 200
+    gitlab = client.post(
+        "/hooks/gitlab/demo/",
+        b'{"object_kind": "merge_request"}',
+        content_type="application/json",
+        headers={"X-Gitlab-Event": "Merge Request Hook", "X-Gitlab-Token": SECRET},
+    )
+    assert gitlab.status_code == 202
+    assert queued() == [{"name": "demo", "reason": "gitlab pull request"}]
+
+
 def test_without_a_branch_the_hosts_default_branch_is_tracked(client, demo):
     Repository.objects.filter(pk=demo.pk).update(branch="")
     body = json.dumps({"ref": "refs/heads/trunk", "repository": {"default_branch": "trunk"}})

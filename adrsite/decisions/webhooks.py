@@ -1,5 +1,8 @@
 """Webhooks from git hosts (ADR 33): verify the sender, then queue a sync; nothing slower.
 
+A push to the tracked branch queues a sync; so does a pull or merge request event,
+and a push to a branch the repository reads as open work (ADR 37).
+
 One URL per repository and host kind. GitHub and the generic kind sign the raw body
 with HMAC-SHA256 (`X-Hub-Signature-256: sha256=<hex>`); GitLab sends the secret
 itself (`X-Gitlab-Token`). The secret is the repository's own, else
@@ -14,6 +17,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -66,13 +70,21 @@ def webhook_receive(*, kind: str, name: str, headers: Mapping[str, str], body: b
         return HookAnswer(400, "the body is not a JSON object")
     if kind == "github" and headers.get("X-GitHub-Event", "") == "ping":
         return HookAnswer(200, "pong")
-    if not _is_push(kind, headers):
+    if _is_review_event(kind, headers):  # opened, pushed to, closed, merged: ADR 37
+        reason = f"{kind} pull request"
+    elif not _is_push(kind, headers):
         return HookAnswer(200, "ignored: not a push event")
-    tracked = repository.branch or _default_branch(kind, event)
-    ref = event.get("ref")
-    if isinstance(ref, str) and tracked and ref != f"refs/heads/{tracked}":
-        return HookAnswer(200, f"ignored: a push to {ref}, not to the tracked branch {tracked}")
-    if not sync_enqueue(name=name, reason=f"{kind} push"):
+    else:
+        reason = f"{kind} push"
+        tracked = repository.branch or _default_branch(kind, event)
+        ref = event.get("ref")
+        if isinstance(ref, str) and tracked and ref != f"refs/heads/{tracked}":
+            if not _is_review_ref(repository, ref):
+                return HookAnswer(
+                    200, f"ignored: a push to {ref}, not to the tracked branch {tracked}"
+                )
+            reason = f"{kind} push to a branch in review"
+    if not sync_enqueue(name=name, reason=reason):
         return HookAnswer(202, f"{name}: a sync is already queued")
     return HookAnswer(202, f"{name}: sync queued")
 
@@ -119,6 +131,19 @@ def _is_push(kind: str, headers: Mapping[str, str]) -> bool:
     if kind == "gitlab":
         return headers.get("X-Gitlab-Event", "") == "Push Hook"
     return True  # the generic hook is called on pushes only
+
+
+def _is_review_event(kind: str, headers: Mapping[str, str]) -> bool:
+    if kind == "github":
+        return headers.get("X-GitHub-Event", "") == "pull_request"
+    if kind == "gitlab":
+        return headers.get("X-Gitlab-Event", "") == "Merge Request Hook"
+    return False
+
+
+def _is_review_ref(repository: Repository, ref: str) -> bool:
+    """Whether a pushed branch is read as open work (`--review-refs 'refs/heads/*'`)."""
+    return any(fnmatchcase(ref, pattern) for pattern in repository.review_refs)
 
 
 def _default_branch(kind: str, event: dict[str, Any]) -> str:
