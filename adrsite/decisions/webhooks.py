@@ -17,8 +17,8 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from datetime import timedelta
+from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import parse_qs
 
