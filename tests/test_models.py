@@ -31,6 +31,8 @@ def test_every_model_names_its_table_explicitly():
         "adr_repository_sync",
         "adr_scheduler_lease",
         "adr_webhook_delivery",
+        "adr_review",
+        "adr_proposed_change",
     }
 
 
