@@ -123,7 +123,7 @@ def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResp
         return decision
     page = queries.decision_page(decision=decision)
     checks = queries.decision_checks(decisions=[decision]).get(decision.pk, [])
-    proposed = queries.decision_proposals(decision=decision)
+    proposed, merged = queries.decision_reviews(decision=decision)
     current = queries.tracked_text(decision=decision) if proposed else ""
     context = {
         "page": page,
@@ -131,7 +131,7 @@ def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResp
         "body": decision_body(decision=decision),
         "checks": checks,
         "proposals": [(change, _diff(current, change.content)) for change in proposed],
-        "merged_proposals": queries.decision_merged_proposals(decision=decision),
+        "merged_proposals": merged,
     }
     return render(request, "decisions/detail.html", context)
 

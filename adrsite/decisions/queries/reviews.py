@@ -307,3 +307,17 @@ def tracked_text(*, decision: Decision | None) -> str:
         return ""
     last = decision.revisions.order_by("-authored_at", "-id").values_list("content", flat=True)
     return last.first() or ""
+
+
+def decision_reviews(*, decision: Decision) -> tuple[list[ProposedChange], list[Review]]:
+    """What a decision's page shows of review (one query): the open changes proposed to it,
+    newest first (decision_proposals), and the merged reviews that proposed or changed it,
+    by merge (decision_merged_proposals)."""
+    rows = list(
+        ProposedChange.objects.filter(decision=decision)
+        .select_related("review__repository")
+        .order_by("-review__committed_at", "review__ref")
+    )
+    open_changes = [change for change in rows if change.review.is_open]
+    merged = {change.review.pk: change.review for change in rows if not change.review.is_open}
+    return open_changes, sorted(merged.values(), key=lambda review: (review.merged_at, review.pk))
