@@ -179,7 +179,8 @@ def open_reviews_in(*, repositories: QuerySet[Repository]) -> list[OpenReviews]:
         .order_by("path")
         .values_list("repository_id", "number", "path", "blob")
     ):
-        tracked.setdefault(repository_id, {}).setdefault(number, []).append((path, blob or ""))
+        if number is not None:  # filtered above; the type does not know it
+            tracked.setdefault(repository_id, {}).setdefault(number, []).append((path, blob or ""))
     found = []
     for repository_reviews in by_repository.values():
         repository = repository_reviews[0].repository
