@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from adrsite.decisions.models import Decision, Revision
+from adrsite.decisions.models import Decision, ProposedChange, Revision
 from adrsite.decisions.refs import decision_ref
 from adrsite.records.folder import is_decision_file, is_external
 from adrsite.records.parse import parse
@@ -67,6 +67,17 @@ def revision_body(*, decision: Decision, revision: Revision) -> Body:
     return _body(decision, without_title(text), revision.path, revision.commit)
 
 
+def proposal_body(*, change: ProposedChange) -> Body:
+    """A proposed decision's body (ADR 37), as its review's head holds it, linked as a
+    decision at that path and commit would be. Its cache key names the review: never a
+    tracked decision's, whatever path, commit and text the two share."""
+    review = change.review
+    # Unsaved: where links go depends on a decision's place (path, commit, repository) only.
+    placed = Decision(repository=review.repository, path=change.path, updated_commit=review.head)
+    text = without_title(parse(change.path, change.content.encode()).body)
+    return _body(placed, text, change.path, review.head, scope=("proposal", review.ref))
+
+
 def summary_html(*, decision: Decision) -> SafeString:
     """The decision's summary (the Decision section's first paragraph) as inline HTML.
 
@@ -80,10 +91,17 @@ def summary_html(*, decision: Decision) -> SafeString:
     return mark_safe(render_inline(decision.summary, link=link_from(decision)))
 
 
-def _body(decision: Decision, markdown: str, path: str, commit: str) -> Body:
+def _body(
+    decision: Decision, markdown: str, path: str, commit: str, *, scope: tuple[str, ...] = ()
+) -> Body:
     if len(markdown) > MAX_RENDER_CHARACTERS:
         return Body(html=mark_safe(""), source=markdown, too_large=True)
     key = _cache_key(decision, markdown, path, commit)
+    if scope:  # a proposal's: its own prefix, and the review's ref in the digest
+        key = (
+            "adrsite:proposal-body:"
+            + hashlib.sha256(json.dumps([key, *scope]).encode()).hexdigest()
+        )
     cached = cache.get(key)
     if cached is None:
         html = render_markdown(markdown, link=link_from(decision))

@@ -24,7 +24,15 @@ class CommitConverter(RefConverter):
     regex = COMMIT.pattern
 
 
+class RefNameConverter(RefConverter):
+    """A git ref without `refs/` (`pull/412/head`, `heads/team/x`): `/` inside, and never
+    `~`, which git refuses in ref names, so `/~/` ends it (ADR 21, ADR 37)."""
+
+    regex = r"[^~]+"
+
+
 register_converter(RefConverter, "ref")
+register_converter(RefNameConverter, "refname")
 register_converter(CommitConverter, "commit")
 
 app_name = "decisions"
@@ -53,4 +61,11 @@ urlpatterns = [
         name="revision",
     ),
     path("decisions/<slug:repository>/<ref:ref>/", views.decision_detail, name="detail"),
+    # Decisions in review (ADR 37): a review's changes, and each proposed decision.
+    path("reviews/<slug:repository>/<refname:refname>/", views.review_detail, name="review"),
+    path(
+        "reviews/<slug:repository>/<refname:refname>/~/<ref:ref>/",
+        views.proposal_detail,
+        name="proposal",
+    ),
 ]

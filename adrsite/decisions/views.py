@@ -35,7 +35,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from adrsite.decisions import queries, webhooks
-from adrsite.decisions.bodies import decision_body, revision_body, summary_html
+from adrsite.decisions.bodies import decision_body, proposal_body, revision_body, summary_html
 from adrsite.decisions.graph import Node, arc_layout
 from adrsite.decisions.models import Decision, Repository
 from adrsite.records.controls import visible_controls
@@ -63,12 +63,22 @@ def _visible(request: HttpRequest) -> QuerySet[Repository]:
 @vary_on_headers("HX-Request")
 def decision_log(request: HtmxHttpRequest) -> HttpResponse:
     filters = queries.LogFilters.from_query(request.GET)
-    log = queries.decision_log(filters=filters, visible=_visible(request))
+    visible = _visible(request)
+    log = queries.decision_log(filters=filters, visible=visible)
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
     template = "decisions/log.html#results" if fragment else "decisions/log.html"
     # The fragment also carries the hidden status and sort fields, swapped out of band,
     # so the search form goes on from the filter a link chose.
-    context = {"log": log, "oob_state": fragment}
+    context = {
+        "log": log,
+        "oob_state": fragment,
+        "in_review": queries.review_change_count(repository=filters.repository, visible=visible),
+        "reviews": (
+            queries.review_log(repository=filters.repository, visible=visible)
+            if filters.in_review
+            else []
+        ),
+    }
     if not fragment:  # repositories whose host could not be fetched: their index may be old
         context["fetch_problems"] = queries.fetch_problems(repository=log.filters.repository)
     return render(request, template, context)
@@ -113,13 +123,60 @@ def decision_detail(request: HttpRequest, repository: str, ref: str) -> HttpResp
         return decision
     page = queries.decision_page(decision=decision)
     checks = queries.decision_checks(decisions=[decision]).get(decision.pk, [])
+    proposed, merged = queries.decision_reviews(decision=decision)
+    current = queries.tracked_text(decision=decision) if proposed else ""
     context = {
         "page": page,
         "decision": decision,
         "body": decision_body(decision=decision),
         "checks": checks,
+        "proposals": [(change, _diff(current, change.content)) for change in proposed],
+        "merged_proposals": merged,
     }
     return render(request, "decisions/detail.html", context)
+
+
+def _diff(old: str, new: str) -> dict[str, object]:
+    """What the diff table (decisions/_diff.html) shows of `old` against `new`."""
+    too_large = too_large_to_diff(old, new)
+    return {
+        "too_large": too_large,
+        "limit": f"{MAX_LINES:,} lines or {MAX_CHARACTERS:,} characters",
+        "hunks": [] if too_large else line_diff(old, new),
+    }
+
+
+@require_safe
+def review_detail(request: HttpRequest, repository: str, refname: str) -> HttpResponse:
+    """`/reviews/REPO/REFNAME/`: what an open pull request or branch proposes (ADR 37)."""
+    found = queries.review_page(
+        repository=repository, ref=f"refs/{refname}", visible=_visible(request)
+    )
+    if found is None:
+        raise Http404(f"No review {refname!r} in {repository!r}")
+    review, entries, collisions = found
+    context = {"review": review, "entries": entries, "collisions": collisions}
+    return render(request, "decisions/review.html", context)
+
+
+@require_safe
+def proposal_detail(request: HttpRequest, repository: str, refname: str, ref: str) -> HttpResponse:
+    """`/reviews/REPO/REFNAME/~/REF/`: a decision as a review proposes it, not merged."""
+    proposal = queries.proposal_get(
+        repository=repository, ref=f"refs/{refname}", decision_ref=ref, visible=_visible(request)
+    )
+    if proposal is None:
+        raise Http404(f"No proposed decision {ref!r} in {refname!r} of {repository!r}")
+    change = proposal.change
+    context = {
+        "proposal": proposal,
+        "review": proposal.review,
+        "change": change,
+        "summary": proposal.summary,
+        "body": proposal_body(change=change) if change.content else None,
+        "diff": _diff(proposal.tracked_text, change.content) if proposal.tracked else None,
+    }
+    return render(request, "decisions/proposal.html", context)
 
 
 @require_safe
@@ -145,15 +202,7 @@ def revision_diff(request: HttpRequest, repository: str, ref: str) -> HttpRespon
     old, new = queries.revision_pair(decision=decision, old=old_sha, new=new_sha)
     if old is None or new is None:
         raise Http404("Choose two revisions of this decision to compare")
-    too_large = too_large_to_diff(old.content, new.content)
-    context = {
-        "decision": decision,
-        "old": old,
-        "new": new,
-        "too_large": too_large,
-        "limit": f"{MAX_LINES:,} lines or {MAX_CHARACTERS:,} characters",
-        "hunks": [] if too_large else line_diff(old.content, new.content),
-    }
+    context = {"decision": decision, "old": old, "new": new, **_diff(old.content, new.content)}
     return render(request, "decisions/diff.html", context)
 
 
@@ -219,7 +268,15 @@ def problems(request: HttpRequest) -> HttpResponse:
     visible = _visible(request)
     report = queries.problems(repository=repository, visible=visible, today=timezone.localdate())
     failing = queries.sync_failures(repository=repository, visible=visible)
-    return render(request, "decisions/problems.html", {"report": report, "failing": failing})
+    chosen = visible.filter(name=repository) if repository else visible
+    open_work = [w for w in queries.open_reviews_in(repositories=chosen) if w.collisions]
+    context = {
+        "report": report,
+        "failing": failing,
+        "open_work": open_work,
+        "collision_count": sum(len(w.collisions) for w in open_work),
+    }
+    return render(request, "decisions/problems.html", context)
 
 
 @require_safe

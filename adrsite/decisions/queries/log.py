@@ -42,6 +42,7 @@ class LogFilters:
     text: str = ""
     sort: str = ""  # a SORTS key, RELEVANCE, or "" for the default
     page: int = 1
+    in_review: bool = False  # the "in review" facet: open proposals instead of decisions
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> LogFilters:
@@ -56,6 +57,7 @@ class LogFilters:
             text=" ".join(query.get("q", "").split())[:200],
             sort=sort if sort in SORTS or sort == RELEVANCE else "",
             page=int(page) if _DIGITS.fullmatch(page) and 0 < int(page) < 100_000 else 1,
+            in_review=query.get("in_review", "") == "1",
         )
 
     @property
@@ -68,17 +70,21 @@ class LogFilters:
         """The query string of these filters with `changes`; a filter change goes back to page 1."""
         if "page" not in changes:
             changes["page"] = 1
-        values = {
+        if "in_review" not in changes:  # any other facet, sort or page is of the decisions
+            changes["in_review"] = False
+        values: dict[str, Any] = {
             "q": self.text,
             "status": self.status,
             "tag": self.tag,
             "repository": self.repository,
             "sort": self.sort,
             "page": self.page,
+            "in_review": self.in_review,
         }
         values.update({("q" if key == "text" else key): value for key, value in changes.items()})
         if values["page"] == 1:
             del values["page"]
+        values["in_review"] = 1 if values["in_review"] else ""
         return "?" + urlencode({key: value for key, value in values.items() if value})
 
 

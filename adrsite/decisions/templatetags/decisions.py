@@ -6,11 +6,13 @@ Decision bodies are rendered (and cached) by `bodies.py`, called from the views.
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from adrsite.decisions.bodies import link_from
-from adrsite.decisions.models import Decision, Repository
-from adrsite.decisions.queries import LogFilters
+from adrsite.decisions.models import Decision, ProposedChange, Repository, Review
+from adrsite.decisions.queries import LogFilters, OpenReviews
+from adrsite.decisions.refs import decision_ref
 from adrsite.decisions.search import snippet_html
 from adrsite.records.render import render_inline
 from adrsite.records.vocabulary import clean_text
@@ -54,3 +56,32 @@ def log_query(filters: LogFilters, **changes: object) -> str:
 @register.simple_tag
 def source_url(repository: Repository, commit: str, path: str = "") -> str:
     return repository.source_url(commit, path)
+
+
+@register.filter
+def review_page(review: Review) -> str:
+    """`/reviews/REPO/REFNAME/`: a review's page on this site (ADR 37)."""
+    return reverse(
+        "decisions:review", args=[review.repository.name, review.ref.removeprefix("refs/")]
+    )
+
+
+@register.filter
+def proposal_page(change: ProposedChange) -> str:
+    """`/reviews/REPO/REFNAME/~/REF/`: the decision a review proposes, on this site (ADR 37)."""
+    review = change.review
+    ref = decision_ref(change.path, review.repository.adr_dir)
+    return reverse(
+        "decisions:proposal", args=[review.repository.name, review.ref.removeprefix("refs/"), ref]
+    )
+
+
+@register.simple_tag
+def collision_page(open_work: OpenReviews, ref: str, path: str) -> str:
+    """The page of the proposal `path` of review `ref` among `open_work`'s, "" when not open."""
+    for review in open_work.reviews:
+        if review.ref == ref:
+            for change in review.changes.all():
+                if change.path == path:
+                    return proposal_page(change)
+    return ""

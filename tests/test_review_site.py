@@ -1,0 +1,189 @@
+"""Decisions in review on the site (ADR 37): the log's facet, proposals, collisions, timeline."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from adrsite.decisions.indexing import repository_index, repository_register
+from adrsite.decisions.models import Repository
+from tests.gitrepo import Repo
+from tests.review_fixture import ReviewLog, review_log
+
+pytestmark = pytest.mark.django_db
+
+WEB = "https://github.com/org/demo/blob/{commit}/{path}"
+
+
+def index(repo: Repo, name: str = "demo") -> Repository:
+    """Index `repo` with its open work: the fixture's commits are months old, kept open."""
+    repository = repository_register(name=name, location=str(repo.path), adr_dir="adr")
+    Repository.objects.filter(pk=repository.pk).update(
+        review_max_age=100_000, web_url=WEB, branch="main"
+    )
+    repository.refresh_from_db()
+    repository_index(repository=repository)
+    return repository
+
+
+@pytest.fixture
+def work(repo: Repo) -> ReviewLog:
+    found = review_log(repo)
+    repo.git("update-ref", "-d", "refs/pull/450/head")  # #450: its branch deleted
+    index(repo)
+    return found
+
+
+def text_of(fragment: str) -> str:
+    """What a reader sees of an HTML fragment: tags dropped, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def rows(page_html: str, css_class: str) -> list[str]:
+    return [
+        text_of(row) for row in re.findall(rf'<tr class="{css_class}">(.*?)</tr>', page_html, re.S)
+    ]
+
+
+KAFKA_FIX = (
+    "git fetch origin refs/pull/415/head && adr renumber --against FETCH_HEAD adr/0004-use-kafka.md"
+)
+
+
+def test_the_logs_in_review_facet_lists_each_open_proposed_change(client, work):
+    log = page(client, "/")
+    facet = re.search(r'<a id="in-review"[^>]*href="([^"]+)"[^>]*>(.*?)</a>', log)
+    assert facet is not None
+    assert (html.unescape(facet[1]), text_of(facet[2])) == ("?in_review=1", "in review 7")
+    listed = page(client, "/?in_review=1")
+    assert rows(listed, "review-entry") == [
+        "new: ADR 4 Use Kafka number taken #460 Bob Builder 2026-01-09",
+        "new: ADR 6 Use htmx #440 Bob Builder 2026-01-07",
+        "new: ADR 3 Use GraphQL number taken #430 Carol Reviewer 2026-01-06",
+        "ADR 2: accepted → superseded #420 Bob Builder 2026-01-05",
+        "new: ADR 5 Replace PostgreSQL with CockroachDB #420 Bob Builder 2026-01-05",
+        "new: ADR 4 Use Redis number taken #415 Carol Reviewer 2026-01-04",
+        "new: ADR 4 Use Kafka number taken #412 Bob Builder 2026-01-03",
+    ]
+    assert '<a class="review-link" href="https://github.com/org/demo/pull/412">#412</a>' in listed
+    assert 'href="/reviews/demo/pull/420/head/~/0002-use-postgresql/">ADR 2: accepted' in listed
+    assert "Drop the cache" not in listed  # #450's ref was deleted
+    assert rows(page(client, "/?in_review=1&repository=elsewhere"), "review-entry") == []
+
+
+def test_a_decision_page_shows_the_change_proposed_to_it_with_its_diff(client, work):
+    detail = page(client, "/decisions/demo/0002-use-postgresql/")
+    notice = re.search(r'<p class="banner banner-proposed" role="note">(.*?)</p>', detail, re.S)
+    assert notice is not None
+    assert text_of(notice[1]) == (
+        "A change to this decision is proposed in #420 (on the host): Bob Builder, 2026-01-05."
+    )
+    assert 'href="/reviews/demo/pull/420/head/~/0002-use-postgresql/">#420</a>' in notice[1]
+    assert rows(detail, "line-removed") == ["2 \N{MINUS SIGN} status: accepted"]
+    assert rows(detail, "line-added") == ["2 + status: superseded"]
+    assert "banner-proposed" not in page(client, "/decisions/demo/0003-use-rest/")
+
+
+def test_a_proposal_page_renders_the_decision_marked_not_merged_with_its_collisions(client, work):
+    proposal = page(client, "/reviews/demo/pull/412/head/~/0004-use-kafka/")
+    state = re.search(r'<p class="banner banner-not-merged" role="note">(.*?)</p>', proposal, re.S)
+    assert state is not None
+    assert text_of(state[1]) == (
+        f"Not merged — proposed in #412 by Bob Builder, last commit 2026-01-03 "
+        f"({work.heads['#412'][:7]})."
+    )
+    assert '<h1 id="decision-title">Use Kafka</h1>' in proposal
+    body = re.search(r'<div class="body" hx-disable>(.*?)</div>', proposal, re.S)
+    assert body is not None
+    assert text_of(body[1]) == "Context # Why we chose it."
+    collisions = re.findall(r'<li class="severity-error collision">(.*?)</li>', proposal, re.S)
+    assert [text_of(c) for c in collisions] == [
+        "#415 adds ADR 4 (adr/0004-use-redis.md), which #412 also adds "
+        "(adr/0004-use-kafka.md); renumber it: git fetch origin refs/pull/412/head "
+        "&& adr renumber --against FETCH_HEAD adr/0004-use-redis.md",
+        "#412 adds ADR 4 (adr/0004-use-kafka.md), which #415 also adds "
+        f"(adr/0004-use-redis.md); renumber it: {KAFKA_FIX}",
+    ]
+    assert 'class="diff"' not in proposal  # a new decision: nothing to compare with
+    changed = page(client, "/reviews/demo/pull/420/head/~/0002-use-postgresql/")
+    assert rows(changed, "line-added") == ["2 + status: superseded"]
+    assert "severity-error collision" not in changed
+    review = page(client, "/reviews/demo/pull/420/head/")
+    assert [text_of(li) for li in re.findall(r"<li>(.*?)</li>", review, re.S)] == [
+        "ADR 2: accepted → superseded",
+        "new: ADR 5 Replace PostgreSQL with CockroachDB",
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reviews/demo/pull/450/head/",  # deleted
+        "/reviews/demo/pull/999/head/",
+        "/reviews/demo/pull/412/head/~/0004-use-redis/",  # #415's file, not #412's
+        "/reviews/elsewhere/pull/412/head/~/0004-use-kafka/",
+        "/reviews/demo/pull/412/head/~/",
+        "/reviews/demo/pull/412/head/~/0004-use-kafka/diff/",
+    ],
+)
+def test_an_unknown_review_or_proposal_is_not_found(client, work, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_proposal_in_a_repository_the_reader_may_not_see_is_not_found(client, work):
+    from adrsite.decisions.indexing import repository_restrict
+
+    repository_restrict(name="demo", groups=["ours"])
+    for url in (
+        "/reviews/demo/pull/412/head/~/0004-use-kafka/",
+        "/reviews/demo/pull/412/head/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert "in-review" not in page(client, "/")
+    assert "collision" not in page(client, "/problems/")
+
+
+def test_problems_lists_every_collision_in_open_work_with_its_fix(client, work):
+    problems = page(client, "/problems/")
+    heading = re.search(r'<section id="collisions".*?<h2[^>]*>(.*?)</h2>', problems, re.S)
+    assert heading is not None
+    assert text_of(heading[1]) == "Collisions in open work — 5"
+    assert rows(problems, "severity-error collision") == [
+        "#430 #430 adds ADR 3 (adr/0003-use-graphql.md), which main already has "
+        "(adr/0003-use-rest.md); renumber it: adr renumber --against origin/main "
+        "adr/0003-use-graphql.md",
+        "#460 #460 adds ADR 4 (adr/0004-use-kafka.md), which #415 also adds "
+        f"(adr/0004-use-redis.md); renumber it: {KAFKA_FIX}",
+        "#415 #415 adds ADR 4 (adr/0004-use-redis.md), which #460 also adds "
+        "(adr/0004-use-kafka.md); renumber it: git fetch origin refs/pull/460/head "
+        "&& adr renumber --against FETCH_HEAD adr/0004-use-redis.md",
+        "#415 #415 adds ADR 4 (adr/0004-use-redis.md), which #412 also adds "
+        "(adr/0004-use-kafka.md); renumber it: git fetch origin refs/pull/412/head "
+        "&& adr renumber --against FETCH_HEAD adr/0004-use-redis.md",
+        "#412 #412 adds ADR 4 (adr/0004-use-kafka.md), which #415 also adds "
+        f"(adr/0004-use-redis.md); renumber it: {KAFKA_FIX}",
+    ]
+    assert '<a href="/reviews/demo/pull/430/head/~/0003-use-graphql/">#430</a>' in problems
+
+
+def test_the_timeline_records_where_a_merged_decision_was_proposed(client, work):
+    repo = work.repo
+    repo.git("merge", "--no-ff", "-q", "-m", "Merge pull request #440", work.heads["#440"])
+    merge = repo.git("rev-parse", "HEAD").strip()
+    repository_index(repository=Repository.objects.get(name="demo"))
+    detail = page(client, "/decisions/demo/0006-use-htmx/")
+    entry = re.search(r'<li class="proposed-in">(.*?)</li>', detail, re.S)
+    assert entry is not None
+    assert text_of(entry[1]) == (
+        f"proposed in #440 on 7 January 2026, merged on 9 January 2026 in {merge[:7]}"
+    )
+    assert f'href="https://github.com/org/demo/blob/{merge}/"' in entry[1]
+    assert "#440" not in page(client, "/?in_review=1")
