@@ -257,7 +257,8 @@ def report(what: str, measured: Measured, refs: int, floor: float | None = None)
     line = (
         f"{what}: index {measured.whole:.3f} s, of it the reviews {measured.reviews:.3f} s"
         f" ({measured.reviews / refs * 1000:.2f} ms a ref over {refs});"
-        f" {len(measured.processes)} git processes ({spawned or 'none'}), {measured.queries} queries"
+        f" {len(measured.processes)} git processes ({spawned or 'none'}),"
+        f" {measured.queries} queries"
     )
     if floor is not None:
         line += f"; {measured.reviews / floor:.2f}x the floor"
@@ -351,7 +352,8 @@ def main() -> int:
         ("nothing moved", still.reviews < STILL_TARGET,
          f"{still.reviews * 1000:.1f} ms (target: under {STILL_TARGET * 1000:.0f} ms)"),
         (f"{len(moved)} refs moved", after_moves.reviews <= MOVED_TARGET * moved_floor,
-         f"{after_moves.reviews / moved_floor:.2f}x their floor (target: at most {MOVED_TARGET:g}x)"),
+         f"{after_moves.reviews / moved_floor:.2f}x their floor "
+         f"(target: at most {MOVED_TARGET:g}x)"),
         ("tip moved", after_tip.reviews <= TIP_TARGET * floor,
          f"{after_tip.reviews / floor:.2f}x the floor (target: at most {TIP_TARGET:g}x)"),
     ]  # fmt: skip
