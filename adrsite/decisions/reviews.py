@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from adrsite.history.plumbing import HistoryError
 from adrsite.history.reviews import (
     ReadReview,
     RefHead,
-    merge_base,
+    merge_bases,
     merge_commit,
     merged_refs,
     read_reviews,
@@ -77,8 +78,12 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
     states = _states_on_host(repository, heads)
     oldest = now - timedelta(days=repository.review_max_age)
     kept: dict[str, Review] = {}
+    moved_tip: list[Review] = []  # kept, but compared with another tip: merged by squash?
     to_read: list[tuple[RefHead, str]] = []
     merging: list[tuple[Review, RefHead]] = []
+    nothing_before = _nothing_to_show(repository, history)
+    nothing: dict[str, tuple[str, str, str]] = {}
+    unsettled: list[RefHead] = []  # head or tip moved since the last read: where it parted?
     for ref in heads:
         old = stored.get(ref.ref)
         if ref.ref in merged:
@@ -91,13 +96,23 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
         if old is not None and old.head == ref.head and old.tip == tip:
             kept[ref.ref] = old
             continue
-        base = merge_base(history, ref.head)
+        last = nothing_before.get(ref.ref)
+        if old is None and last is not None and last[:2] == (ref.head, tip):
+            nothing[ref.ref] = last
+            continue
+        unsettled.append(ref)
+    bases = merge_bases(history, [ref.head for ref in unsettled])  # one git process for all
+    for ref in unsettled:
+        old, last, base = stored.get(ref.ref), nothing_before.get(ref.ref), bases[ref.head]
         if old is not None and old.head == ref.head and old.merge_base == base:
             old.tip = tip
-            old.save(update_fields=["tip"])
+            moved_tip.append(old)
             kept[ref.ref] = old
+        elif old is None and last is not None and last[0::2] == (ref.head, base):
+            nothing[ref.ref] = (ref.head, tip, base)
         elif base:
             to_read.append((ref, base))
+    Review.objects.bulk_update(moved_tip, ["tip"])
     # A merged ref is read once more, from its old merge base, as it was merged.
     read = read_reviews(history, [*to_read, *((ref, old.merge_base) for old, ref in merging)])
     merged_read = {r.ref: r for r in read if r.ref in merged}
@@ -105,10 +120,13 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
         final = merged_read.get(ref.ref)
         _mark_merged(repository, history, old, final, merge_commit(history, ref.head))
     fresh = [r for r in read if r.ref not in merged]
-    tracked = history.files_at_head() if (fresh or kept) else {}
+    # Only a review compared with a new tip can have been squash-merged since its last read.
+    tracked = history.files_at_head() if (fresh or moved_tip) else {}
     merged_now = len(merging)
     handled = set(kept) | {old.ref for old, _ in merging}
-    for review in list(kept.values()):
+    for review in Review.objects.filter(pk__in=[r.pk for r in moved_tip]).prefetch_related(
+        "changes"
+    ):
         changes = [change.as_core() for change in review.changes.all()]
         if proposals.merged_already(changes, tracked):
             _mark_merged(repository, history, review, None, _squash_commit(repository, changes))
@@ -121,13 +139,38 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
                 commit = _squash_commit(repository, list(read_review.changes))
                 _mark_merged(repository, history, old, read_review, commit)
                 merged_now += 1
-            continue  # never seen open: nothing to record
+            else:  # never seen open: nothing to record
+                nothing[read_review.ref] = (read_review.head, tip, read_review.merge_base)
+            continue
         _create(repository, read_review, tip)
+    shown = {r.ref for r in read}
+    for ref, base in to_read:  # read, and no ADR changes: nothing to read again until it moves
+        if ref.ref not in shown:
+            nothing[ref.ref] = (ref.head, tip, base)
+    if nothing != nothing_before:  # refs gone from git leave it too
+        cache.set(_nothing_key(repository), {"adr_dir": history.adr_dir, "refs": nothing}, None)
     gone = set(stored) - handled
     Review.objects.filter(repository=repository, merged_commit="", ref__in=gone).delete()
     _link_decisions(repository)
     open_count = Review.objects.filter(repository=repository, merged_commit="").count()
     return ReviewsResult(open_count, len(to_read), merged_now)
+
+
+def _nothing_key(repository: Repository) -> str:
+    return f"reviews:nothing-to-show:{repository.pk}"
+
+
+def _nothing_to_show(
+    repository: Repository, history: GitHistory
+) -> dict[str, tuple[str, str, str]]:
+    """ref -> (head, tip, merge base) of the refs last read with nothing to show: no ADR
+    changes, or all of them already on the tip. A ref that touches only code would
+    otherwise cost a merge-base, a rev-list and a diff at every index; a lost entry
+    (the cache culled, or cleared) only means that ref is read again."""
+    found = cache.get(_nothing_key(repository))
+    if not isinstance(found, dict) or found.get("adr_dir") != history.adr_dir:
+        return {}  # read for another folder: what it held says nothing of this one
+    return dict(found["refs"])
 
 
 def _states_on_host(repository: Repository, heads: list[RefHead]) -> dict[str, bool]:

@@ -108,6 +108,52 @@ def merge_base(history: GitHistory, head: str) -> str:
     return answer.strip()
 
 
+def merge_bases(history: GitHistory, heads: Iterable[str]) -> dict[str, str]:
+    """head -> where it parted from the tracked tip ("" when they share no history), for
+    many heads at once: one `rev-list` of every commit they have and the tip lacks.
+
+    Each head's walk through those commits stops at parents the tip reaches; when
+    there is one such parent it is the merge base (every common ancestor is one of its
+    ancestors). A head with several (it merged the tracked branch in) asks `git
+    merge-base`, as one head alone would.
+    """
+    heads = sorted(set(heads))
+    if not heads:
+        return {}
+    process = _Process(
+        history.repo.git.rev_list("--parents", "--stdin", istream=PIPE, as_process=True),
+        "rev-list",
+    )
+    wanted = "".join(f"{head}\n" for head in [*heads, f"^{history.head}"]).encode()
+    listing, errors = process.popen.communicate(wanted)
+    if process.popen.returncode:
+        said = errors.decode("utf-8", "replace").strip().splitlines()
+        raise HistoryError(f"git rev-list failed: {said[0] if said else process.popen.returncode}")
+    parents: dict[str, list[str]] = {}
+    for line in listing.decode().splitlines():
+        sha, *of = line.split()
+        parents[sha] = of
+    bases = {}
+    for head in heads:
+        boundary: set[str] = set()
+        seen, walk = {head}, [head]
+        while walk:
+            for parent in parents.get(walk.pop(), ()):
+                if parent in parents:
+                    if parent not in seen:
+                        seen.add(parent)
+                        walk.append(parent)
+                else:
+                    boundary.add(parent)
+        if len(boundary) == 1 and head in parents:
+            bases[head] = boundary.pop()
+        elif not boundary and head in parents:
+            bases[head] = ""  # an unrelated history: nothing in common with the tip
+        else:
+            bases[head] = merge_base(history, head)
+    return bases
+
+
 def merge_commit(history: GitHistory, head: str) -> str:
     """The commit on the tracked tip's first-parent line that brought `head` in: the merge,
     or `head` itself when the tip reached it by fast-forward."""
