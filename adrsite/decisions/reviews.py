@@ -26,6 +26,7 @@ from adrsite.history.plumbing import HistoryError
 from adrsite.history.reviews import (
     ReadReview,
     RefHead,
+    ReviewRefProblem,
     merge_base,
     merge_commit,
     merged_refs,
@@ -61,7 +62,7 @@ def reviews_refresh(
     try:
         with transaction.atomic():  # a savepoint: a git failure leaves the last reviews
             return _refresh(repository, history, now or timezone.now())
-    except HistoryError as error:
+    except (HistoryError, ReviewRefProblem) as error:
         logger.warning("%s: reviews not read: %s", repository.name, error)
         return ReviewsResult(
             Review.objects.filter(repository=repository, merged_commit="").count(), 0, 0, str(error)

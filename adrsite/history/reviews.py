@@ -16,6 +16,7 @@ committer's: read from objects, never from formatted output.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -66,15 +67,49 @@ class ReadReview:
     contents: dict[str, str]  # path -> the proposed text of each added or changed file
 
 
+# What git refuses in a refspec's pattern (git check-ref-format --refspec-pattern): a
+# fetch given one fails, and the tracked branch with it. Fixed strings only: linear.
+_NOT_IN_A_REF_PATTERN = re.compile(r"[~^?\[\\]|\.\.|@\{|//|/\.|\.lock(?:/|$)|[/.]$")
+
+
 def pattern_problem(pattern: str) -> str:
     """Why `pattern` cannot select review refs, or ""."""
     if not pattern.startswith("refs/"):
         return f"{pattern!r}: a review ref pattern starts with refs/ (e.g. 'refs/heads/*')"
     if any(ord(character) <= 32 or ord(character) == 127 for character in pattern):
         return f"{pattern!r}: a review ref pattern holds no spaces or control characters"
-    if pattern.count("*") > 1 or ":" in pattern or pattern.startswith("refs/-"):
-        return f"{pattern!r}: at most one '*', and no ':' (it is fetched as a refspec)"
+    # Exactly one '*': a fetch of a name without one fails once the host drops that ref.
+    if pattern.count("*") != 1 or ":" in pattern or pattern.startswith("refs/-"):
+        return (
+            f"{pattern!r}: one '*' (as in 'refs/heads/*'), and no ':' (it is fetched as a refspec)"
+        )
+    if _NOT_IN_A_REF_PATTERN.search(pattern):
+        return (
+            f"{pattern!r}: git takes no ~ ^ ? [ \\ .. @{{ // in a ref pattern, nor a part "
+            "that starts with '.' or ends with '.lock', nor a '/' or '.' at its end"
+        )
     return ""
+
+
+def _matching(history: GitHistory, patterns: Sequence[str], *options: str) -> list[str]:
+    """`git for-each-ref`'s lines for the refs matching `patterns` as a fetch matches them.
+
+    for-each-ref's '*' stops at a '/' (refs/heads/* misses refs/heads/feature/x), a
+    refspec's does not: git is asked for the folder before the '*', and the refs are
+    matched here as the mirror's fetch matched them. The ref name ends each line.
+    """
+    folders = sorted({pattern.split("*", 1)[0].rsplit("/", 1)[0] for pattern in patterns})
+    listing = _git(history, "for_each_ref", *options, *folders)
+    wanted = [pattern.split("*", 1) for pattern in patterns]
+    return [
+        line
+        for line in listing.splitlines()
+        if any(_fetched_by(line.rsplit(" ", 1)[-1], before, after) for before, after in wanted)
+    ]
+
+
+def _fetched_by(ref: str, before: str, after: str) -> bool:
+    return len(ref) >= len(before) + len(after) and ref.startswith(before) and ref.endswith(after)
 
 
 def review_heads(history: GitHistory, patterns: Sequence[str]) -> list[RefHead]:
@@ -88,15 +123,12 @@ def review_heads(history: GitHistory, patterns: Sequence[str]) -> list[RefHead]:
     for pattern in patterns:
         if problem := pattern_problem(pattern):
             raise ReviewRefProblem(problem)
-    listing = _git(
-        history,
-        "for_each_ref",
-        "--format=%(objectname) %(objecttype) %(committerdate:unix) %(refname)",
-        *patterns,
+    listing = _matching(
+        history, patterns, "--format=%(objectname) %(objecttype) %(committerdate:unix) %(refname)"
     )
     tracked = _tracked_ref(history)
     heads = []
-    for line in listing.splitlines():
+    for line in listing:
         sha, kind, when, ref = line.split(" ", 3)
         if kind == "commit" and ref != tracked:
             heads.append(RefHead(ref, sha, datetime.fromtimestamp(int(when or 0), UTC)))
@@ -129,10 +161,7 @@ def merged_refs(history: GitHistory, patterns: Sequence[str]) -> set[str]:
     """The refs among `patterns` whose head the tracked tip reaches: merged (one process)."""
     if not patterns or history.head is None:
         return set()
-    listing = _git(
-        history, "for_each_ref", "--format=%(refname)", f"--merged={history.head}", *patterns
-    )
-    return set(listing.splitlines())
+    return set(_matching(history, patterns, "--format=%(refname)", f"--merged={history.head}"))
 
 
 def merge_base(history: GitHistory, head: str) -> str:
