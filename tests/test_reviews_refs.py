@@ -399,3 +399,32 @@ def test_a_ref_whose_history_is_broken_keeps_the_reviews(repo):
     assert result.reviews_error.startswith("git ")  # for-each-ref --merged, or merge-base
     assert result.reviews_error.endswith("2" * 40)
     assert list(open_reviews()) == ["#910"]
+
+
+@pytest.mark.also_postgres
+def test_a_path_or_branch_longer_than_their_columns_fails_no_index(repo):
+    """PostgreSQL refuses a value longer than its column where SQLite keeps it whole."""
+    main_with_two(repo)
+    huge = "adr/0003-" + "z" * (5000 - len("adr/0003-.md")) + ".md"  # as only git keeps it
+    repo.git("checkout", "-q", "-b", "pr-912")
+    repo.stage(huge, adr("Huge"))
+    repo.write("adr/0004-fine.md", adr("Fine"))
+    repo.write("adr/use-big.md", "# 99999999999: A number no integer column holds\n")
+    repo.git("add", "adr/0004-fine.md", "adr/use-big.md")
+    repo.git("update-ref", "refs/pull/912/head", repo.commit("Long", add=False))
+    repo.git("checkout", "-q", "-f", "main")
+    deep = "refs/heads/" + "/".join(["b" * 200] * 6)  # 1,216 characters
+    proposal(repo, {"adr/0005-deep.md": adr("Deep")}, 913)
+    repo.git("update-ref", deep, repo.git("rev-parse", "refs/pull/913/head"))
+    repo.git("update-ref", "-d", "refs/pull/913/head")
+    repo.git("branch", "-q", "-D", "pr-912", "pr-913")
+
+    result = index(repo, review_refs=["refs/pull/*/head", "refs/heads/*"])
+
+    assert result.reviews_error == ""
+    found = open_reviews()
+    assert list(found) == ["#912"]  # the ref too long to store is left out
+    assert [c[1:4] for c in changes(found["#912"])] == [
+        ("adr/0004-fine.md", "", 4),
+        ("adr/use-big.md", "", None),
+    ]

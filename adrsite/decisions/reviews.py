@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from adrsite.decisions.identity import path_too_long
 from adrsite.decisions.models import Decision, ProposedChange, Repository, Review, Revision
 from adrsite.history.git import GitHistory
 from adrsite.history.host_api import HostApiError, request_states
@@ -36,6 +38,12 @@ from adrsite.history.reviews import (
 from adrsite.records import reviews as proposals
 
 logger = logging.getLogger(__name__)
+
+# What the columns hold: PostgreSQL refuses longer values (SQLite keeps them), and the
+# whole index with them. A ref this long is left out; so is a file whose path is longer
+# (the tracked index leaves such a file out too), and a number past 9 digits is none.
+_REF_LENGTH = Review._meta.get_field("ref").max_length or 0
+_NUMBER_LIMIT = 10**9
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +80,7 @@ def reviews_refresh(
 def _refresh(repository: Repository, history: GitHistory, now: datetime) -> ReviewsResult:
     tip = history.head or ""
     patterns = review_patterns(repository)
-    heads = review_heads(history, patterns) if tip else []
+    heads = [h for h in review_heads(history, patterns) if len(h.ref) <= _REF_LENGTH] if tip else []
     merged = merged_refs(history, patterns) if heads else set()
     stored = {r.ref: r for r in Review.objects.filter(repository=repository, merged_commit="")}
     states = _states_on_host(repository, heads)
@@ -100,7 +108,8 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
         elif base:
             to_read.append((ref, base))
     # A merged ref is read once more, from its old merge base, as it was merged.
-    read = read_reviews(history, [*to_read, *((ref, old.merge_base) for old, ref in merging)])
+    wanted = [*to_read, *((ref, old.merge_base) for old, ref in merging)]
+    read = [fit for found in read_reviews(history, wanted) if (fit := _storable(found))]
     merged_read = {r.ref: r for r in read if r.ref in merged}
     for old, ref in merging:
         final = merged_read.get(ref.ref)
@@ -129,6 +138,17 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
     _link_decisions(repository)
     open_count = Review.objects.filter(repository=repository, merged_commit="").count()
     return ReviewsResult(open_count, len(to_read), merged_now)
+
+
+def _storable(read: ReadReview) -> ReadReview | None:
+    """`read` with only the changes the columns hold; None when none is left."""
+    changes = tuple(
+        change if change.number is None or change.number < _NUMBER_LIMIT
+        else dataclass_replace(change, number=None)
+        for change in read.changes
+        if not path_too_long(change.path) and not path_too_long(change.path_before)
+    )  # fmt: skip
+    return dataclass_replace(read, changes=changes) if changes else None
 
 
 def _states_on_host(repository: Repository, heads: list[RefHead]) -> dict[str, bool]:
