@@ -117,6 +117,7 @@ def test_collisions_are_listed_on_both_refs_with_the_command_that_fixes_each(rep
         assert listed(quiet) == []
 
 
+@pytest.mark.also_postgres
 def test_a_merge_commit_records_the_review_merged_in_it(repo):
     log = review_log(repo)
     index(repo)
@@ -163,6 +164,7 @@ def squash(repo: Repo, head: str, message: str) -> str:
     return repo.commit(message)
 
 
+@pytest.mark.also_postgres
 def test_a_squash_merge_is_found_by_path_and_blob(repo):
     log = review_log(repo)
     index(repo)
