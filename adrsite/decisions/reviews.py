@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from adrsite.decisions.identity import path_too_long
 from adrsite.decisions.models import Decision, ProposedChange, Repository, Review, Revision
 from adrsite.history.git import GitHistory
 from adrsite.history.host_api import HostApiError, request_states
@@ -27,6 +29,7 @@ from adrsite.history.plumbing import HistoryError
 from adrsite.history.reviews import (
     ReadReview,
     RefHead,
+    ReviewRefProblem,
     merge_bases,
     merge_commit,
     merged_refs,
@@ -36,6 +39,12 @@ from adrsite.history.reviews import (
 from adrsite.records import reviews as proposals
 
 logger = logging.getLogger(__name__)
+
+# What the columns hold: PostgreSQL refuses longer values (SQLite keeps them), and the
+# whole index with them. A ref this long is left out; so is a file whose path is longer
+# (the tracked index leaves such a file out too), and a number past 9 digits is none.
+_REF_LENGTH = Review._meta.get_field("ref").max_length or 0
+_NUMBER_LIMIT = 10**9
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +71,7 @@ def reviews_refresh(
     try:
         with transaction.atomic():  # a savepoint: a git failure leaves the last reviews
             return _refresh(repository, history, now or timezone.now())
-    except HistoryError as error:
+    except (HistoryError, ReviewRefProblem) as error:
         logger.warning("%s: reviews not read: %s", repository.name, error)
         return ReviewsResult(
             Review.objects.filter(repository=repository, merged_commit="").count(), 0, 0, str(error)
@@ -72,16 +81,16 @@ def reviews_refresh(
 def _refresh(repository: Repository, history: GitHistory, now: datetime) -> ReviewsResult:
     tip = history.head or ""
     patterns = review_patterns(repository)
-    heads = review_heads(history, patterns) if tip else []
-    merged = merged_refs(history, patterns) if heads else set()
+    heads = [h for h in review_heads(history, patterns) if len(h.ref) <= _REF_LENGTH] if tip else []
     stored = {r.ref: r for r in Review.objects.filter(repository=repository, merged_commit="")}
+    nothing_before = _nothing_to_show(repository, history)
+    merged = _merged(history, patterns, heads, stored, nothing_before)
     states = _states_on_host(repository, heads)
     oldest = now - timedelta(days=repository.review_max_age)
     kept: dict[str, Review] = {}
     moved_tip: list[Review] = []  # kept, but compared with another tip: merged by squash?
     to_read: list[tuple[RefHead, str]] = []
     merging: list[tuple[Review, RefHead]] = []
-    nothing_before = _nothing_to_show(repository, history)
     nothing: dict[str, tuple[str, str, str]] = {}
     unsettled: list[RefHead] = []  # head or tip moved since the last read: where it parted?
     for ref in heads:
@@ -89,6 +98,8 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
         if ref.ref in merged:
             if old is not None:
                 merging.append((old, ref))
+            else:  # remembered as merged (its base is its head) until it or the tip moves
+                nothing[ref.ref] = (ref.head, tip, ref.head)
             continue
         state = states.get(ref.ref)  # True: open on the host; False: closed; None: unknown
         if state is False or (state is None and ref.committed_at < oldest):
@@ -114,7 +125,8 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
             to_read.append((ref, base))
     Review.objects.bulk_update(moved_tip, ["tip"])
     # A merged ref is read once more, from its old merge base, as it was merged.
-    read = read_reviews(history, [*to_read, *((ref, old.merge_base) for old, ref in merging)])
+    wanted = [*to_read, *((ref, old.merge_base) for old, ref in merging)]
+    read = [fit for found in read_reviews(history, wanted) if (fit := _storable(found))]
     merged_read = {r.ref: r for r in read if r.ref in merged}
     for old, ref in merging:
         final = merged_read.get(ref.ref)
@@ -156,6 +168,29 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
     return ReviewsResult(open_count, len(to_read), merged_now)
 
 
+def _merged(
+    history: GitHistory,
+    patterns: tuple[str, ...],
+    heads: list[RefHead],
+    stored: dict[str, Review],
+    remembered: dict[str, tuple[str, str, str]],
+) -> set[str]:
+    """The refs the tip has merged. Asked of git (one `for-each-ref --merged`, which walks
+    the history) only when a ref or the tip moved since the last read; else what the last
+    read found: the refs remembered with their own head as their merge base."""
+    tip = history.head
+
+    def settled(ref: RefHead) -> bool:
+        old, last = stored.get(ref.ref), remembered.get(ref.ref)
+        if old is not None and (old.head, old.tip) == (ref.head, tip):
+            return True
+        return last is not None and last[:2] == (ref.head, tip)
+
+    if not all(settled(ref) for ref in heads):
+        return merged_refs(history, patterns)
+    return {ref.ref for ref in heads if remembered.get(ref.ref, ("", "", ""))[2] == ref.head}
+
+
 def _nothing_key(repository: Repository) -> str:
     return f"reviews:nothing-to-show:{repository.pk}"
 
@@ -171,6 +206,17 @@ def _nothing_to_show(
     if not isinstance(found, dict) or found.get("adr_dir") != history.adr_dir:
         return {}  # read for another folder: what it held says nothing of this one
     return dict(found["refs"])
+
+
+def _storable(read: ReadReview) -> ReadReview | None:
+    """`read` with only the changes the columns hold; None when none is left."""
+    changes = tuple(
+        change if change.number is None or change.number < _NUMBER_LIMIT
+        else dataclass_replace(change, number=None)
+        for change in read.changes
+        if not path_too_long(change.path) and not path_too_long(change.path_before)
+    )  # fmt: skip
+    return dataclass_replace(read, changes=changes) if changes else None
 
 
 def _states_on_host(repository: Repository, heads: list[RefHead]) -> dict[str, bool]:

@@ -16,6 +16,7 @@ committer's: read from objects, never from formatted output.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,14 @@ import git
 from adrsite.history.git import Commit, GitHistory
 from adrsite.history.plumbing import ADDED as FILE_ADDED
 from adrsite.history.plumbing import DELETED as FILE_DELETED
-from adrsite.history.plumbing import RENAMED, FileChange, HistoryError, _Process, _read_changes
+from adrsite.history.plumbing import (
+    RENAMED,
+    FileChange,
+    HistoryError,
+    _history_error,
+    _Process,
+    _read_changes,
+)
 from adrsite.records.folder import in_skipped_folder, is_decision_file
 from adrsite.records.parse import parse
 from adrsite.records.reviews import ADDED, CHANGED, DELETED, ProposedChange
@@ -59,52 +67,111 @@ class ReadReview:
     contents: dict[str, str]  # path -> the proposed text of each added or changed file
 
 
+# What git refuses in a refspec's pattern (git check-ref-format --refspec-pattern): a
+# fetch given one fails, and the tracked branch with it. Fixed strings only: linear.
+_NOT_IN_A_REF_PATTERN = re.compile(r"[~^?\[\\]|\.\.|@\{|//|/\.|\.lock(?:/|$)|[/.]$")
+
+
 def pattern_problem(pattern: str) -> str:
     """Why `pattern` cannot select review refs, or ""."""
     if not pattern.startswith("refs/"):
         return f"{pattern!r}: a review ref pattern starts with refs/ (e.g. 'refs/heads/*')"
     if any(ord(character) <= 32 or ord(character) == 127 for character in pattern):
         return f"{pattern!r}: a review ref pattern holds no spaces or control characters"
-    if pattern.count("*") > 1 or ":" in pattern or pattern.startswith("refs/-"):
-        return f"{pattern!r}: at most one '*', and no ':' (it is fetched as a refspec)"
+    # Exactly one '*': a fetch of a name without one fails once the host drops that ref.
+    if pattern.count("*") != 1 or ":" in pattern or pattern.startswith("refs/-"):
+        return (
+            f"{pattern!r}: one '*' (as in 'refs/heads/*'), and no ':' (it is fetched as a refspec)"
+        )
+    if _NOT_IN_A_REF_PATTERN.search(pattern):
+        return (
+            f"{pattern!r}: git takes no ~ ^ ? [ \\ .. @{{ // in a ref pattern, nor a part "
+            "that starts with '.' or ends with '.lock', nor a '/' or '.' at its end"
+        )
     return ""
 
 
+def _matching(history: GitHistory, patterns: Sequence[str], *options: str) -> list[str]:
+    """`git for-each-ref`'s lines for the refs matching `patterns` as a fetch matches them.
+
+    for-each-ref's '*' stops at a '/' (refs/heads/* misses refs/heads/feature/x), a
+    refspec's does not: git is asked for the folder before the '*', and the refs are
+    matched here as the mirror's fetch matched them. The ref name ends each line.
+    """
+    folders = sorted({pattern.split("*", 1)[0].rsplit("/", 1)[0] for pattern in patterns})
+    listing = _git(history, "for_each_ref", *options, *folders)
+    wanted = [pattern.split("*", 1) for pattern in patterns]
+    return [
+        line
+        for line in listing.splitlines()
+        if any(_fetched_by(line.rsplit(" ", 1)[-1], before, after) for before, after in wanted)
+    ]
+
+
+def _fetched_by(ref: str, before: str, after: str) -> bool:
+    return len(ref) >= len(before) + len(after) and ref.startswith(before) and ref.endswith(after)
+
+
 def review_heads(history: GitHistory, patterns: Sequence[str]) -> list[RefHead]:
-    """Every ref matching `patterns` that names a commit, but the tracked branch's own."""
+    """Every ref matching `patterns` that names a commit, but the tracked branch's own.
+
+    A ref at the tip itself is kept: a pull request merged by fast-forward, which
+    `merged_refs` then finds merged.
+    """
     if not patterns or history.head is None:
         return []
     for pattern in patterns:
         if problem := pattern_problem(pattern):
             raise ReviewRefProblem(problem)
-    listing = history.repo.git.for_each_ref(
-        "--format=%(objectname) %(objecttype) %(committerdate:unix) %(refname)", *patterns
+    listing = _matching(
+        history, patterns, "--format=%(objectname) %(objecttype) %(committerdate:unix) %(refname)"
     )
-    tracked = history.ref if history.ref.startswith("refs/") else ""
+    tracked = _tracked_ref(history)
     heads = []
-    for line in listing.splitlines():
+    for line in listing:
         sha, kind, when, ref = line.split(" ", 3)
-        if kind == "commit" and ref != tracked and sha != history.head:
+        if kind == "commit" and ref != tracked:
             heads.append(RefHead(ref, sha, datetime.fromtimestamp(int(when or 0), UTC)))
     return heads
+
+
+def _tracked_ref(history: GitHistory) -> str:
+    """The full name of the branch read (HEAD's, when HEAD is read); "" when detached."""
+    if history.ref.startswith("refs/"):
+        return history.ref
+    if history.ref != "HEAD":
+        return ""
+    try:  # from the ref file: no git process
+        return str(history.repo.head.reference.path)
+    except TypeError:  # detached
+        return ""
+
+
+def _git(history: GitHistory, command: str, *args: str) -> str:
+    """git's output; HistoryError in git's words when it fails (a ref at a missing object,
+    a corrupt pack), so that the caller keeps the reviews it had and the index goes on."""
+    try:
+        output: str = getattr(history.repo.git, command)(*args)
+    except git.GitCommandError as error:
+        raise _history_error(error) from None
+    return output
 
 
 def merged_refs(history: GitHistory, patterns: Sequence[str]) -> set[str]:
     """The refs among `patterns` whose head the tracked tip reaches: merged (one process)."""
     if not patterns or history.head is None:
         return set()
-    listing = history.repo.git.for_each_ref(
-        "--format=%(refname)", f"--merged={history.head}", *patterns
-    )
-    return set(listing.splitlines())
+    return set(_matching(history, patterns, "--format=%(refname)", f"--merged={history.head}"))
 
 
 def merge_base(history: GitHistory, head: str) -> str:
     """Where `head` parted from the tracked tip; "" when they share no history."""
     try:
         answer: str = history.repo.git.merge_base(history.head, head)
-    except git.GitCommandError:
-        return ""
+    except git.GitCommandError as error:
+        if error.status == 1:  # no common ancestor
+            return ""
+        raise _history_error(error) from None
     return answer.strip()
 
 
@@ -157,9 +224,8 @@ def merge_bases(history: GitHistory, heads: Iterable[str]) -> dict[str, str]:
 def merge_commit(history: GitHistory, head: str) -> str:
     """The commit on the tracked tip's first-parent line that brought `head` in: the merge,
     or `head` itself when the tip reached it by fast-forward."""
-    listing: str = history.repo.git.rev_list(
-        "--first-parent", "--ancestry-path", f"{head}..{history.head}"
-    )
+    span = f"{head}..{history.head}"
+    listing = _git(history, "rev_list", "--first-parent", "--ancestry-path", span)
     oldest = listing.split()[-1:] if listing.strip() else []
     if not oldest:
         return head
@@ -196,9 +262,7 @@ def read_reviews(history: GitHistory, wanted: Iterable[tuple[RefHead, str]]) -> 
 
 def _first_change(history: GitHistory, head: str, base: str) -> Commit:
     """The oldest commit since `base` that changed the ADR folder (or `head`): who proposed."""
-    listing: str = history.repo.git.rev_list(
-        "--reverse", head, f"^{base}", "--", history.adr_dir or "."
-    )
+    listing = _git(history, "rev_list", "--reverse", head, f"^{base}", "--", history.adr_dir or ".")
     shas = listing.split()
     return history.commit(shas[0] if shas else head)
 
