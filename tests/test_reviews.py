@@ -327,3 +327,44 @@ def test_a_git_failure_keeps_the_reviews_and_the_tracked_index(repo):
     assert result.reviews == 7
     assert result.new_revisions == 1  # the tracked branch was indexed all the same
     assert {r.label: (r.pk, r.head) for r in Review.objects.all()} == stored
+
+
+@pytest.mark.parametrize("how", ["merge", "squash"])
+def test_a_branch_deleted_when_it_merges_is_recorded_merged_not_dropped(repo, how):
+    """Hosts delete a pull request's branch as it merges: the ref is gone, the change is in."""
+    log = review_log(repo)
+    repo.git("checkout", "-q", "-b", "feature/queue", log.base)
+    repo.write("adr/0008-use-a-queue.md", adr("Use a queue"))
+    head = repo.commit("Propose a queue", author=BOB)
+    repo.git("checkout", "-q", "main")
+    index(repo, review_refs=["refs/heads/*"])
+    assert open_reviews()["feature/queue"].head == head
+
+    if how == "merge":
+        repo.git("merge", "-q", "--no-ff", "-m", "Merge feature/queue", head)
+        merged_in = repo.git("rev-parse", "HEAD")
+    else:
+        merged_in = squash(repo, head, "Use a queue (#8)")
+    repo.git("branch", "-q", "-D", "feature/queue")
+    index(repo)
+
+    assert "feature/queue" not in open_reviews()
+    assert merged_reviews()["feature/queue"].merged_commit == merged_in
+    assert [c[-1] for c in changes(merged_reviews()["feature/queue"])] == [
+        "adr/0008-use-a-queue.md"
+    ]
+
+
+def test_a_branch_deleted_unmerged_is_dropped(repo):
+    log = review_log(repo)
+    repo.git("checkout", "-q", "-b", "abandoned", log.base)
+    repo.write("adr/0008-use-a-queue.md", adr("Use a queue"))
+    repo.commit("Propose a queue", author=BOB)
+    repo.git("checkout", "-q", "main")
+    index(repo, review_refs=["refs/heads/*"])
+    assert "abandoned" in open_reviews()
+
+    repo.git("branch", "-q", "-D", "abandoned")
+    index(repo)
+    assert "abandoned" not in open_reviews()
+    assert not Review.objects.filter(label="abandoned").exists()

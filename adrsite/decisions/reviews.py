@@ -162,10 +162,30 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
     if nothing != nothing_before:  # refs gone from git leave it too
         cache.set(_nothing_key(repository), {"adr_dir": history.adr_dir, "refs": nothing}, None)
     gone = set(stored) - handled
+    listed = {ref.ref for ref in heads}
+    for ref in sorted(gone - listed):  # the ref itself is gone: a branch deleted on merge?
+        if _merged_then_deleted(repository, history, stored[ref], tracked):
+            gone.discard(ref)
+            merged_now += 1
     Review.objects.filter(repository=repository, merged_commit="", ref__in=gone).delete()
     _link_decisions(repository)
     open_count = Review.objects.filter(repository=repository, merged_commit="").count()
     return ReviewsResult(open_count, len(to_read), merged_now)
+
+
+def _merged_then_deleted(
+    repository: Repository, history: GitHistory, review: Review, tracked: dict[str, str] | None
+) -> bool:
+    """Record `review` merged if the tip holds its head, or all its changes (a squash), though
+    its ref is gone: hosts delete a branch when its pull request merges. Whether it did."""
+    if history.is_ancestor(review.head):
+        _mark_merged(repository, history, review, None, merge_commit(history, review.head))
+        return True
+    changes = [change.as_core() for change in review.changes.all()]
+    if proposals.merged_already(changes, tracked or history.files_at_head()):
+        _mark_merged(repository, history, review, None, _squash_commit(repository, changes))
+        return True
+    return False
 
 
 def _merged(
