@@ -163,9 +163,9 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
         cache.set(_nothing_key(repository), {"adr_dir": history.adr_dir, "refs": nothing}, None)
     gone = set(stored) - handled
     listed = {ref.ref for ref in heads}
-    for ref in sorted(gone - listed):  # the ref itself is gone: a branch deleted on merge?
-        if _merged_then_deleted(repository, history, stored[ref], tracked):
-            gone.discard(ref)
+    for name in sorted(gone - listed):  # the ref itself is gone: a branch deleted on merge?
+        if _merged_then_deleted(repository, history, stored[name], tracked):
+            gone.discard(name)
             merged_now += 1
     Review.objects.filter(repository=repository, merged_commit="", ref__in=gone).delete()
     _link_decisions(repository)
