@@ -294,7 +294,7 @@ class GitHistory(FolderMoves):
         places: list[str] | None = None,
         tips: Iterable[str] = (),
         full_history: bool = False,
-        on_blob: Callable[[FileChange, bytes], None] | None = None,
+        on_blob: Callable[[FileChange, bytes], object] | None = None,
     ) -> Generator[tuple[Commit, dict[str, bytes]], None, None]:
         """`commits(...)`, each with a blob -> bytes mapping that holds its `wanted` changes.
 
