@@ -234,6 +234,29 @@ def test_read_ahead_fetches_only_the_wanted_blobs(repo):
     assert found == {wanted: adr("Use X").encode()}
 
 
+def test_the_read_ahead_hands_each_wanted_blob_to_on_blob_before_its_commit(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.write("adr/README.md", "# Log\n")
+    repo.commit("Add")
+    repo.write("adr/0001-use-x.md", adr("Use X", status="accepted"))
+    repo.git("rm", "-q", "adr/README.md")
+    repo.commit("Accept")
+    handed: dict[str, tuple[str, bytes]] = {}  # blob -> (path, bytes)
+    with GitHistory(repo.path, "adr") as history:
+        for commit, found in history.commits_with_blobs(
+            wanted=lambda change: change.path != "adr/README.md",
+            on_blob=lambda change, data: handed.setdefault(change.blob, (change.path, data)),
+        ):
+            # Already handed over, in the reading thread, with the bytes the caller gets.
+            assert {blob: handed[blob][1] for blob in found} == found
+            assert {ch.blob for ch in commit.changes if ch.path != "adr/README.md"} <= set(found)
+    # Each wanted change once: never the README, nor the delete of it.
+    assert list(handed.values()) == [
+        ("adr/0001-use-x.md", adr("Use X").encode()),
+        ("adr/0001-use-x.md", adr("Use X", status="accepted").encode()),
+    ]
+
+
 def test_stopping_the_read_ahead_early_ends_its_thread_and_git_log(repo):
     for number in range(1, 80):
         repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}"))

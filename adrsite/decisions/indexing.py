@@ -41,6 +41,7 @@ from adrsite.decisions.models import Decision, Problem, Repository, Revision, Ta
 from adrsite.decisions.reviews import reviews_refresh
 from adrsite.decisions.rows import BATCH as BATCH
 from adrsite.decisions.rows import column_length
+from adrsite.decisions.search_tables import filled_at_the_end
 from adrsite.decisions.warm import (
     _WARM,
     _enforcing_at_head,
@@ -346,7 +347,8 @@ def _index(
         warm = None
         repository.decisions.all().delete()
         repository.problems.all().delete()
-        state = _read_history(repository, history, None, progress)
+        with filled_at_the_end(repository):  # SQLite's search tables, in one statement each
+            state = _read_history(repository, history, None, progress)
     if warm is not None:
         _update_links_and_problems(repository, state, warm)
         current = _enforcing_at_head(warm)
@@ -424,7 +426,9 @@ def _read_history(
     finding = threading.Thread(target=discover, name="adrsite-discover", daemon=True)
     finding.start()
     try:
-        stream = history.commits_with_blobs(since, wanted=is_lineage_change, places=known)
+        stream = history.commits_with_blobs(
+            since, wanted=is_lineage_change, places=known, on_blob=state.read_status
+        )
         state.read(stream, progress)
         announce(state.first_add, "")  # none, if no commit added a file
         state.adding.put(None)
@@ -441,7 +445,10 @@ def _read_history(
                 # a branch's file along hides that branch from git's simplified
                 # history of the old place.
                 stream = history.commits_with_blobs(
-                    wanted=is_lineage_change, places=found, full_history=True
+                    wanted=is_lineage_change,
+                    places=found,
+                    full_history=True,
+                    on_blob=state.read_status,
                 )
                 state.read(stream, progress, later=True)
     finally:

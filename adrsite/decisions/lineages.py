@@ -340,8 +340,18 @@ class Lineages(AtHead, Joining):
         bring the same bytes back under other names and in other passes."""
         status = self.statuses.get(change.blob)
         if status is None:
+            status = self.read_status(change, data)
+        return status
+
+    def read_status(self, change: FileChange, data: bytes) -> str:
+        """Read and keep the status of a blob not read yet. Called by the history's read-ahead
+        thread (`commits_with_blobs`'s `on_blob`) as blobs arrive, so that parsing runs while
+        this thread writes to the database; `status_of` reads any blob it missed."""
+        status = self.statuses.get(change.blob)
+        if status is None:
             if len(self.statuses) >= _STATUSES_KEPT:  # memory stays bounded
                 self.statuses.clear()
+            # A status depends on the bytes alone, never the path: one per blob, from either thread.
             status = self.statuses[change.blob] = parse_status(change.path, data)
         return status
 

@@ -294,6 +294,7 @@ class GitHistory(FolderMoves):
         places: list[str] | None = None,
         tips: Iterable[str] = (),
         full_history: bool = False,
+        on_blob: Callable[[FileChange, bytes], object] | None = None,
     ) -> Generator[tuple[Commit, dict[str, bytes]], None, None]:
         """`commits(...)`, each with a blob -> bytes mapping that holds its `wanted` changes.
 
@@ -304,6 +305,10 @@ class GitHistory(FolderMoves):
         round trip, and the queue between the two is bounded: memory stays
         flat, whatever the history's length. While this runs, the thread owns
         `cat-file` and `check-mailmap`.
+
+        `on_blob` is called in that thread with each wanted change and its bytes,
+        before the caller sees the commit: the caller's own reading of the bytes
+        can run there, while the caller's thread waits on its database.
         """
         ahead: queue.Queue[_ReadAhead] = queue.Queue(maxsize=_READ_AHEAD)
         stop = threading.Event()
@@ -321,14 +326,18 @@ class GitHistory(FolderMoves):
             stream = self._logged(since, places, tips, full_history)
             try:
                 for group in itertools.batched(stream, _COMMITS_PER_ROUND_TRIP):
-                    shas = [
-                        change.blob
+                    changes = [
+                        change
                         for commit in group
                         for change in commit.changes
                         if change.status != DELETED and wanted(change)
                     ]
+                    shas = [change.blob for change in changes]
                     found = self.blobs([*(commit.sha for commit in group), *shas])
                     commits = self._with_authors(group, found[: len(group)])
+                    if on_blob is not None:
+                        for change, data in zip(changes, found[len(group) :], strict=True):
+                            on_blob(change, data)
                     if not put((commits, dict(zip(shas, found[len(group) :], strict=True)))):
                         return
                 put(None)
