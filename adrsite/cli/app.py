@@ -24,7 +24,7 @@ from adrsite.cli.database import (
     server_host,
     server_port,
 )
-from adrsite.cli.reading import cmd_check, cmd_list, cmd_show, cmd_why
+from adrsite.cli.reading import cmd_check, cmd_list, cmd_review, cmd_show, cmd_why
 from adrsite.cli.writing import (
     cmd_generate,
     cmd_init,
@@ -181,6 +181,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--enforce",
         action="store_true",
         help="also run the checks (front matter 'enforce:') of accepted decisions on the code",
+    )
+
+    review = command(
+        "review",
+        cmd_review,
+        "summarize this branch's ADR changes as Markdown, for a pull request comment; "
+        "exit 1 when the target branch took a number it adds",
+    )
+    review.add_argument(
+        "--against",
+        metavar="REF",
+        help="the branch the changes go to, compared from where this branch parted from it "
+        "(default: origin/HEAD, else main, else master)",
+    )
+    review.add_argument(
+        "--format",
+        choices=["markdown", "json"],
+        default="markdown",
+        help="markdown (default) or json",
     )
 
     renumber = command(
