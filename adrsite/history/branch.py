@@ -71,10 +71,10 @@ def branch_changes(folder: Folder, against: str) -> BranchChanges:
     head_records = {path: parse(path, blobs[blob]) for path, blob in head_tree.items()}
     before = {old: parse(old, blobs[base_tree[old]]) for old, _ in moved if old in base_tree}
     changes = []
-    for old, new in moved:
+    for old, new in _same_decisions(moved, before, head_records):
         was, now = before.get(old), head_records.get(new)
         if was is not None and now is None:
-            changes.append(_change(DELETED, was, old, None, base_tree[old], ""))
+            changes.append(_change(DELETED, was, old, was, base_tree[old], ""))
         elif now is not None:
             kind = CHANGED if was is not None else ADDED
             changes.append(
@@ -94,6 +94,27 @@ def branch_changes(folder: Folder, against: str) -> BranchChanges:
         against_paths=frozenset(_tree(folder, against)),
         base_paths=frozenset(base_tree),
     )
+
+
+def _same_decisions(
+    moved: list[tuple[str, str]], before: dict[str, Record], after: dict[str, Record]
+) -> list[tuple[str, str]]:
+    """`moved`, with each rename git found kept only when it keeps the number or the title
+    (a renumber, a new slug): two short ADRs from one template are "similar" to git."""
+    kept = []
+    for old, new in moved:
+        was, now = before.get(old), after.get(new)
+        if (
+            was is not None
+            and now is not None
+            and old != new
+            and was.number != now.number
+            and was.title != now.title
+        ):
+            kept += [(old, ""), ("", new)]
+        else:
+            kept.append((old, new))
+    return kept
 
 
 def _change(
