@@ -392,3 +392,147 @@ def test_api_reviews_gives_the_same_document_to_those_who_may_read_it(indexed, c
     assert insider.get("/api/reviews").json() == expected_reviews(indexed)
     assert Client().get("/api/reviews").status_code == 401
     assert insider.post("/api/reviews").status_code == 405
+
+
+def test_adr_index_sets_the_review_refs_and_age_and_keeps_them_when_not_given(tmp_path, capsys, db):
+    repo = Repo(tmp_path / "local")
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("X")
+    repo.git("checkout", "-q", "-b", "try-y")
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    repo.commit("Y")
+    repo.git("checkout", "-q", "main")
+    where = str(repo.path)
+    options = ["--review-refs", "refs/heads/*", "--review-refs", "refs/pull/*/head"]
+    code, out, _ = run(
+        capsys, "index", where, "--name", "demo", *options, "--review-max-age", "9999"
+    )
+    assert (code, out.split(", ")[-2]) == (0, "1 in review")
+    demo = Repository.objects.get(name="demo")
+    assert (demo.review_refs, demo.review_max_age) == (["refs/heads/*", "refs/pull/*/head"], 9999)
+    _, out, _ = run(capsys, "export", "--review")
+    assert [(r["ref"], r["label"]) for r in json.loads(out)["reviews"]] == [
+        ("refs/heads/try-y", "try-y")
+    ]
+    assert run(capsys, "index", where, "--name", "demo")[0] == 0
+    demo.refresh_from_db()
+    assert (demo.review_refs, demo.review_max_age) == (["refs/heads/*", "refs/pull/*/head"], 9999)
+    assert run(capsys, "index", where, "--name", "demo", "--review-max-age", "30")[0] == 0
+    demo.refresh_from_db()
+    assert (demo.review_refs, demo.review_max_age) == (["refs/heads/*", "refs/pull/*/head"], 30)
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (
+            ["--review-refs", "heads/*"],
+            "'heads/*': a review ref pattern starts with refs/ (e.g. 'refs/heads/*')",
+        ),
+        (
+            ["--review-refs", "refs/heads/*", "--review-refs", "refs/*/*"],
+            "'refs/*/*': at most one '*', and no ':' (it is fetched as a refspec)",
+        ),
+        (
+            ["--review-refs", "refs/heads/a b\x1b"],
+            "'refs/heads/a b\\x1b': a review ref pattern holds no spaces or control characters",
+        ),
+        (["--review-max-age", "0"], "review max age 0: 1 to 36500 days"),
+        (["--review-max-age", "99999"], "review max age 99999: 1 to 36500 days"),
+    ],
+)
+def test_a_bad_review_option_is_refused_before_anything_is_indexed(
+    tmp_path, capsys, db, options, error
+):
+    repo = Repo(tmp_path / "local")
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("X")
+    assert run(capsys, "index", str(repo.path), "--name", "demo", *options) == (
+        1,
+        "",
+        f"adr: {error}\n",
+    )
+    assert not Repository.objects.exists()
+
+
+TOKEN = "ghp_s3cr3t-token-never-shown"
+
+
+@pytest.fixture
+def hosted(tmp_path, settings, db) -> Repo:
+    settings.ADRSITE_DATA_DIR = tmp_path / "data"
+    repo = Repo(tmp_path / "upstream")
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("X")
+    repo.git("checkout", "-q", "-b", "try-y")
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    repo.commit("Y")
+    repo.git("checkout", "-q", "main")
+    return repo
+
+
+def test_adr_repo_add_keeps_the_review_settings_and_the_token_from_the_environment(
+    hosted, capsys, monkeypatch
+):
+    monkeypatch.setenv("ADR_TEST_TOKEN", f" {TOKEN}\n")
+    seen = []
+    for argv in [
+        ["repo", "add", "demo", str(hosted.path), "--review-refs", "refs/heads/*"]
+        + ["--review-max-age", "36500", "--host-api", "http://127.0.0.1:9/api"]
+        + ["--host-token-env", "ADR_TEST_TOKEN"],
+        ["repo", "list"],
+        ["repo", "sync"],
+        ["export"],
+        ["export", "--review"],
+    ]:
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        seen += [out, err]
+    demo = Repository.objects.get(name="demo")
+    assert (demo.review_refs, demo.review_max_age) == (["refs/heads/*"], 36500)
+    assert (demo.host_api, demo.host_token) == ("http://127.0.0.1:9/api", TOKEN)
+    assert [r["label"] for r in json.loads(seen[-2])["reviews"]] == ["try-y"]
+    seen += [Client().get(url).content.decode() for url in ["/api/reviews", "/api/decisions"]]
+    assert not [text for text in seen if TOKEN in text or "s3cr3t" in text]
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (
+            ["--host-token-env", "ADR_TEST_UNSET"],
+            "--host-token-env: no environment variable of that name is set",
+        ),
+        (
+            ["--host-api", "ftp://host/api"],
+            "--host-api 'ftp://host/api': the host's API is an https:// URL",
+        ),
+        (
+            ["--review-refs", "refs/heads/x:y"],
+            "'refs/heads/x:y': at most one '*', and no ':' (it is fetched as a refspec)",
+        ),
+    ],
+)
+def test_adr_repo_add_refuses_a_bad_review_option_and_adds_nothing(
+    hosted, capsys, monkeypatch, options, error
+):
+    monkeypatch.delenv("ADR_TEST_UNSET", raising=False)
+    argv = ["repo", "add", "demo", str(hosted.path), *options]
+    assert run(capsys, *argv) == (1, "", f"adr: {error}\n")
+    assert not Repository.objects.exists()
+
+
+def test_no_option_takes_the_token_itself(capsys, monkeypatch):
+    """Not even an abbreviation of --host-token-env; and a token given as the variable's
+    name is not repeated in the error."""
+    with pytest.raises(SystemExit) as exit:
+        main(["repo", "add", "demo", "x", "--host-token", TOKEN])
+    assert exit.value.code == 2
+    capsys.readouterr()
+    monkeypatch.delenv(TOKEN, raising=False)
+    assert main(["repo", "add", "demo", "x", "--host-token-env", TOKEN]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err) == (
+        "",
+        "adr: --host-token-env: no environment variable of that name is set\n",
+    )

@@ -348,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)
     repo_add = repo_commands.add_parser(
         "add",
+        allow_abbrev=False,  # `--host-token SECRET` must not pass for `--host-token-env`
         help="add a repository by its clone URL: mirror it, then index it",
         description="Add a repository from its git host: clone it (bare, partial: ADR 32) "
         "under ADRSITE_DATA_DIR and index it. Credentials come from git's own configuration.",

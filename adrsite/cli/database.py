@@ -235,10 +235,11 @@ def cmd_repo_add(args: argparse.Namespace) -> int:
 
 
 def _token_from(variable: str) -> str:
-    """The host token in the environment variable `variable`; never printed, even in an error."""
+    """The host token in the environment variable `variable`; never printed, even in an error
+    (nor `variable`: a token given in its place would be)."""
     token = os.environ.get(variable, "").strip()
     if not token:
-        raise UserError(f"--host-token-env {variable}: that environment variable is not set")
+        raise UserError("--host-token-env: no environment variable of that name is set")
     return token
 
 
