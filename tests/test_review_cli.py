@@ -134,14 +134,23 @@ def test_adr_review_as_json(repo, capsys, monkeypatch):
 
 
 def test_without_a_collision_adr_review_exits_0_and_no_changes_say_so(repo, capsys, monkeypatch):
-    repo.write("adr/0001-use-x.md", adr("Use X"))
-    base = repo.commit("X")
+    repo.write("adr/0001-use-x.md", adr("Use X", "superseded"))
+    repo.write("adr/0003-use-w.md", "---\nstatus: accepted\nsupersedes: [1]\n---\n# Use W\n")
+    base = repo.commit("X, W")
     repo.git("checkout", "-q", "-b", "feature")
     repo.write("adr/0002-use-y.md", adr("Use Y"))
+    repo.write("adr/0003-use-w.md", "---\nstatus: accepted\nsupersedes: [1]\n---\n# Use W!\n")
     head = repo.commit("Y")
     monkeypatch.chdir(repo.path)
     code, out, _ = run(capsys, "review")
-    assert (code, out.splitlines()[-1]) == (0, "- new: ADR 2 Use Y (`adr/0002-use-y.md`)")
+    # W superseded X before the branch: no supersession of the branch's own.
+    assert (code, out.split("### ")[1:]) == (
+        0,
+        [
+            "New decisions\n\n- new: ADR 2 Use Y (`adr/0002-use-y.md`)\n\n",
+            "Changed decisions\n\n- ADR 3: text changed (`adr/0003-use-w.md`)\n",
+        ],
+    )
     repo.git("checkout", "-q", "main")
     assert run(capsys, "review", "--against", "feature") == (
         0,
@@ -203,7 +212,7 @@ def test_origin_head_is_the_default_target_when_the_clone_has_it(repo, capsys, m
     shas = feature_branch(repo)
     repo.git("update-ref", "refs/remotes/origin/main", "main")
     repo.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
-    repo.git("branch", "-q", "-m", "main", "elsewhere")
+    repo.git("branch", "-q", "-f", "main", shas["base"])  # a stale local main: not the target
     monkeypatch.chdir(repo.path)
     assert run(capsys, "review") == (1, expected_markdown(shas, "origin/HEAD"), "")
 
