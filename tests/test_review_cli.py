@@ -20,8 +20,18 @@ from adrsite.decisions.indexing import repository_restrict
 from adrsite.decisions.models import Repository
 from adrsite.records.branch_report import code, markdown_text
 from tests.gitrepo import Repo, adr
-from tests.review_fixture import BOB, CAROL, GRAPHQL, HTMX, KAFKA, POSTGRES, REDIS, REPLACE, SEVEN
-from tests.review_fixture import review_log
+from tests.review_fixture import (
+    BOB,
+    CAROL,
+    GRAPHQL,
+    HTMX,
+    KAFKA,
+    POSTGRES,
+    REDIS,
+    REPLACE,
+    SEVEN,
+    review_log,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "Use *bold* `code` [a](http://x) <img src=x> #1 _x_ \\ ~~s~~ | t"
@@ -59,34 +69,40 @@ def feature_branch(repo: Repo) -> dict[str, str]:
 
 
 def expected_markdown(shas: dict[str, str], against: str = "main") -> str:
-    return f"""\
-## ADR changes
-
-Against `{against}`, since `{shas["base"][:12]}` (head `{shas["head"][:12]}`).
-
-### New decisions
-
-- new: ADR 4 Use Kafka (`adr/0004-use-kafka.md`)
-- new: ADR 5 Replace PostgreSQL (`adr/0005-replace-cockroachdb-placeholder`)
-- new: ADR 7 Use \\*bold\\* \\`code\\` \\[a\\]\\(http://x\\) \\<img src=x\\> \\#1 \\_x\\_ \\\\ \\~\\~s\\~\\~ \\| t (``adr/0007-a`b*c.md``)
-
-### Changed decisions
-
-- ADR 2: accepted → superseded (`adr/0002-use-postgresql.md`)
-- ADR 3: text changed (`adr/0003-use-rest.md`)
-
-### Deleted decisions
-
-- deleted: ADR 6 Cache everything (`adr/0006-cache-everything.md`)
-
-### Supersessions
-
-- ADR 5 Replace PostgreSQL supersedes ADR 2 Use PostgreSQL
-
-### Number collisions
-
-- ADR 4 Use Kafka (`adr/0004-use-kafka.md`): `{against}` took number 4 for `adr/0004-use-redis.md` since this branch parted from it; renumber this one: `adr renumber --against {against} adr/0004-use-kafka.md`
-""".replace("adr/0005-replace-cockroachdb-placeholder", REPLACE)
+    hostile = (
+        "Use \\*bold\\* \\`code\\` \\[a\\]\\(http://x\\) \\<img src=x\\> \\#1 "
+        "\\_x\\_ \\\\ \\~\\~s\\~\\~ \\| t"
+    )
+    lines = [
+        "## ADR changes",
+        "",
+        f"Against `{against}`, since `{shas['base'][:12]}` (head `{shas['head'][:12]}`).",
+        "",
+        "### New decisions",
+        "",
+        f"- new: ADR 4 Use Kafka (`{KAFKA}`)",
+        f"- new: ADR 5 Replace PostgreSQL (`{REPLACE}`)",
+        f"- new: ADR 7 {hostile} (``adr/0007-a`b*c.md``)",
+        "",
+        "### Changed decisions",
+        "",
+        f"- ADR 2: accepted → superseded (`{POSTGRES}`)",
+        "- ADR 3: text changed (`adr/0003-use-rest.md`)",
+        "",
+        "### Deleted decisions",
+        "",
+        "- deleted: ADR 6 Cache everything (`adr/0006-cache-everything.md`)",
+        "",
+        "### Supersessions",
+        "",
+        "- ADR 5 Replace PostgreSQL supersedes ADR 2 Use PostgreSQL",
+        "",
+        "### Number collisions",
+        "",
+        f"- ADR 4 Use Kafka (`{KAFKA}`): `{against}` took number 4 for `{REDIS}` since this "
+        f"branch parted from it; renumber this one: `adr renumber --against {against} {KAFKA}`",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def test_adr_review_summarizes_the_branch_for_a_pull_request_comment(repo, capsys, monkeypatch):
@@ -297,7 +313,10 @@ def proposed(path: str, number: int, title: str) -> dict:
 
 def clash(label: str, path: str, other: str, other_path: str, verb: str = "also adds") -> str:
     fix = f"git fetch origin refs/pull/{other[1:]}/head && adr renumber --against FETCH_HEAD"
-    return f"{label} adds ADR 4 ({path}), which {other} {verb} ({other_path}); renumber it: {fix} {path}"
+    return (
+        f"{label} adds ADR 4 ({path}), which {other} {verb} ({other_path}); "
+        f"renumber it: {fix} {path}"
+    )
 
 
 def expected_reviews(log) -> dict:
@@ -486,9 +505,11 @@ def test_adr_repo_add_keeps_the_review_settings_and_the_token_from_the_environme
     monkeypatch.setenv("ADR_TEST_TOKEN", f" {TOKEN}\n")
     seen = []
     for argv in [
-        ["repo", "add", "demo", str(hosted.path), "--review-refs", "refs/heads/*"]
-        + ["--review-max-age", "36500", "--host-api", "http://127.0.0.1:9/api"]
-        + ["--host-token-env", "ADR_TEST_TOKEN"],
+        [
+            *("repo", "add", "demo", str(hosted.path), "--review-refs", "refs/heads/*"),
+            *("--review-max-age", "36500", "--host-api", "http://127.0.0.1:9/api"),
+            *("--host-token-env", "ADR_TEST_TOKEN"),
+        ],
         ["repo", "list"],
         ["repo", "sync"],
         ["export"],
