@@ -370,6 +370,7 @@ def expected_reviews(log) -> dict:
     }  # fmt: skip
 
 
+@pytest.mark.also_postgres
 def test_adr_export_review_prints_the_review_document(indexed, capsys):
     code, out, err = run(capsys, "export", "--review")
     assert (code, json.loads(out), err) == (0, expected_reviews(indexed), "")
@@ -395,6 +396,7 @@ def test_adr_export_review_asks_which_repository_as_adr_export_does(indexed, cap
     assert (code, json.loads(out)) == (0, {"repository": "other", "reviews": []})
 
 
+@pytest.mark.also_postgres
 def test_api_reviews_gives_the_same_document_to_those_who_may_read_it(indexed, capsys, settings):
     client = Client()
     assert client.get("/api/reviews").json() == expected_reviews(indexed)
