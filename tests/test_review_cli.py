@@ -568,3 +568,20 @@ def test_no_option_takes_the_token_itself(capsys, monkeypatch):
         "",
         "adr: --host-token-env: no environment variable of that name is set\n",
     )
+
+
+def test_a_file_name_of_any_bytes_is_shown_never_a_traceback(repo, capsys, monkeypatch):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("X")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.stage(
+        "adr/0002-\udcff\nname.md", adr("Bad \udcff name \x1b[31m").encode(errors="surrogateescape")
+    )
+    repo.commit("bytes", add=False)
+    monkeypatch.chdir(repo.path)
+    assert run(capsys, "review")[1].splitlines()[-1] == (
+        "- new: 0002\\-\ufffd\\\\x0aname\\.md Bad \ufffd name \\\\x1b\\[31m "
+        "(`adr/0002-\ufffd\\x0aname.md`)"
+    )
+    code, out, _ = run(capsys, "review", "--format", "json")
+    assert (code, json.loads(out)["changes"][0]["path"]) == (0, "adr/0002-\ufffd\nname.md")

@@ -201,11 +201,12 @@ def _blobs(folder: Folder, shas: list[str]) -> dict[str, bytes]:
 
 
 def _git(folder: Folder, *command: str) -> str | None:
-    """A git command's output in the repository (bytes read as UTF-8), or None when it fails."""
+    """A git command's output in the repository (bytes not UTF-8 shown as U+FFFD: the paths
+    are for people, blobs are asked for by name), or None when it fails."""
     result = subprocess.run(
         ["git", "-c", "core.quotePath=false", *command],
         cwd=folder.root,
         capture_output=True,
         check=False,
     )
-    return result.stdout.decode("utf-8", "surrogateescape") if result.returncode == 0 else None
+    return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else None
