@@ -1250,7 +1250,7 @@ def test_head_answers_every_route_as_get_does_without_a_body(client, story):
         assert head.get("Location") == got.get("Location") == REDIRECTS.get(name), url
         assert head.content == b"", url
         seen.add(name)
-    assert len(seen) == 16, seen  # every route: a new one without a sample URL fails above
+    assert len(seen) == 17, seen  # every route: a new one without a sample URL fails above
 
 
 # Every page and every parameter it reads, each given a NUL byte: PostgreSQL refuses it in
@@ -1268,6 +1268,7 @@ NUL_IN_PARAMETERS = [
     "/feed.atom?repository=%00",
     "/api/decisions?repository=%00",
     "/api/decisions?repository=demo&page=%00",
+    "/api/reviews?repository=%00",
     "/decisions/demo/0001-use-x/?repository=%00",
     "/decisions/demo/0001-use-x/diff/?from=%00&to=%00",
 ]
@@ -1349,6 +1350,7 @@ HOSTILE_PARAMETER_ANSWERS = {
     ("decisions:problems", "repository"): "no match",
     ("decisions:api-decisions", "repository"): 404,
     ("decisions:api-decisions", "page"): 404,
+    ("decisions:api-reviews", "repository"): 404,
     ("decisions:diff", "from"): 404,
     ("decisions:diff", "to"): 404,
 }

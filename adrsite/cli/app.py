@@ -24,7 +24,7 @@ from adrsite.cli.database import (
     server_host,
     server_port,
 )
-from adrsite.cli.reading import cmd_check, cmd_list, cmd_show, cmd_why
+from adrsite.cli.reading import cmd_check, cmd_list, cmd_review, cmd_show, cmd_why
 from adrsite.cli.writing import (
     cmd_generate,
     cmd_init,
@@ -183,6 +183,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="also run the checks (front matter 'enforce:') of accepted decisions on the code",
     )
 
+    review = command(
+        "review",
+        cmd_review,
+        "summarize this branch's ADR changes as Markdown, for a pull request comment; "
+        "exit 1 when the target branch took a number it adds",
+    )
+    review.add_argument(
+        "--against",
+        metavar="REF",
+        help="the branch the changes go to, compared from where this branch parted from it "
+        "(default: origin/HEAD, else main, else master)",
+    )
+    review.add_argument(
+        "--format",
+        choices=["markdown", "json"],
+        default="markdown",
+        help="markdown (default) or json",
+    )
+
     renumber = command(
         "renumber", cmd_renumber, "move a decision to the next free number, mending links"
     )
@@ -240,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="if another repository is indexed under this name, replace it with this one",
     )
+    _review_options(indexing)
     readers = indexing.add_mutually_exclusive_group()
     readers.add_argument(
         "--visible-to",
@@ -261,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print one indexed repository's decisions as JSON (docs/export.md).",
     )
     export.add_argument("--repository", help="which repository (default: the only one)")
+    export.add_argument(
+        "--review",
+        action="store_true",
+        help="its decisions in review instead: the open pull requests' and branches' ADR changes",
+    )
     export.set_defaults(command=cmd_export)
 
     onboarding = commands.add_parser(
@@ -323,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)
     repo_add = repo_commands.add_parser(
         "add",
+        allow_abbrev=False,  # `--host-token SECRET` must not pass for `--host-token-env`
         help="add a repository by its clone URL: mirror it, then index it",
         description="Add a repository from its git host: clone it (bare, partial: ADR 32) "
         "under ADRSITE_DATA_DIR and index it. Credentials come from git's own configuration.",
@@ -344,6 +370,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="GROUP",
         help="only members of these groups read it on the site (default: every signed-in user)",
     )
+    _review_options(repo_add)
+    repo_add.add_argument(
+        "--host-api",
+        default="",
+        metavar="URL",
+        help="the host's API for the repository, to hide closed pull requests "
+        "(default: from a github.com or gitlab.com URL), e.g. https://api.github.com/repos/org/repo",
+    )
+    repo_add.add_argument(
+        "--host-token-env",
+        metavar="VAR",
+        help="the environment variable holding a read-only API token for the host "
+        "(kept, never shown; read from the variable so that it is never on a command line)",
+    )
     repo_add.set_defaults(command=cmd_repo_add)
     repo_sync = repo_commands.add_parser(
         "sync", help="fetch and index now (one repository, or all)"
@@ -358,6 +398,24 @@ def build_parser() -> argparse.ArgumentParser:
     repo_remove.add_argument("name", help="its name (see 'adr repo list')")
     repo_remove.set_defaults(command=cmd_repo_remove)
     return parser
+
+
+def _review_options(command: argparse.ArgumentParser) -> None:
+    """The options of decisions in review (ADR 37), alike on `adr index` and `adr repo add`."""
+    command.add_argument(
+        "--review-refs",
+        action="append",
+        metavar="PATTERN",
+        help="read the ADR changes of the refs matching PATTERN as decisions in review "
+        "(repeatable; e.g. 'refs/heads/*'; default: refs/pull/*/head and "
+        "refs/merge-requests/*/head); given, it replaces the patterns set before",
+    )
+    command.add_argument(
+        "--review-max-age",
+        metavar="DAYS",
+        type=_days,
+        help="without a host token, hide refs untouched for DAYS days (default: 90)",
+    )
 
 
 def _days(text: str) -> int:

@@ -74,6 +74,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         replace=args.replace,
         ref=args.ref or "",
         visible_to=visible_to,
+        review_refs=args.review_refs,
+        review_max_age=args.review_max_age,
     )
     print(summary)
     if visible_to is not None:
@@ -103,7 +105,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UserError("nothing is indexed yet (run 'adr index')") from None
         listed = ", ".join(sorted(error.indexed))
         raise UserError(f"several repositories are indexed; pass --repository ({listed})") from None
-    export = decision_export(repository=repository)
+    if args.review:
+        from adrsite.decisions.queries import reviews_json
+
+        export = reviews_json(repository=repository)
+    else:
+        export = decision_export(repository=repository)
     print(json.dumps(export, indent=2, ensure_ascii=False))
     return 0
 
@@ -193,6 +200,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 @_database_command
 def cmd_repo_add(args: argparse.Namespace) -> int:
     _check_web_url(args.web_url)
+    host_token = _token_from(args.host_token_env) if args.host_token_env else ""
     _django(require_migrated=True)
     from adrsite.decisions.hosts import HostProblem, repository_add
     from adrsite.decisions.indexing import repository_remove, repository_restrict
@@ -205,6 +213,10 @@ def cmd_repo_add(args: argparse.Namespace) -> int:
             adr_dir=args.adr_dir,
             web_url=args.web_url or "",
             secret=args.secret,
+            review_refs=args.review_refs or (),
+            review_max_age=args.review_max_age,
+            host_api=args.host_api,
+            host_token=host_token,
         )
     except HostProblem as error:
         raise UserError(str(error)) from None
@@ -220,6 +232,15 @@ def cmd_repo_add(args: argparse.Namespace) -> int:
         repository_remove(name=args.name)
         raise UserError(f"{error}; {args.name} not added") from None
     return 0
+
+
+def _token_from(variable: str) -> str:
+    """The host token in the environment variable `variable`; never printed, even in an error
+    (nor `variable`: a token given in its place would be)."""
+    token = os.environ.get(variable, "").strip()
+    if not token:
+        raise UserError("--host-token-env: no environment variable of that name is set")
+    return token
 
 
 @_database_command
@@ -450,6 +471,8 @@ def _index(
     replace: bool = False,
     ref: str = "",
     visible_to: list[str] | None = None,
+    review_refs: list[str] | None = None,
+    review_max_age: int | None = None,
 ) -> str:
     """Index one repository; the summary line. Shows progress on a terminal."""
     from adrsite.decisions.indexing import (
@@ -458,6 +481,7 @@ def _index(
         RepositoryNameTaken,
         group_name_problem,
         repository_index_at,
+        review_options,
     )
     from adrsite.history.git import HistoryError
 
@@ -469,6 +493,10 @@ def _index(
     for group in visible_to or []:
         if problem := group_name_problem(group):
             raise UserError(f"--visible-to: {visible_controls(problem)}")
+    try:  # the service checks them again; asked here, its refusal is the user's mistake
+        review_options(review_refs, review_max_age)
+    except ValueError as error:
+        raise UserError(visible_controls(str(error))) from None
     progress = _progress(name) if sys.stderr.isatty() else None
     try:
         result = repository_index_at(
@@ -481,6 +509,8 @@ def _index(
             visible_to=visible_to,
             progress=progress,
             ref=ref,
+            review_refs=review_refs,
+            review_max_age=review_max_age,
         )
     except RepositoryNameTaken as error:
         raise UserError(

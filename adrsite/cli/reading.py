@@ -8,12 +8,15 @@ import os
 from pathlib import Path
 
 from adrsite.cli.common import UserError, find_one, folder_and_records, status_arg, today_iso
+from adrsite.history.branch import branch_changes, default_target
 from adrsite.history.enforce import enforce_working_tree
 from adrsite.history.refs import RefError, last_changed, numbers_taken_on
+from adrsite.records.branch_report import branch_review, review_json, review_markdown
 from adrsite.records.controls import visible_controls
 from adrsite.records.export import decision_links, decisions_json
 from adrsite.records.folder import (
     decision_handles,
+    find_folder,
     folder_template,
     glob_match,
 )
@@ -99,6 +102,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems.sort(key=lambda p: (p.path, p.line, p.code))
     print(check_report(problems, decisions=len(records), format=args.format))
     return 1 if any(p.severity == ERROR for p in problems) else 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """The branch's ADR changes against its merge base with --against, for a pull request
+    comment; exit 1 when the target took a number this branch adds."""
+    folder = find_folder(Path.cwd(), args.dir)
+    try:
+        against = args.against or default_target(folder)
+        read = branch_changes(folder, against)
+    except RefError as error:
+        raise UserError(f"--against {error}" if args.against else str(error)) from None
+    review = branch_review(
+        against=read.against,
+        head=read.head,
+        merge_base=read.merge_base,
+        changes=read.changes,
+        head_records=read.head_records,
+        base_records=read.base_records,
+        against_paths=read.against_paths,
+        base_paths=read.base_paths,
+    )
+    if args.format == "json":
+        print(json.dumps(review_json(review), indent=2, ensure_ascii=False))
+    else:
+        print(review_markdown(review))
+    return 1 if review.collisions else 0
 
 
 def cmd_why(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ records git's words beside it, for `adr repo list` and the site.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from adrsite.decisions.indexing import NAME_LENGTH, IndexResult, repository_index
+from adrsite.decisions.indexing import NAME_LENGTH, IndexResult, repository_index, review_options
 from adrsite.decisions.models import Repository
 from adrsite.decisions.reviews import review_patterns
 from adrsite.history.mirror import (
@@ -62,12 +62,24 @@ def repository_add(
     adr_dir: str = "",
     web_url: str = "",
     secret: str = "",
+    review_refs: Sequence[str] = (),
+    review_max_age: int | None = None,
+    host_api: str = "",
+    host_token: str = "",
 ) -> Repository:
     """Register a repository from its host; nothing is fetched yet (`repository_sync` does).
 
     HostProblem when the name is taken or malformed, the URL would be read as an
-    option, or the branch is no branch name. `adr_dir` "": found at the first sync.
+    option, the branch is no branch name, a review ref pattern git would misread,
+    or the host's API is no http(s) URL. `adr_dir` "": found at the first sync.
+    `host_token` (ADR 37) is kept and sent to `host_api` only, never shown.
     """
+    try:
+        reviews = review_options(review_refs, review_max_age)
+    except ValueError as error:
+        raise HostProblem(str(error)) from None
+    if host_api and not re.fullmatch(r"https?://\S+", host_api):
+        raise HostProblem(f"--host-api {host_api!r}: the host's API is an https:// URL")
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name) or len(name) > NAME_LENGTH:
         raise HostProblem(
             f"{name!r}: use up to {NAME_LENGTH} letters, digits, - and _ (it is part of URLs)"
@@ -90,6 +102,9 @@ def repository_add(
                 adr_dir=adr_dir.strip("/"),
                 web_url=web_url,
                 secret=secret,
+                host_api=host_api,
+                host_token=host_token,
+                **reviews,
             )
     except IntegrityError:  # added by another process since we looked
         raise HostProblem(f"a repository named {name!r} already exists") from None

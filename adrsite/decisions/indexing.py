@@ -15,7 +15,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import replace as dataclass_replace
@@ -51,8 +51,10 @@ from adrsite.decisions.warm import (
 )
 from adrsite.decisions.warm import _WARM_REPOSITORIES as _WARM_REPOSITORIES
 from adrsite.history.git import GitHistory, Move
+from adrsite.history.reviews import pattern_problem
 
 NAME_LENGTH = column_length(Repository, "name")
+MAX_REVIEW_AGE = 36500  # days: a century, "never hide by age"
 
 
 class IndexBusy(Exception):
@@ -192,6 +194,8 @@ def repository_index_at(
     visible_to: Iterable[str] | None = None,
     progress: Callable[[int], None] | None = None,
     ref: str = "",
+    review_refs: Sequence[str] | None = None,
+    review_max_age: int | None = None,
 ) -> IndexResult:
     """Register `name` at `location` and index it (HEAD, or `ref`), all in one transaction.
 
@@ -202,7 +206,10 @@ def repository_index_at(
     `web_url` is changed only when given; so are the groups that may read it
     (`visible_to`, as `repository_restrict` sets them): in the same transaction, so a
     new repository is never readable by everyone before its restriction holds.
+    `review_refs` (ref patterns, ADR 37) and `review_max_age` (days) too: changed only when
+    given; a pattern git would misread is a ValueError, before anything is read.
     """
+    review_settings = review_options(review_refs, review_max_age)
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
         raise ValueError(f"repository name {name!r}: letters, digits, - and _ only (URLs use it)")
     if len(name) > NAME_LENGTH:
@@ -226,7 +233,7 @@ def repository_index_at(
             repository.locations = []  # the other repository's places mean nothing here
         elif not full and (reason := _branch_changed(repository, history)):
             full = True
-        wanted: dict[str, object] = {"location": location, "adr_dir": adr_dir}
+        wanted: dict[str, object] = {"location": location, "adr_dir": adr_dir, **review_settings}
         if web_url is not None:
             wanted["web_url"] = web_url
         wanted["branch"] = history.branch  # read last: says why the next run may go full
@@ -242,6 +249,23 @@ def repository_index_at(
         )
         result = _with_reviews(result, repository, history)
         return dataclass_replace(result, branch=history.branch)
+
+
+def review_options(
+    review_refs: Sequence[str] | None, review_max_age: int | None
+) -> dict[str, object]:
+    """The review settings given, as Repository fields; ValueError naming a bad one."""
+    given: dict[str, object] = {}
+    if review_refs is not None:
+        for pattern in review_refs:
+            if problem := pattern_problem(pattern):
+                raise ValueError(problem)
+        given["review_refs"] = list(dict.fromkeys(review_refs))
+    if review_max_age is not None:
+        if not 1 <= review_max_age <= MAX_REVIEW_AGE:
+            raise ValueError(f"review max age {review_max_age}: 1 to {MAX_REVIEW_AGE} days")
+        given["review_max_age"] = review_max_age
+    return given
 
 
 def _branch_changed(repository: Repository, history: GitHistory) -> str:

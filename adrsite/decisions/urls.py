@@ -47,6 +47,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/decisions", views.api_decisions, name="api-decisions"),
     path("api/decisions/<slug:repository>/<ref:ref>", views.api_decision, name="api-decision"),
+    path("api/reviews", views.api_reviews, name="api-reviews"),
     path("decisions/<slug:repository>/", views.repository_log, name="repository"),
     # ADR 33: one webhook URL per repository and git host kind.
     *(

@@ -287,13 +287,7 @@ def api_decisions(request: HttpRequest) -> JsonResponse:
             name=request.GET.get("repository", ""), visible=_visible(request)
         )
     except queries.RepositoryNotChosen as error:
-        if error.asked:
-            message = "no such repository"
-        elif error.indexed:
-            message = "name the repository with ?repository="
-        else:
-            message = "no repository is indexed yet"
-        return JsonResponse({"error": message, "repositories": error.indexed}, status=404)
+        return _repository_not_chosen(error)
     asked = request.GET.get("page", "1")
     page = int(asked) if _PAGE.fullmatch(asked) else 0
     found = queries.decision_export_page(repository=repository, page=page)
@@ -321,6 +315,29 @@ def api_decisions(request: HttpRequest) -> JsonResponse:
             "decisions": found.decisions,
         }
     )
+
+
+def _repository_not_chosen(error: queries.RepositoryNotChosen) -> JsonResponse:
+    """The API's 404 when ?repository= names none this request reads, or several could be meant."""
+    if error.asked:
+        message = "no such repository"
+    elif error.indexed:
+        message = "name the repository with ?repository="
+    else:
+        message = "no repository is indexed yet"
+    return JsonResponse({"error": message, "repositories": error.indexed}, status=404)
+
+
+@require_safe
+def api_reviews(request: HttpRequest) -> JsonResponse:
+    """The decisions in review of one repository (ADR 37), as `adr export --review` prints them."""
+    try:
+        repository = queries.repository_get(
+            name=request.GET.get("repository", ""), visible=_visible(request)
+        )
+    except queries.RepositoryNotChosen as error:
+        return _repository_not_chosen(error)
+    return JsonResponse(queries.reviews_json(repository=repository))
 
 
 @require_safe

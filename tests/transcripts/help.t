@@ -27,7 +27,7 @@ Every command and option explains itself (tests/test_cli.py checks them all).
     --name NAME  the repository's name on the site (default: the one already
                  indexed from here, else the folder's name)
   $ adr export --help
-  usage: adr export [-h] [--repository REPOSITORY]
+  usage: adr export [-h] [--repository REPOSITORY] [--review]
   
   Print one indexed repository's decisions as JSON (docs/export.md).
   
@@ -35,6 +35,8 @@ Every command and option explains itself (tests/test_cli.py checks them all).
     -h, --help            show this help message and exit
     --repository REPOSITORY
                           which repository (default: the only one)
+    --review              its decisions in review instead: the open pull
+                          requests' and branches' ADR changes
   $ adr migrate --help
   usage: adr migrate [-h] [-v VERBOSITY]
   
