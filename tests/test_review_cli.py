@@ -541,7 +541,8 @@ def test_adr_repo_add_keeps_the_review_settings_and_the_token_from_the_environme
         ),
         (
             ["--review-refs", "refs/heads/x:y"],
-            "'refs/heads/x:y': one '*' (as in 'refs/heads/*'), and no ':' (it is fetched as a refspec)",
+            "'refs/heads/x:y': one '*' (as in 'refs/heads/*'), "
+            "and no ':' (it is fetched as a refspec)",
         ),
     ],
 )
