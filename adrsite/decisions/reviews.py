@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from adrsite.decisions.identity import path_too_long
@@ -143,6 +144,7 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
         if proposals.merged_already(changes, tracked):
             _mark_merged(repository, history, review, None, _squash_commit(repository, changes))
             merged_now += 1
+    to_create: list[ReadReview] = []
     for read_review in fresh:
         handled.add(read_review.ref)
         old = stored.get(read_review.ref)
@@ -154,7 +156,8 @@ def _refresh(repository: Repository, history: GitHistory, now: datetime) -> Revi
             else:  # never seen open: nothing to record
                 nothing[read_review.ref] = (read_review.head, tip, read_review.merge_base)
             continue
-        _create(repository, read_review, tip)
+        to_create.append(read_review)
+    _create(repository, to_create, tip)
     shown = {r.ref for r in read}
     for ref, base in to_read:  # read, and no ADR changes: nothing to read again until it moves
         if ref.ref not in shown:
@@ -253,38 +256,50 @@ def _states_on_host(repository: Repository, heads: list[RefHead]) -> dict[str, b
         return {}
 
 
-def _create(repository: Repository, read: ReadReview, tip: str) -> Review:
-    Review.objects.filter(repository=repository, merged_commit="", ref=read.ref).delete()
-    review = Review.objects.create(
-        repository=repository,
-        ref=read.ref,
-        label=proposals.review_label(read.ref)[:1000],
-        head=read.head,
-        merge_base=read.merge_base,
-        tip=tip,
-        author=read.author[:255],
-        author_email=read.author_email[:255],
-        proposed_at=read.proposed_at,
-        committed_at=read.committed_at,
-        url=proposals.review_url(read.ref, repository.web_url, read.head),
+def _create(repository: Repository, reads: list[ReadReview], tip: str) -> list[Review]:
+    """Store `reads` as open reviews, replacing the open ones of their refs: a few queries
+    for any number (the first read of a host's two hundred pull requests)."""
+    if not reads:
+        return []
+    refs = [read.ref for read in reads]
+    Review.objects.filter(repository=repository, merged_commit="", ref__in=refs).delete()
+    reviews = Review.objects.bulk_create(
+        Review(
+            repository=repository,
+            ref=read.ref,
+            label=proposals.review_label(read.ref)[:1000],
+            head=read.head,
+            merge_base=read.merge_base,
+            tip=tip,
+            author=read.author[:255],
+            author_email=read.author_email[:255],
+            proposed_at=read.proposed_at,
+            committed_at=read.committed_at,
+            url=proposals.review_url(read.ref, repository.web_url, read.head),
+        )
+        for read in reads
     )
     ProposedChange.objects.bulk_create(
-        ProposedChange(
-            review=review,
-            change=change.change,
-            path=change.path,
-            path_before=change.path_before,
-            number=change.number,
-            title=change.title[:500],
-            status_before=change.status_before or "",
-            status_after=change.status_after or "",
-            blob_before=change.blob_before,
-            blob_after=change.blob_after,
-            content=read.contents.get(change.path, "").replace("\0", "\ufffd"),
-        )
-        for change in read.changes
+        (
+            ProposedChange(
+                review=review,
+                change=change.change,
+                path=change.path,
+                path_before=change.path_before,
+                number=change.number,
+                title=change.title[:500],
+                status_before=change.status_before or "",
+                status_after=change.status_after or "",
+                blob_before=change.blob_before,
+                blob_after=change.blob_after,
+                content=read.contents.get(change.path, "").replace("\0", "\ufffd"),
+            )
+            for review, read in zip(reviews, reads, strict=True)
+            for change in read.changes
+        ),
+        batch_size=100,  # bodies of up to a megabyte each: bounded statements
     )
-    return review
+    return reviews
 
 
 def _mark_merged(
@@ -297,7 +312,7 @@ def _mark_merged(
     """Record that `review` merged in `commit`; its changes as they were merged, if read."""
     if final is not None:
         review.changes.all().delete()
-        kept = _create(repository, final, review.tip)
+        (kept,) = _create(repository, [final], review.tip)
         review.delete()
         review = kept
     review.merged_commit = commit
@@ -322,15 +337,24 @@ def _squash_commit(repository: Repository, changes: list[proposals.ProposedChang
 
 
 def _link_decisions(repository: Repository) -> None:
-    """Point each proposed change at the tracked decision it changes (or, merged, became)."""
-    unlinked = ProposedChange.objects.filter(review__repository=repository, decision=None)
-    if not unlinked.exists():
+    """Point each proposed change at the tracked decision it changes (or, merged, became):
+    an open change by its path before, a merged one by its path. Two queries, and one
+    more when any link is made; the proposed texts are never read."""
+    could_link = Q(review__merged_commit="", path_before__gt="") | ~Q(review__merged_commit="")
+    unlinked = list(
+        ProposedChange.objects.filter(could_link, review__repository=repository, decision=None)
+        .select_related("review")
+        .only("path", "path_before", "review__merged_commit")
+    )
+    if not unlinked:
         return
     current = dict(
         Decision.objects.filter(repository=repository, deleted_commit="").values_list("path", "pk")
     )
-    for change in unlinked.select_related("review"):
-        path = change.path if change.review.merged_commit else (change.path_before or "")
+    linked = []
+    for change in unlinked:
+        path = change.path if change.review.merged_commit else change.path_before
         if path in current:
             change.decision_id = current[path]
-            change.save(update_fields=["decision"])
+            linked.append(change)
+    ProposedChange.objects.bulk_update(linked, ["decision"], batch_size=500)
