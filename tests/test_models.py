@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from adrsite.decisions.models import Decision, Link, LinkKind, Problem, Repository, Status
@@ -100,3 +100,32 @@ def test_a_problem_is_stored_only_with_a_severity_and_code_of_the_core(repositor
     with pytest.raises(IntegrityError), transaction.atomic():
         problem("error", "broken-links")
     assert Problem.objects.count() == len(ProblemCode) + 1
+
+
+def test_a_decisions_revisions_are_found_through_its_one_index(repository):
+    # adr_revision has one index (migration 0016): the unique (decision, commit), which
+    # also serves every lookup of a decision's revisions. A second index on decision
+    # alone cost a full index a write per revision and saved no read.
+    decision = make_decision(repository, "adr/0001-x.md")
+    with connection.cursor() as cursor:
+        indexes = {
+            name: details["columns"]
+            for name, details in connection.introspection.get_constraints(
+                cursor, "adr_revision"
+            ).items()
+            if (details["index"] or details["unique"]) and not details["primary_key"]
+        }
+        if connection.vendor == "postgresql":
+            # A tiny table is cheaper to read whole: rule a scan out, so the plan shows
+            # whether the lookup can use an index at all.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    assert list(indexes.values()) == [["decision_id", "commit"]]
+    # The decision page's query (queries/decision.py: decision_page).
+    plan = decision.revisions.defer("content").order_by("authored_at", "id").explain()
+    if connection.vendor == "sqlite":
+        assert (
+            "SEARCH adr_revision USING INDEX sqlite_autoindex_adr_revision_1 (decision_id=?)"
+            in plan
+        )
+    else:
+        assert "adr_revision_unique_commit" in plan, plan

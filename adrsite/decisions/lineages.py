@@ -40,6 +40,7 @@ from adrsite.decisions.rows import (
     BATCH,
     _copy_record,
     _fitted,
+    _insert_decisions,
     _insert_revisions,
     _RevisionRow,
     _set_tags,
@@ -491,7 +492,7 @@ class Lineages(AtHead, Joining):
 
     def flush(self) -> None:
         """Write new decisions (revisions need their ids) and the pending revisions."""
-        Decision.objects.bulk_create(self.unsaved, batch_size=BATCH)
+        _insert_decisions(self.unsaved)
         self.unsaved = []
         # A commit may touch one decision twice (a rename git split in two):
         # the last state of the file in that commit is the revision.

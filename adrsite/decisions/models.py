@@ -215,7 +215,12 @@ class DecisionTag(models.Model):
 class Revision(models.Model):
     """A decision as one commit left it: who, when, and the text, so any two can be diffed."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="revisions")
+    # No index of its own (migration 0016): the unique index on (decision, commit) starts
+    # with it and serves every lookup by decision; a second index cost each of a full
+    # index's revisions a write.
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="revisions", db_index=False
+    )
     commit = models.CharField(max_length=40)
     author = models.CharField(max_length=255)
     author_email = models.CharField(max_length=255, blank=True)

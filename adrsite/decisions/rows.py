@@ -2,9 +2,10 @@
 
 `Lineages` (`lineages.py`) writes revisions and decisions by the thousand:
 `_insert_revisions` and `_update_decisions` run one statement for every row
-(executemany), `_set_tags` three queries. A decision's row is copied from its
-record (`_copy_record`), and git's names, titles and tags are cut to the
-columns' sizes (`column_length`, `_fitted`), as PostgreSQL requires.
+(executemany), `_insert_decisions` one a batch, `_set_tags` three queries. A
+decision's row is copied from its record (`_copy_record`), and git's names,
+titles and tags are cut to the columns' sizes (`column_length`, `_fitted`), as
+PostgreSQL requires.
 """
 
 from __future__ import annotations
@@ -123,6 +124,41 @@ def _insert_revisions(revisions: list[_RevisionRow]) -> None:
         rows.append((revision.decision.pk, *row))
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _insert_decisions(decisions: list[Decision]) -> None:
+    """New decisions, a batch to an INSERT ... RETURNING, each given its id.
+
+    bulk_create prepares every value through the query compiler: 0.3 s for the
+    1,610 decisions of a moved history, most of it not SQLite's. As bulk_create
+    does, this reads the ids back in the order the rows were given.
+    """
+    if not decisions:
+        return  # no batch size to take, and nothing to write
+    fields = _stored_fields(Decision, ["repository", *_DECISION_FIELDS])
+    quote = connection.ops.quote_name
+    head = (
+        f"INSERT INTO {quote(Decision._meta.db_table)} "
+        f"({', '.join(quote(_column(field)) for field in fields)}) VALUES "
+    )
+    returning = f" RETURNING {quote(_column(Decision._meta.pk))}"
+    row = f"({', '.join(['%s'] * len(fields))})"
+    size = min(BATCH, connection.ops.bulk_batch_size(fields, decisions))  # SQLite's limit
+    with connection.cursor() as cursor:
+        for at in range(0, len(decisions), size):
+            batch = decisions[at : at + size]
+            cursor.execute(
+                head + ", ".join([row] * len(batch)) + returning,
+                [
+                    field.get_db_prep_save(getattr(decision, field.attname), connection)
+                    for decision in batch
+                    for field in fields
+                ],
+            )
+            for decision, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                decision.pk = pk
+                decision._state.adding = False
+                decision._state.db = connection.alias
 
 
 def _update_decisions(decisions: list[Decision]) -> None:
