@@ -18,7 +18,7 @@ from django.utils import timezone
 from adrsite.decisions.hosts import repository_add, repository_sync
 from adrsite.decisions.models import ProposedChange, Repository, Review
 from adrsite.history.git import GitHistory
-from adrsite.history.reviews import pattern_problem, review_heads
+from adrsite.history.reviews import RefHead, pattern_problem, read_reviews, review_heads
 from tests.gitrepo import Repo, adr
 from tests.review_fixture import KAFKA, review_log
 from tests.review_index import FOREVER, changes, day, index, open_reviews
@@ -428,3 +428,68 @@ def test_a_path_or_branch_longer_than_their_columns_fails_no_index(repo):
         ("adr/0004-fine.md", "", 4),
         ("adr/use-big.md", "", None),
     ]
+
+
+@pytest.mark.also_postgres
+def test_a_rename_that_changes_number_and_title_is_a_deletion_and_an_addition(repo):
+    """The site reads a branch's renames by the rule `adr review` follows: git finds two
+    short ADRs from one template "similar", but a new number and a new title make another
+    decision."""
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    repo.write("adr/0003-use-y.md", adr("Use Y", "accepted"))
+    repo.commit("Two decisions")
+    repo.git("rm", "-q", "adr/0003-use-y.md")
+    proposal(repo, {"adr/0008-use-z.md": adr("Use Z", "accepted")}, 905)
+    repo.git("reset", "-q", "--hard", "main")
+    repo.git("mv", "adr/0003-use-y.md", "adr/0008-use-y.md")  # renumbered: one decision
+    proposal(repo, {}, 906)
+
+    index(repo)
+
+    found = open_reviews()
+    assert changes(found["#905"]) == [
+        ("deleted", "adr/0003-use-y.md", "adr/0003-use-y.md", 3, "Use Y", "accepted", "",
+         "adr/0003-use-y.md"),
+        ("added", "adr/0008-use-z.md", "", 8, "Use Z", "", "accepted", None),
+    ]  # fmt: skip
+    assert changes(found["#906"]) == [
+        ("changed", "adr/0008-use-y.md", "adr/0003-use-y.md", 8, "Use Y", "accepted",
+         "accepted", "adr/0003-use-y.md"),
+    ]  # fmt: skip
+
+
+def test_the_rename_rule_is_one_for_the_site_and_adr_review():
+    from adrsite.history import branch, reviews
+    from adrsite.records.reviews import same_decision
+
+    assert branch.same_decision is reviews.same_decision is same_decision
+    assert same_decision("a/0003-y.md", 3, "Use Y", "a/0008-y.md", 8, "Use Y")
+    assert same_decision("a/0003-y.md", 3, "Use Y", "a/0003-z.md", 3, "Use Z")
+    assert not same_decision("a/0003-y.md", 3, "Use Y", "a/0008-z.md", 8, "Use Z")
+
+
+def test_two_refs_at_one_head_each_read_against_its_own_base(repo):
+    """Each (head, base) is its own diff: a merged ref is read from its old base while
+    another at the same head is read from a newer one."""
+    repo.write("adr/0001-use-x.md", adr("Use X", "accepted"))
+    first = repo.commit("One")
+    repo.write("adr/0002-use-y.md", adr("Use Y"))
+    second = repo.commit("Two")
+    repo.write("adr/0003-use-z.md", adr("Use Z"))
+    head = repo.commit("Three")
+    when = timezone.now()
+    with GitHistory(repo.path, "adr") as history:
+        read = read_reviews(
+            history,
+            [
+                (RefHead("refs/pull/1/head", head, when), first),
+                (RefHead("refs/pull/2/head", head, when), second),
+                (RefHead("refs/pull/3/head", head, when), head),  # nothing: asked all the same
+                (RefHead("refs/pull/4/head", second, when), first),
+            ],
+        )
+    assert {r.ref: [c.path for c in r.changes] for r in read} == {
+        "refs/pull/1/head": ["adr/0002-use-y.md", "adr/0003-use-z.md"],
+        "refs/pull/2/head": ["adr/0003-use-z.md"],
+        "refs/pull/4/head": ["adr/0002-use-y.md"],
+    }

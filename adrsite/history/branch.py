@@ -17,7 +17,7 @@ from adrsite.history.refs import RefError
 from adrsite.records.folder import Folder, in_skipped_folder, is_decision_file
 from adrsite.records.model import Record
 from adrsite.records.parse import parse
-from adrsite.records.reviews import ADDED, CHANGED, DELETED, ProposedChange
+from adrsite.records.reviews import ADDED, CHANGED, DELETED, ProposedChange, same_decision
 
 # Tried in this order when no --against is given: the clone's default branch, then the usual names.
 DEFAULT_TARGETS = ("origin/HEAD", "main", "master")
@@ -99,21 +99,16 @@ def branch_changes(folder: Folder, against: str) -> BranchChanges:
 def _same_decisions(
     moved: list[tuple[str, str]], before: dict[str, Record], after: dict[str, Record]
 ) -> list[tuple[str, str]]:
-    """`moved`, with each rename git found kept only when it keeps the number or the title
-    (a renumber, a new slug): two short ADRs from one template are "similar" to git."""
+    """`moved`, with each rename git found kept only when it is one decision moved
+    (records.reviews.same_decision), else split into a deletion and an addition."""
     kept = []
     for old, new in moved:
         was, now = before.get(old), after.get(new)
-        if (
-            was is not None
-            and now is not None
-            and old != new
-            and was.number != now.number
-            and was.title != now.title
-        ):
-            kept += [(old, ""), ("", new)]
-        else:
+        one = was is None or now is None
+        if one or same_decision(old, was.number, was.title, new, now.number, now.title):
             kept.append((old, new))
+        else:
+            kept += [(old, ""), ("", new)]
     return kept
 
 

@@ -38,7 +38,7 @@ from adrsite.history.plumbing import (
 )
 from adrsite.records.folder import in_skipped_folder, is_decision_file
 from adrsite.records.parse import parse
-from adrsite.records.reviews import ADDED, CHANGED, DELETED, ProposedChange
+from adrsite.records.reviews import ADDED, CHANGED, DELETED, ProposedChange, same_decision
 
 
 class ReviewRefProblem(ValueError):
@@ -289,7 +289,7 @@ def _proposed(
     wanted = sorted({sha for c in changes for sha in (c.blob, c.old_blob) if sha})
     blobs = dict(zip(wanted, history.blobs(wanted), strict=True))
     proposed: list[tuple[ProposedChange, str | None]] = []
-    for change in sorted(changes, key=lambda c: c.path):
+    for change in sorted(_split_renames(history, changes, blobs), key=lambda c: c.path):
         before = change.old_path if change.status == RENAMED else change.path
         if change.status == FILE_ADDED:
             before = ""
@@ -320,6 +320,33 @@ def _proposed(
     return proposed
 
 
+def _split_renames(
+    history: GitHistory, changes: list[FileChange], blobs: dict[str, bytes]
+) -> list[FileChange]:
+    """`changes`, each rename of one decision file to another that is not one decision moved
+    (records.reviews.same_decision, the rule `adr review` follows) split into a deletion and
+    an addition."""
+    split: list[FileChange] = []
+    for change in changes:
+        if (
+            change.status == RENAMED
+            and _is_decision(history, change.old_path)
+            and _is_decision(history, change.path)
+        ):
+            was = parse(change.old_path, blobs[change.old_blob])
+            now = parse(change.path, blobs[change.blob])
+            if not same_decision(was.path, was.number, was.title, now.path, now.number, now.title):
+                split.append(
+                    FileChange(
+                        FILE_DELETED, change.old_path, "", change.old_blob, old_blob=change.old_blob
+                    )
+                )
+                split.append(FileChange(FILE_ADDED, change.path, "", change.blob, 100, ""))
+                continue
+        split.append(change)
+    return split
+
+
 def _diffs(
     history: GitHistory, pairs: set[tuple[str, str]]
 ) -> dict[tuple[str, str], list[FileChange]]:
@@ -328,7 +355,7 @@ def _diffs(
         return {}
     process = _Process(
         history.repo.git.diff_tree(
-            "--stdin", "-r", "-z", "--no-abbrev", "-M", "--", history.adr_dir or ".",
+            "--stdin", "--always", "-r", "-z", "--no-abbrev", "-M", "--", history.adr_dir or ".",
             istream=PIPE, as_process=True,
         ),
         "diff-tree",
@@ -346,15 +373,16 @@ def _diffs(
         process.popen.wait()
     if process.popen.returncode:
         raise HistoryError(f"git diff-tree failed (exit {process.popen.returncode})")
-    bases = dict(ordered)  # one base per head: it depends on the head and the tip alone
+    # --always: one header (the head's name) per request, even for a pair with no change in
+    # the folder, so that the answers are matched to the requests by their order. Two refs
+    # at one head may have different bases: the head alone would not say which was asked.
     found: dict[tuple[str, str], list[FileChange]] = {}
     fields = answers[0].split(b"\0")
     index = 0
-    while index < len(fields):
-        head = fields[index].strip(b"\n").decode()
-        index += 1
-        if not head:
-            continue
-        changes, index = _read_changes(fields, index)
-        found[(head, bases[head])] = changes
+    for pair in ordered:
+        while index < len(fields) and not fields[index].strip(b"\n"):
+            index += 1
+        if index >= len(fields) or fields[index].strip(b"\n").decode() != pair[0]:
+            raise HistoryError("git diff-tree answered out of order")
+        found[pair], index = _read_changes(fields, index + 1)
     return found

@@ -134,6 +134,17 @@ def change_summary(change: ProposedChange) -> str:
     return f"{change.label}: {', '.join(parts)}"
 
 
+def same_decision(
+    path_before: str, number_before: int | None, title_before: str,
+    path_after: str, number_after: int | None, title_after: str,
+) -> bool:  # fmt: skip
+    """Whether a file git found renamed is one decision moved, or one deleted and another
+    added: kept when the rename keeps the number or the title (a renumber, a new slug).
+    Two short ADRs from one template are "similar" to git; the site and `adr review`
+    both judge a rename by this one rule."""
+    return path_before == path_after or number_before == number_after or title_before == title_after
+
+
 def merged_already(changes: Sequence[ProposedChange], tracked: dict[str, str]) -> bool:
     """Whether every change is on the tracked tip already (same path, same blob; a deleted
     file gone): a squash or rebase merge, whose head the tip never reaches."""
