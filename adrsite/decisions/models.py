@@ -440,6 +440,42 @@ class Review(models.Model):
         return not self.merged_commit
 
 
+class ReviewRefOutcome(models.TextChoices):
+    OPEN = "open"  # stored as an open Review
+    MERGED = "merged"  # recorded merged, or reached by the tip: nothing left to show
+    NOTHING = "nothing"  # no ADR changes, or all of them on the tip already
+    HIDDEN = "hidden"  # closed on the host, or untouched longer than review_max_age
+
+
+class ReviewRef(models.Model):
+    """What the last review refresh found of one ref (ADR 37): read again only when its
+    head or the tracked tip moves. Kept in the database, never a cache: a lost entry
+    would read a squash-merged pull request again, as open, against a tip that may
+    have moved on."""
+
+    repository = models.ForeignKey(
+        Repository, on_delete=models.CASCADE, related_name="review_refs_seen"
+    )
+    ref = models.CharField(max_length=1000)
+    adr_dir = models.TextField(blank=True, help_text="the folder it was read in")
+    head = models.CharField(max_length=40)
+    tip = models.CharField(max_length=40, help_text="the tracked tip it was compared with")
+    merge_base = models.CharField(max_length=40, blank=True)
+    outcome = models.CharField(max_length=10, choices=ReviewRefOutcome)
+
+    class Meta:
+        db_table = "adr_review_ref"
+        constraints = [
+            models.UniqueConstraint(fields=["repository", "ref"], name="adr_review_ref_unique"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=ReviewRefOutcome.values), name="adr_review_ref_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository_id} {self.ref}: {self.outcome}"
+
+
 class ProposedChange(models.Model):
     """One ADR file a review changes against its merge base; the proposed text with it."""
 

@@ -13,17 +13,26 @@ timeline; the rest are deleted.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from adrsite.decisions.identity import path_too_long
-from adrsite.decisions.models import Decision, ProposedChange, Repository, Review, Revision
+from adrsite.decisions.models import (
+    Decision,
+    ProposedChange,
+    Repository,
+    Review,
+    ReviewRef,
+    ReviewRefOutcome,
+    Revision,
+)
 from adrsite.history.git import GitHistory
 from adrsite.history.host_api import HostApiError, request_states
 from adrsite.history.plumbing import HistoryError
@@ -36,6 +45,7 @@ from adrsite.history.reviews import (
     merged_refs,
     read_reviews,
     review_heads,
+    stacked_on_another,
 )
 from adrsite.records import reviews as proposals
 
@@ -79,156 +89,268 @@ def reviews_refresh(
         )
 
 
+class Seen(NamedTuple):
+    """What a refresh found of one ref, remembered (ReviewRef): the ref is read again only
+    when its head or the tip moves, and not even then while its merge base stays."""
+
+    head: str
+    tip: str
+    merge_base: str
+    outcome: str  # ReviewRefOutcome
+
+
+@dataclass
+class _Run:
+    """One refresh: what it found of each ref, and what it changes."""
+
+    repository: Repository
+    history: GitHistory
+    tip: str
+    states: dict[str, bool]  # ref -> open on the host; absent when the host cannot say
+    seen: dict[str, Seen] = field(default_factory=dict)  # what this run remembers
+    merged_now: int = 0
+    _tracked: dict[str, str] | None = None
+
+    def tracked(self) -> dict[str, str]:
+        """path -> blob of the ADR files at the tip: one `ls-tree`, only when asked."""
+        if self._tracked is None:
+            self._tracked = self.history.files_at_head()
+        return self._tracked
+
+    def remember(self, ref: RefHead, merge_base: str, outcome: str) -> None:
+        self.seen[ref.ref] = Seen(ref.head, self.tip, merge_base, outcome)
+
+    def merged(self, review: Review, final: ReadReview | None, commit: str, ref: RefHead) -> None:
+        _mark_merged(self.history, review, final, commit)
+        self.remember(ref, review.merge_base, ReviewRefOutcome.MERGED)
+        self.merged_now += 1
+
+
 def _refresh(repository: Repository, history: GitHistory, now: datetime) -> ReviewsResult:
     tip = history.head or ""
     patterns = review_patterns(repository)
     heads = [h for h in review_heads(history, patterns) if len(h.ref) <= _REF_LENGTH] if tip else []
     stored = {r.ref: r for r in Review.objects.filter(repository=repository, merged_commit="")}
-    nothing_before = _nothing_to_show(repository, history)
-    merged = _merged(history, patterns, heads, stored, nothing_before)
-    states = _states_on_host(repository, heads)
+    last_seen, remembered = _last_seen(repository, history)
+    run = _Run(repository, history, tip, _states_on_host(repository, heads))
+
+    # 1. Classify, without git: hidden, unchanged since the last run, or to look at again.
     oldest = now - timedelta(days=repository.review_max_age)
-    kept: dict[str, Review] = {}
-    moved_tip: list[Review] = []  # kept, but compared with another tip: merged by squash?
-    to_read: list[tuple[RefHead, str]] = []
-    merging: list[tuple[Review, RefHead]] = []
-    nothing: dict[str, tuple[str, str, str]] = {}
-    unsettled: list[RefHead] = []  # head or tip moved since the last read: where it parted?
+    hiding: list[tuple[Review, RefHead]] = []  # open until now, hidden from now on
+    unsettled: list[RefHead] = []  # its head or the tip moved since it was last seen
     for ref in heads:
-        old = stored.get(ref.ref)
-        if ref.ref in merged:
-            if old is not None:
-                merging.append((old, ref))
-            else:  # remembered as merged (its base is its head) until it or the tip moves
-                nothing[ref.ref] = (ref.head, tip, ref.head)
-            continue
-        state = states.get(ref.ref)  # True: open on the host; False: closed; None: unknown
+        old, last = stored.get(ref.ref), last_seen.get(ref.ref)
+        state = run.states.get(ref.ref)  # True: open on the host; False: closed; None: unknown
         if state is False or (state is None and ref.committed_at < oldest):
-            continue
-        if old is not None and old.head == ref.head and old.tip == tip:
-            kept[ref.ref] = old
-            continue
-        last = nothing_before.get(ref.ref)
-        if old is None and last is not None and last[:2] == (ref.head, tip):
-            nothing[ref.ref] = last
-            continue
-        unsettled.append(ref)
-    bases = merge_bases(history, [ref.head for ref in unsettled])  # one git process for all
+            base = last.merge_base if last is not None and last.head == ref.head else ""
+            run.remember(ref, base, ReviewRefOutcome.HIDDEN)
+            if old is not None:
+                hiding.append((old, ref))
+        elif old is not None and (old.head, old.tip) == (ref.head, tip):
+            run.remember(ref, old.merge_base, ReviewRefOutcome.OPEN)
+        elif (
+            old is None
+            and last is not None
+            and (last.head, last.tip) == (ref.head, tip)
+            and (last.outcome in (ReviewRefOutcome.MERGED, ReviewRefOutcome.NOTHING))
+        ):
+            run.seen[ref.ref] = last
+        else:
+            unsettled.append(ref)
+    # Which refs the tip reaches: one `for-each-ref --merged`, which walks the history,
+    # asked only when a ref to look at moved (the ones hidden at their last tip did not).
+    moved_hiding = [(o, r) for o, r in hiding if (o.head, o.tip) != (r.head, tip)]
+    reached = merged_refs(history, patterns) if unsettled or moved_hiding else set()
+
+    # 2. Settle the refs the tip reached, and those hidden now: merged, or dropped.
+    merging: list[tuple[Review, RefHead]] = []
+    for old, ref in hiding:
+        if ref.ref in reached:
+            merging.append((old, ref))
+        elif (old, ref) in moved_hiding and _squash_merged(run, old, ref):
+            pass  # closed on the host because it was squash-merged: recorded
+    settling: list[RefHead] = []
     for ref in unsettled:
-        old, last, base = stored.get(ref.ref), nothing_before.get(ref.ref), bases[ref.head]
-        if old is not None and old.head == ref.head and old.merge_base == base:
+        old = stored.get(ref.ref)
+        if ref.ref in reached and old is not None:
+            merging.append((old, ref))
+        elif ref.ref in reached:  # merged before it was ever seen open: nothing to show
+            run.remember(ref, ref.head, ReviewRefOutcome.MERGED)
+        else:
+            settling.append(ref)
+
+    # 3. Where each moved ref parted from the tip (one rev-list for all); read those whose
+    # merge base moved, and the merged ones once more from their base, as they merged.
+    bases = merge_bases(history, [ref.head for ref in settling])
+    to_read: list[tuple[RefHead, str]] = []
+    retipped: list[tuple[Review, RefHead]] = []  # its read stands; compared with a new tip
+    for ref in settling:
+        old, last, base = stored.get(ref.ref), last_seen.get(ref.ref), bases[ref.head]
+        if old is not None and (old.head, old.merge_base) == (ref.head, base):
             old.tip = tip
-            moved_tip.append(old)
-            kept[ref.ref] = old
-        elif old is None and last is not None and last[0::2] == (ref.head, base):
-            nothing[ref.ref] = (ref.head, tip, base)
+            retipped.append((old, ref))
+        elif (
+            old is None
+            and last is not None
+            and (last.head, last.merge_base) == (ref.head, base)
+            and (last.outcome in (ReviewRefOutcome.MERGED, ReviewRefOutcome.NOTHING))
+        ):
+            run.remember(ref, base, last.outcome)  # the same changes: still nothing to show
         elif base:
             to_read.append((ref, base))
-    Review.objects.bulk_update(moved_tip, ["tip"])
-    # A merged ref is read once more, from its old merge base, as it was merged.
+        else:  # no history in common with the tip
+            run.remember(ref, "", ReviewRefOutcome.NOTHING)
+    Review.objects.bulk_update([old for old, _ in retipped], ["tip"])
     wanted = [*to_read, *((ref, old.merge_base) for old, ref in merging)]
-    read = [fit for found in read_reviews(history, wanted) if (fit := _storable(found))]
-    merged_read = {r.ref: r for r in read if r.ref in merged}
+    read = {fit.ref: fit for found in read_reviews(history, wanted) if (fit := _storable(found))}
     for old, ref in merging:
-        final = merged_read.get(ref.ref)
-        _mark_merged(repository, history, old, final, merge_commit(history, ref.head))
-    fresh = [r for r in read if r.ref not in merged]
-    # Only a review compared with a new tip can have been squash-merged since its last read.
-    tracked = history.files_at_head() if (fresh or moved_tip) else {}
-    merged_now = len(merging)
-    handled = set(kept) | {old.ref for old, _ in merging}
-    for review in Review.objects.filter(pk__in=[r.pk for r in moved_tip]).prefetch_related(
-        "changes"
-    ):
-        changes = [change.as_core() for change in review.changes.all()]
-        if proposals.merged_already(changes, tracked):
-            _mark_merged(repository, history, review, None, _squash_commit(repository, changes))
-            merged_now += 1
+        run.merged(old, read.get(ref.ref), merge_commit(history, ref.head), ref)
+
+    # 4. Settle what was read, and the reviews compared with a new tip: open, or, when all
+    # their changes are on the tip already, squash- or rebase-merged.
+    recorded = _recorded_merged(
+        repository, [read[ref.ref] for ref, _ in to_read if ref.ref in read]
+    )
+    squashed: list[tuple[Review, RefHead, ReadReview | None]] = []
     to_create: list[ReadReview] = []
-    for read_review in fresh:
-        handled.add(read_review.ref)
-        old = stored.get(read_review.ref)
-        if proposals.merged_already(read_review.changes, tracked):
-            if old is not None:  # pushed again, then squash-merged: recorded as merged
-                commit = _squash_commit(repository, list(read_review.changes))
-                _mark_merged(repository, history, old, read_review, commit)
-                merged_now += 1
+    for ref, base in to_read:
+        found, old = read.get(ref.ref), stored.get(ref.ref)
+        if found is None:  # no ADR changes: nothing to read again until it moves
+            run.remember(ref, base, ReviewRefOutcome.NOTHING)
+        elif (ref.ref, ref.head) in recorded:  # merged already; its ref stays on the host
+            run.remember(ref, base, ReviewRefOutcome.MERGED)
+        elif proposals.merged_already(found.changes, run.tracked()):
+            if old is not None:  # pushed again, then squash-merged
+                squashed.append((old, ref, found))
             else:  # never seen open: nothing to record
-                nothing[read_review.ref] = (read_review.head, tip, read_review.merge_base)
-            continue
-        to_create.append(read_review)
+                run.remember(ref, base, ReviewRefOutcome.NOTHING)
+        else:
+            to_create.append(found)
+            run.remember(ref, base, ReviewRefOutcome.OPEN)
+    ref_of = {old.pk: ref for old, ref in retipped}
+    for review in _with_changes([old for old, _ in retipped]):
+        ref = ref_of[review.pk]
+        if proposals.merged_already(_core_changes(review), run.tracked()):
+            squashed.append((review, ref, None))
+        else:
+            run.remember(ref, review.merge_base, ReviewRefOutcome.OPEN)
+    _settle_squashed(run, squashed)
     _create(repository, to_create, tip)
-    shown = {r.ref for r in read}
-    for ref, base in to_read:  # read, and no ADR changes: nothing to read again until it moves
-        if ref.ref not in shown:
-            nothing[ref.ref] = (ref.head, tip, base)
-    if nothing != nothing_before:  # refs gone from git leave it too
-        cache.set(_nothing_key(repository), {"adr_dir": history.adr_dir, "refs": nothing}, None)
-    gone = set(stored) - handled
+
+    # 5. Refs gone from git: a branch deleted as it merged is recorded merged; the rest,
+    # and the reviews hidden or found with nothing to show, leave the open reviews.
     listed = {ref.ref for ref in heads}
-    for name in sorted(gone - listed):  # the ref itself is gone: a branch deleted on merge?
-        if _merged_then_deleted(repository, history, stored[name], tracked):
-            gone.discard(name)
-            merged_now += 1
-    Review.objects.filter(repository=repository, merged_commit="", ref__in=gone).delete()
+    for name in sorted(set(stored) - listed):
+        _merged_then_deleted(run, stored[name])
+    still_open = {ref for ref, seen in run.seen.items() if seen.outcome == ReviewRefOutcome.OPEN}
+    Review.objects.filter(repository=repository, merged_commit="").exclude(
+        ref__in=still_open
+    ).delete()
+    if run.seen != last_seen or remembered != len(last_seen):  # else two queries saved
+        _remember(repository, history, run.seen)
     _link_decisions(repository)
     open_count = Review.objects.filter(repository=repository, merged_commit="").count()
-    return ReviewsResult(open_count, len(to_read), merged_now)
+    return ReviewsResult(open_count, len(to_read), run.merged_now)
 
 
-def _merged_then_deleted(
-    repository: Repository, history: GitHistory, review: Review, tracked: dict[str, str] | None
-) -> bool:
+def _squash_merged(run: _Run, review: Review, ref: RefHead) -> bool:
+    """Record `review`, closed on the host or untouched too long, merged if all its
+    changes are on the tip (hosts close a squash- or rebase-merged pull request, and
+    GitHub's list of open ones leaves it out). Whether it was."""
+    changes = _core_changes(review)
+    if not proposals.merged_already(changes, run.tracked()):
+        return False
+    run.merged(review, None, _squash_commit(run.repository, changes), ref)
+    return True
+
+
+def _settle_squashed(run: _Run, squashed: list[tuple[Review, RefHead, ReadReview | None]]) -> None:
+    """Record merged the open reviews whose changes are all on the tip, but for two kinds
+    of pull request that only look merged, which have nothing to show meanwhile: one
+    the host says is open (its base branch was squash-merged, not it), and, without a
+    host to ask, one stacked on another found merged with it (the stacked one keeps its
+    own commits, to merge later)."""
+    unknown = [ref.head for _, ref, _ in squashed if run.states.get(ref.ref) is None]
+    stacked = stacked_on_another(run.history, unknown)
+    for review, ref, final in squashed:
+        if run.states.get(ref.ref) is True or ref.head in stacked:
+            run.remember(ref, review.merge_base, ReviewRefOutcome.NOTHING)
+            continue
+        changes = list(final.changes) if final is not None else _core_changes(review)
+        run.merged(review, final, _squash_commit(run.repository, changes), ref)
+
+
+def _recorded_merged(repository: Repository, reads: list[ReadReview]) -> set[tuple[str, str]]:
+    """(ref, head) of `reads` already recorded merged: a squash-merged pull request's ref
+    stays on the host, at the head that merged, once the tip has moved on."""
+    if not reads:
+        return set()
+    return set(
+        Review.objects.filter(repository=repository, ref__in=[r.ref for r in reads])
+        .exclude(merged_commit="")
+        .filter(head__in=[r.head for r in reads])
+        .values_list("ref", "head")
+    )
+
+
+def _with_changes(reviews: list[Review]) -> list[Review]:
+    return list(Review.objects.filter(pk__in=[r.pk for r in reviews]).prefetch_related("changes"))
+
+
+def _core_changes(review: Review) -> list[proposals.ProposedChange]:
+    return [change.as_core() for change in review.changes.all()]
+
+
+def _merged_then_deleted(run: _Run, review: Review) -> bool:
     """Record `review` merged if the tip holds its head, or all its changes (a squash), though
     its ref is gone: hosts delete a branch when its pull request merges. Whether it did."""
-    if history.is_ancestor(review.head):
-        _mark_merged(repository, history, review, None, merge_commit(history, review.head))
+    if run.history.is_ancestor(review.head):
+        _mark_merged(run.history, review, None, merge_commit(run.history, review.head))
+        run.merged_now += 1
         return True
-    changes = [change.as_core() for change in review.changes.all()]
-    if proposals.merged_already(changes, tracked or history.files_at_head()):
-        _mark_merged(repository, history, review, None, _squash_commit(repository, changes))
+    changes = _core_changes(review)
+    if proposals.merged_already(changes, run.tracked()):
+        _mark_merged(run.history, review, None, _squash_commit(run.repository, changes))
+        run.merged_now += 1
         return True
     return False
 
 
-def _merged(
-    history: GitHistory,
-    patterns: tuple[str, ...],
-    heads: list[RefHead],
-    stored: dict[str, Review],
-    remembered: dict[str, tuple[str, str, str]],
-) -> set[str]:
-    """The refs the tip has merged. Asked of git (one `for-each-ref --merged`, which walks
-    the history) only when a ref or the tip moved since the last read; else what the last
-    read found: the refs remembered with their own head as their merge base."""
-    tip = history.head
-
-    def settled(ref: RefHead) -> bool:
-        old, last = stored.get(ref.ref), remembered.get(ref.ref)
-        if old is not None and (old.head, old.tip) == (ref.head, tip):
-            return True
-        return last is not None and last[:2] == (ref.head, tip)
-
-    if not all(settled(ref) for ref in heads):
-        return merged_refs(history, patterns)
-    return {ref.ref for ref in heads if remembered.get(ref.ref, ("", "", ""))[2] == ref.head}
+def _last_seen(repository: Repository, history: GitHistory) -> tuple[dict[str, Seen], int]:
+    """ref -> what the last refresh found of it, read in this ADR folder (what was read
+    for another folder says nothing of this one); and how many refs are remembered."""
+    rows = list(
+        ReviewRef.objects.filter(repository=repository).values_list(
+            "ref", "adr_dir", "head", "tip", "merge_base", "outcome"
+        )
+    )
+    seen = {
+        ref: Seen(head, tip, base, outcome)
+        for ref, adr_dir, head, tip, base, outcome in rows
+        if adr_dir == history.adr_dir
+    }
+    return seen, len(rows)
 
 
-def _nothing_key(repository: Repository) -> str:
-    return f"reviews:nothing-to-show:{repository.pk}"
-
-
-def _nothing_to_show(
-    repository: Repository, history: GitHistory
-) -> dict[str, tuple[str, str, str]]:
-    """ref -> (head, tip, merge base) of the refs last read with nothing to show: no ADR
-    changes, or all of them already on the tip. A ref that touches only code would
-    otherwise cost a merge-base, a rev-list and a diff at every index; a lost entry
-    (the cache culled, or cleared) only means that ref is read again."""
-    found = cache.get(_nothing_key(repository))
-    if not isinstance(found, dict) or found.get("adr_dir") != history.adr_dir:
-        return {}  # read for another folder: what it held says nothing of this one
-    return dict(found["refs"])
+def _remember(repository: Repository, history: GitHistory, seen: dict[str, Seen]) -> None:
+    """Store what this run found of each ref listed (a ref gone from git leaves it): two
+    queries, whatever the number of refs."""
+    ReviewRef.objects.filter(repository=repository).delete()
+    ReviewRef.objects.bulk_create(
+        (
+            ReviewRef(
+                repository=repository,
+                ref=ref,
+                adr_dir=history.adr_dir,
+                head=s.head,
+                tip=s.tip,
+                merge_base=s.merge_base,
+                outcome=s.outcome,
+            )
+            for ref, s in seen.items()
+        ),
+        batch_size=500,
+    )
 
 
 def _storable(read: ReadReview) -> ReadReview | None:
@@ -264,21 +386,28 @@ def _create(repository: Repository, reads: list[ReadReview], tip: str) -> list[R
     refs = [read.ref for read in reads]
     Review.objects.filter(repository=repository, merged_commit="", ref__in=refs).delete()
     reviews = Review.objects.bulk_create(
-        Review(
-            repository=repository,
-            ref=read.ref,
-            label=proposals.review_label(read.ref)[:1000],
-            head=read.head,
-            merge_base=read.merge_base,
-            tip=tip,
-            author=read.author[:255],
-            author_email=read.author_email[:255],
-            proposed_at=read.proposed_at,
-            committed_at=read.committed_at,
-            url=proposals.review_url(read.ref, repository.web_url, read.head),
-        )
+        Review(repository=repository, ref=read.ref, tip=tip, **_read_fields(repository, read))
         for read in reads
     )
+    _create_changes(zip(reviews, reads, strict=True))
+    return reviews
+
+
+def _read_fields(repository: Repository, read: ReadReview) -> dict[str, object]:
+    """A review's columns that come from reading its ref."""
+    return {
+        "label": proposals.review_label(read.ref)[:1000],
+        "head": read.head,
+        "merge_base": read.merge_base,
+        "author": read.author[:255],
+        "author_email": read.author_email[:255],
+        "proposed_at": read.proposed_at,
+        "committed_at": read.committed_at,
+        "url": proposals.review_url(read.ref, repository.web_url, read.head),
+    }
+
+
+def _create_changes(pairs: Iterable[tuple[Review, ReadReview]]) -> None:
     ProposedChange.objects.bulk_create(
         (
             ProposedChange(
@@ -294,30 +423,29 @@ def _create(repository: Repository, reads: list[ReadReview], tip: str) -> list[R
                 blob_after=change.blob_after,
                 content=read.contents.get(change.path, "").replace("\0", "\ufffd"),
             )
-            for review, read in zip(reviews, reads, strict=True)
+            for review, read in pairs
             for change in read.changes
         ),
         batch_size=100,  # bodies of up to a megabyte each: bounded statements
     )
-    return reviews
 
 
 def _mark_merged(
-    repository: Repository,
-    history: GitHistory,
-    review: Review,
-    final: ReadReview | None,
-    commit: str,
+    history: GitHistory, review: Review, final: ReadReview | None, commit: str
 ) -> None:
-    """Record that `review` merged in `commit`; its changes as they were merged, if read."""
+    """Record that `review` merged in `commit`; with its changes as they were merged, when
+    its ref was read once more (pushed again since its last read)."""
+    fields = ["merged_commit", "merged_at"]
     if final is not None:
         review.changes.all().delete()
-        (kept,) = _create(repository, [final], review.tip)
-        review.delete()
-        review = kept
+        read = _read_fields(review.repository, final)
+        for name, value in read.items():
+            setattr(review, name, value)
+        fields += list(read)
+        _create_changes([(review, final)])
     review.merged_commit = commit
     review.merged_at = history.commit(commit).committed_at if commit else timezone.now()
-    review.save(update_fields=["merged_commit", "merged_at"])
+    review.save(update_fields=fields)
 
 
 def _squash_commit(repository: Repository, changes: list[proposals.ProposedChange]) -> str:

@@ -104,11 +104,14 @@ def _same_decisions(
     kept = []
     for old, new in moved:
         was, now = before.get(old), after.get(new)
-        one = was is None or now is None
-        if one or same_decision(old, was.number, was.title, new, now.number, now.title):
-            kept.append((old, new))
-        else:
+        if (
+            was is not None
+            and now is not None
+            and not same_decision(old, was.number, was.title, new, now.number, now.title)
+        ):
             kept += [(old, ""), ("", new)]
+        else:
+            kept.append((old, new))
     return kept
 
 

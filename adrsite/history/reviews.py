@@ -2,9 +2,10 @@
 
 For each ref matching the review patterns (`refs/pull/*/head`, ...), what it
 changes in the ADR folder against its merge base with the tracked tip: one
-`git for-each-ref` lists the refs and one more says which the tip has merged;
-then, for each ref that moved since the last read, `git merge-base` and one
-`git rev-list` over only the commits since that base (who proposed it, when).
+`git for-each-ref` lists the refs and, when one of them or the tip moved, one
+more says which the tip has merged; one `git rev-list` finds where every moved
+ref parted from the tip (`merge_bases`), and one more per ref read walks only
+the commits since that base (who proposed it, when).
 The diffs of every ref come from one `git diff-tree --stdin`, and their blobs
 and commits from the history's one `cat-file --batch`. Nothing here re-reads the
 tracked branch's history.
@@ -219,6 +220,31 @@ def merge_bases(history: GitHistory, heads: Iterable[str]) -> dict[str, str]:
         else:
             bases[head] = merge_base(history, head)
     return bases
+
+
+def stacked_on_another(history: GitHistory, heads: Iterable[str]) -> set[str]:
+    """The heads among `heads` that descend from another of them: a pull request stacked
+    on another's branch. One `git merge-base --independent` (the heads no other reaches),
+    and, only when some head reaches another, one `--is-ancestor` per pair to tell a
+    stacked head from one unrelated to the others."""
+    heads = sorted(set(heads))
+    if len(heads) < 2:
+        return set()
+    independent = set(_git(history, "merge_base", "--independent", *heads).split())
+    below = [head for head in heads if head not in independent]  # another head reaches it
+    return {
+        head for head in independent if any(_reaches(history, ancestor, head) for ancestor in below)
+    }
+
+
+def _reaches(history: GitHistory, ancestor: str, head: str) -> bool:
+    try:
+        history.repo.git.merge_base("--is-ancestor", ancestor, head)
+    except git.GitCommandError as error:
+        if error.status == 1:
+            return False
+        raise _history_error(error) from None
+    return True
 
 
 def merge_commit(history: GitHistory, head: str) -> str:
