@@ -6,8 +6,9 @@ hostile input: tests/test_reviews_refs.py."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
-from adrsite.decisions.models import Repository, Review
+from adrsite.decisions.models import Repository, Review, ReviewRef
 from adrsite.decisions.queries import open_reviews as open_work
 from tests.gitrepo import Repo, adr
 from tests.review_fixture import (
@@ -371,3 +372,38 @@ def test_a_branch_deleted_unmerged_is_dropped(repo):
     index(repo)
     assert "abandoned" not in open_reviews()
     assert not Review.objects.filter(label="abandoned").exists()
+
+
+@pytest.mark.also_postgres
+@pytest.mark.parametrize("memory", ["kept", "lost"])
+def test_a_squash_merged_ref_left_on_the_host_never_comes_back_open(repo, memory):
+    """refs/pull/N/head stays after a squash merge. Once main changes that ADR again, the
+    ref's changes are no longer all on the tip: it must not be read as open again (and
+    collide with main), whether the refresh remembers it or only the merged review does."""
+    log = review_log(repo)
+    index(repo)
+    squash(repo, log.heads["#420"], "Replace PostgreSQL (#420)")
+    assert index(repo).reviews == 6
+    if memory == "lost":
+        ReviewRef.objects.all().delete()
+    repo.write(POSTGRES, adr("Use PostgreSQL", "deprecated"))  # main moves on from it
+    repo.commit("Deprecate PostgreSQL")
+
+    assert index(repo).reviews == 6
+    assert "#420" not in open_reviews()
+    assert list(merged_reviews()) == ["#420"]
+    assert Review.objects.filter(ref="refs/pull/420/head").count() == 1
+    assert index(repo).reviews == 6
+
+
+def test_refs_hidden_by_age_cost_nothing_when_nothing_moved(repo, git_processes):
+    """Old refs stay on GitHub for ever: a hidden ref is remembered like a read one, so an
+    index with nothing moved asks git for nothing but the list of refs."""
+    review_log(repo)
+    index(repo)
+    index(repo, review_max_age=(timezone.now() - day(6)).days)  # hides #412 to #440
+    assert list(open_reviews()) == ["#450", "#460"]
+    git_processes.clear()
+
+    assert index(repo).reviews == 2
+    assert of_reviews(git_processes) == ["for-each-ref"]

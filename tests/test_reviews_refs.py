@@ -493,3 +493,51 @@ def test_two_refs_at_one_head_each_read_against_its_own_base(repo):
         "refs/pull/2/head": ["adr/0003-use-z.md"],
         "refs/pull/4/head": ["adr/0002-use-y.md"],
     }
+
+
+def squash(repo: Repo, head: str, message: str) -> str:
+    repo.git("merge", "-q", "--squash", head)
+    return repo.commit(message)
+
+
+@pytest.mark.also_postgres
+def test_with_a_token_a_squash_merge_is_recorded_though_the_host_lists_it_no_more(repo, host):
+    """GitHub's open pull requests leave a merged one out: closed, and all its changes on
+    the tip, it merged; it is recorded so, not dropped."""
+    log = review_log(repo)
+    api = {"host_api": f"{host.address}/repos/o/r", "host_token": "t"}
+    host.answers["/repos/o/r/pulls"] = [pulls(412, 415, 420)]
+    index(repo, **api)
+    assert list(open_reviews()) == ["#412", "#415", "#420"]
+    squashed = squash(repo, log.heads["#420"], "Replace PostgreSQL (#420)")
+    host.answers["/repos/o/r/pulls"] = [pulls(412, 415)]  # #420 merged: no longer open
+    host.seen.clear()
+
+    assert index(repo, **api).reviews == 2
+    merged = Review.objects.exclude(merged_commit="").get()
+    assert (merged.label, merged.merged_commit) == ("#420", squashed)
+    assert len(host.seen) == 1
+
+
+@pytest.mark.also_postgres
+def test_a_pull_request_stacked_on_a_squashed_one_is_not_recorded_merged(repo, host):
+    """#460 is stacked on #412. Once #412 is squash-merged, #460's changes are all on the
+    tip, but it is still open on the host: nothing to show, and never merged."""
+    log = review_log(repo)
+    api = {"host_api": f"{host.address}/repos/o/r", "host_token": "t"}
+    host.answers["/repos/o/r/pulls"] = [pulls(412, 415, 460)]
+    index(repo, **api)
+    squashed = squash(repo, log.heads["#412"], "Use Kafka (#412)")
+    host.answers["/repos/o/r/pulls"] = [pulls(415, 460)]
+
+    index(repo, **api)
+
+    assert [(r.label, r.merged_commit) for r in Review.objects.exclude(merged_commit="")] == [
+        ("#412", squashed)
+    ]
+    assert list(open_reviews()) == ["#415"]  # #460 shows nothing until it changes more
+    repo.write("README.md", "later\n")
+    repo.commit("Later")
+    index(repo, **api)
+    assert list(open_reviews()) == ["#415"]
+    assert Review.objects.exclude(merged_commit="").count() == 1
