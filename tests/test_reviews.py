@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from adrsite.decisions.models import Repository, Review, ReviewRef
+from adrsite.decisions.indexing import repository_index
 from adrsite.decisions.queries import open_reviews as open_work
 from tests.gitrepo import Repo, adr
 from tests.review_fixture import (
@@ -407,3 +408,22 @@ def test_refs_hidden_by_age_cost_nothing_when_nothing_moved(repo, git_processes)
 
     assert index(repo).reviews == 2
     assert of_reviews(git_processes) == ["for-each-ref"]
+
+
+@pytest.mark.also_postgres
+def test_after_a_full_index_a_merged_change_links_to_the_decision_it_became_though_renamed(
+    repo,
+):
+    log = review_log(repo)
+    index(repo)
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge #440", log.heads["#440"])
+    index(repo)
+    renamed = "adr/0006-use-htmx-everywhere.md"
+    repo.git("mv", HTMX, renamed)
+    repo.commit("Rename htmx")
+    index(repo)
+
+    result = repository_index(repository=Repository.objects.get(), full=True)
+
+    assert result.full
+    assert [c[-1] for c in changes(merged_reviews()["#440"])] == [renamed]

@@ -1,13 +1,19 @@
 """The review service: bring a repository's decisions in review up to its refs (ADR 37).
 
-Called after each index of the tracked branch, in the same transaction. A ref
-whose head and the tracked tip are where they were costs nothing but the two
-`for-each-ref`s that list them all; one whose head moved is read again from its
-merge base (`history/reviews.py`). A ref leaves the open reviews when it is
-merged (its head reached from the tip, or every change already on the tip: a
-squash or rebase merge), deleted, closed on the host (with a token), or, without
-one, untouched for `review_max_age` days. A merged review stays, for the
-timeline; the rest are deleted.
+Called after each index of the tracked branch, in the same transaction. What
+each ref showed is remembered in the database (ReviewRef: open, merged, nothing
+to show, hidden), so that when no ref and not the tip moved the refresh costs one
+`for-each-ref` listing them; when one moved, one more says which the tip has
+merged and one `rev-list` where each moved ref parted from it; a ref is read
+again (`history/reviews.py`) only when its head or its merge base moved.
+
+A ref leaves the open reviews when it is merged (its head reached from the tip,
+or every change already on the tip: a squash or rebase merge), deleted, closed
+on the host (with a token), or, without one, untouched for `review_max_age` days.
+A squash merge is never recorded for a pull request the host says is open, nor,
+without a host to ask, for one stacked on another merged with it: those have
+nothing to show until they change more. A merged review stays, for the timeline;
+the rest are deleted.
 """
 
 from __future__ import annotations
@@ -466,23 +472,38 @@ def _squash_commit(repository: Repository, changes: list[proposals.ProposedChang
 
 def _link_decisions(repository: Repository) -> None:
     """Point each proposed change at the tracked decision it changes (or, merged, became):
-    an open change by its path before, a merged one by its path. Two queries, and one
-    more when any link is made; the proposed texts are never read."""
+    an open change by its path before; a merged one by the decision with a revision of
+    its path and content, whatever that decision was renamed to since (a full re-index
+    makes new decisions and leaves merged changes unlinked), else by its path. Two
+    queries, a third when a merged change is unlinked and one more when a link is made;
+    the proposed texts are never read."""
     could_link = Q(review__merged_commit="", path_before__gt="") | ~Q(review__merged_commit="")
     unlinked = list(
         ProposedChange.objects.filter(could_link, review__repository=repository, decision=None)
         .select_related("review")
-        .only("path", "path_before", "review__merged_commit")
+        .only("path", "path_before", "blob_after", "review__merged_commit")
     )
     if not unlinked:
         return
     current = dict(
         Decision.objects.filter(repository=repository, deleted_commit="").values_list("path", "pk")
     )
+    merged_blobs = {c.blob_after for c in unlinked if c.review.merged_commit and c.blob_after}
+    became = {
+        (path, blob): decision
+        for path, blob, decision in Revision.objects.filter(
+            decision__repository=repository, blob__in=merged_blobs
+        )
+        .order_by("-authored_at", "-id")
+        .values_list("path", "blob", "decision_id")
+    } if merged_blobs else {}  # fmt: skip
     linked = []
     for change in unlinked:
-        path = change.path if change.review.merged_commit else change.path_before
-        if path in current:
-            change.decision_id = current[path]
+        if change.review.merged_commit:
+            found = became.get((change.path, change.blob_after)) or current.get(change.path)
+        else:
+            found = current.get(change.path_before)
+        if found is not None:
+            change.decision_id = found
             linked.append(change)
     ProposedChange.objects.bulk_update(linked, ["decision"], batch_size=500)
