@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from adrsite.decisions.models import Repository, Review, ReviewRef
 from adrsite.decisions.indexing import repository_index
+from adrsite.decisions.models import Repository, Review, ReviewRef
 from adrsite.decisions.queries import open_reviews as open_work
 from tests.gitrepo import Repo, adr
 from tests.review_fixture import (
