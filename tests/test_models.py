@@ -33,6 +33,7 @@ def test_every_model_names_its_table_explicitly():
         "adr_webhook_delivery",
         "adr_review",
         "adr_proposed_change",
+        "adr_review_ref",
     }
 
 
