@@ -540,6 +540,11 @@ def test_adr_repo_add_keeps_the_review_settings_and_the_token_from_the_environme
             "--host-api 'ftp://host/api': the host's API is an https:// URL",
         ),
         (
+            ["--host-api", "http://api.example.com/repos/o/r"],
+            "--host-api 'http://api.example.com/repos/o/r': the token would travel unencrypted; "
+            "use https:// (plain http only to 127.0.0.1, ::1 or localhost)",
+        ),
+        (
             ["--review-refs", "refs/heads/x:y"],
             "'refs/heads/x:y': one '*' (as in 'refs/heads/*'), "
             "and no ':' (it is fetched as a refspec)",

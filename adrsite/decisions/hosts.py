@@ -22,6 +22,7 @@ from django.utils import timezone
 from adrsite.decisions.indexing import NAME_LENGTH, IndexResult, repository_index, review_options
 from adrsite.decisions.models import Repository
 from adrsite.decisions.reviews import review_patterns
+from adrsite.history.host_api import api_problem
 from adrsite.history.mirror import (
     MirrorError,
     adr_dir_in,
@@ -78,8 +79,8 @@ def repository_add(
         reviews = review_options(review_refs, review_max_age)
     except ValueError as error:
         raise HostProblem(str(error)) from None
-    if host_api and not re.fullmatch(r"https?://\S+", host_api):
-        raise HostProblem(f"--host-api {host_api!r}: the host's API is an https:// URL")
+    if host_api and (problem := api_problem(host_api)):
+        raise HostProblem(f"--host-api {problem}")
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name) or len(name) > NAME_LENGTH:
         raise HostProblem(
             f"{name!r}: use up to {NAME_LENGTH} letters, digits, - and _ (it is part of URLs)"
