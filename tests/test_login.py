@@ -515,3 +515,5 @@ def test_the_admin_never_shows_a_repositorys_credentials_and_keeps_them_when_lef
     form.save()
     repository.refresh_from_db()
     assert (repository.secret, repository.host_token) == ("webhook-secret-31337", "ghp_rotated")
+    form = RepositoryForm(data={**data, "host_api": "http://api.example.com/r"}, instance=repository)
+    assert "unencrypted" in str(form.errors["host_api"])

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from adrsite.decisions.models import Repository
+from adrsite.history.host_api import api_problem
 
 # Credentials staff may replace but never read back: the page would show them to
 # anyone looking over a shoulder, and keep them in the browser's cache.
@@ -26,7 +27,18 @@ class RepositoryForm(forms.ModelForm):
 
     class Meta:
         model = Repository
-        fields = "__all__"
+        fields = (
+            *("name", "location", "url", "branch", "secret", "last_fetch_at", "last_fetch_error"),
+            *("adr_dir", "web_url", "last_indexed_commit", "indexed_at", "shallow"),
+            *("index_format", "locations", "review_refs", "review_max_age", "host_api"),
+            *("host_token", "visible_to"),
+        )
+
+    def clean_host_api(self) -> str:
+        host_api = self.cleaned_data.get("host_api", "")
+        if host_api and (problem := api_problem(host_api)):
+            raise forms.ValidationError(problem)
+        return host_api
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
