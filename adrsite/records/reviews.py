@@ -78,13 +78,16 @@ class Collision:
 
 
 def review_label(ref: str) -> str:
-    """How people name a ref: "#412" (GitHub), "!7" (GitLab), else the branch's name."""
+    """How people name a ref: "#412" (GitHub), "!7" (GitLab), else the branch's name.
+
+    A branch named "#412" or "!7" keeps its "heads/" (a longer form of its name): it
+    would pass for the pull request otherwise."""
     if match := _PULL.fullmatch(ref):
         return f"#{match[1]}"
     if match := _MERGE_REQUEST.fullmatch(ref):
         return f"!{match[1]}"
     for prefix in ("refs/heads/", "refs/remotes/", "refs/"):
-        if ref.startswith(prefix):
+        if ref.startswith(prefix) and not ref.removeprefix(prefix).startswith(("#", "!")):
             return ref.removeprefix(prefix)
     return ref
 
