@@ -257,6 +257,16 @@ def test_a_title_in_the_markdown_reads_as_the_text_it_is(text):
     assert shown.replace("\n", "") == text.replace("\n", "\\x0a").replace("\x1b", "\\x1b")
 
 
+@pytest.mark.parametrize("title", ["Use @org/security", "@alice: ask @@bob", "mail a@b.example"])
+def test_a_title_mentions_no_one_when_ci_posts_it(title):
+    """GitHub mentions a user or team at an '@' followed by a name character; a word joiner
+    (invisible) comes between them, and the text reads the same."""
+    text = markdown_text(title)
+    assert not re.search(r"@[A-Za-z0-9]", text)
+    html = MarkdownIt("commonmark").renderInline(text)
+    assert html.replace("\u2060", "") == title
+
+
 @pytest.mark.parametrize("name", ["a`b", "``", "`a", "a`", " a ", "a\nb", "`` ` ```"])
 def test_a_file_name_in_a_code_span_comes_back_whole(name):
     html = MarkdownIt("commonmark").renderInline(f"x {code(name)} y")
