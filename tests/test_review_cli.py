@@ -321,17 +321,19 @@ def proposed(path: str, number: int, title: str) -> dict:
     }
 
 
-def clash(label: str, path: str, other: str, other_path: str, verb: str = "also adds") -> str:
+def clash(label: str, path: str, other: str, other_path: str, more: str = "") -> str:
     fix = f"git fetch origin refs/pull/{other[1:]}/head && adr renumber --against FETCH_HEAD"
+    verb = f"and {more} also add" if more else "also adds"
     return (
-        f"{label} adds ADR 4 ({path}), which {other} {verb} ({other_path}); "
+        f"{label} adds ADR 4 ({path}), which {other} ({other_path}) {verb}; "
         f"renumber it: {fix} {path}"
     )
 
 
 def expected_reviews(log) -> dict:
     """The export contract's review document for tests/review_fixture.py's repository:
-    newest activity first; #460 is stacked on #412 (the same file: no collision)."""
+    newest activity first; #460 is stacked on #412 (the same file: no collision between
+    them); one problem per review and number, however many others add it."""
 
     def review(label: str, author: str, day: int, changes: list, problems: list) -> dict:
         return {
@@ -371,7 +373,7 @@ def expected_reviews(log) -> dict:
                 superseded, proposed(REPLACE, 5, "Replace PostgreSQL with CockroachDB")
             ], []),
             review("#415", CAROL, 4, [proposed(REDIS, 4, "Use Redis")], [
-                clash("#415", REDIS, "#460", KAFKA), clash("#415", REDIS, "#412", KAFKA)
+                clash("#415", REDIS, "#460", KAFKA, more="1 more")  # #412: #460's file
             ]),
             review("#412", BOB, 3, [proposed(KAFKA, 4, "Use Kafka")], [
                 clash("#412", KAFKA, "#415", REDIS)

@@ -74,9 +74,9 @@ def decision_log(request: HtmxHttpRequest) -> HttpResponse:
         "oob_state": fragment,
         "in_review": queries.review_change_count(repository=filters.repository, visible=visible),
         "reviews": (
-            queries.review_log(repository=filters.repository, visible=visible)
+            queries.review_log(repository=filters.repository, visible=visible, page=filters.page)
             if filters.in_review
-            else []
+            else None
         ),
     }
     if not fragment:  # repositories whose host could not be fetched: their index may be old
