@@ -269,7 +269,9 @@ def problems(request: HttpRequest) -> HttpResponse:
     report = queries.problems(repository=repository, visible=visible, today=timezone.localdate())
     failing = queries.sync_failures(repository=repository, visible=visible)
     chosen = visible.filter(name=repository) if repository else visible
-    open_work = [w for w in queries.open_reviews_in(repositories=chosen) if w.collisions]
+    open_work = [
+        w for w in queries.open_reviews_in(repositories=chosen) if w.collisions or w.left_off
+    ]
     context = {
         "report": report,
         "failing": failing,
