@@ -111,6 +111,48 @@ def repository_add(
         raise HostProblem(f"a repository named {name!r} already exists") from None
 
 
+# What `adr repo set` may change, as people name it (the token never with its value).
+SETTINGS = {
+    "review_refs": "review refs",
+    "review_max_age": "review max age",
+    "host_api": "host API",
+    "host_token": "host token",
+    "web_url": "web URL",
+}
+
+
+def repository_settings(
+    name: str,
+    *,
+    review_refs: Sequence[str] | None = None,
+    review_max_age: int | None = None,
+    host_api: str | None = None,
+    host_token: str | None = None,
+    web_url: str | None = None,
+) -> list[str]:
+    """Change the review settings, host API, token or web URL of the repository called
+    `name` (None: unchanged; "" clears a text); which of SETTINGS changed, in that order.
+
+    Validated as `repository_add` validates them: HostProblem, and nothing changed, for a
+    bad one; Repository.DoesNotExist without that repository. The new review refs are
+    fetched and the token used at the next sync; the index is not touched here."""
+    try:
+        wanted: dict[str, object] = review_options(review_refs, review_max_age)
+    except ValueError as error:
+        raise HostProblem(str(error)) from None
+    if host_api and (problem := api_problem(host_api)):
+        raise HostProblem(f"--host-api {problem}")
+    given = {"host_api": host_api, "host_token": host_token, "web_url": web_url}
+    wanted.update({field: value for field, value in given.items() if value is not None})
+    with transaction.atomic():
+        repository = Repository.objects.select_for_update().get(name=name)
+        changed = [f for f in SETTINGS if f in wanted and getattr(repository, f) != wanted[f]]
+        for field in changed:
+            setattr(repository, field, wanted[field])
+        repository.save(update_fields=changed)
+    return changed
+
+
 def repository_sync(
     name: str,
     *,
