@@ -633,7 +633,7 @@ def test_adr_repo_set_changes_the_review_settings_and_rotates_the_token(
         "demo: set host API; used from the next sync ('adr repo sync demo')\n",
         "",
     )
-    code, out, err = run(capsys, "repo", "sync", "demo")
+    code, _, err = run(capsys, "repo", "sync", "demo")
     assert code == 0, err
     assert [r["label"] for r in json.loads(run(capsys, "export", "--review")[1])["reviews"]] == [
         "try-y"
