@@ -1,5 +1,7 @@
 """The admin's view of the indexed repositories (for staff; indexing stays `adr index`'s)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 
@@ -40,8 +42,8 @@ class RepositoryForm(forms.ModelForm):
             raise forms.ValidationError(problem)
         return host_api
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         for field in _WRITE_ONLY:
             if not cleaned.get(field) and self.instance.pk is not None:
                 cleaned[field] = getattr(self.instance, field)

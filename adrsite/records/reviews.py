@@ -223,7 +223,9 @@ def collisions(
         paths = {change.path for _, change in ours}
         if not ours or (not tracked_paths and len(paths) < 2):
             continue
-        first_of = {}  # path -> the first ref adding it: what the others renumber against
+        first_of: dict[
+            str, str
+        ] = {}  # path -> the first ref adding it: what the others renumber against
         for review, change in ours:
             first_of.setdefault(change.path, review.ref)
         refs = []

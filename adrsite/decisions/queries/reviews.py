@@ -132,7 +132,8 @@ def _tracked_numbers(
         .order_by("path")
         .values_list("repository_id", "number", "path", "blob")
     ):
-        tracked.setdefault(repository_id, {}).setdefault(number, []).append((path, blob or ""))
+        if number is not None:  # filtered above; the type does not know it
+            tracked.setdefault(repository_id, {}).setdefault(number, []).append((path, blob or ""))
     return tracked
 
 
@@ -455,7 +456,7 @@ def decision_reviews(*, decision: Decision) -> tuple[list[ProposedChange], list[
         )
         .order_by("-review__committed_at", "review__ref")
     )
-    open_changes = []
+    open_changes: list[ProposedChange] = []
     for change in rows:
         if change.review.is_open:
             change.content = change.open_content  # read already: no query per change
