@@ -5,6 +5,7 @@ and the deploy check of the production settings."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -480,3 +481,40 @@ def test_settings_refuse_a_proxy_header_without_trusted_proxies_and_a_bad_networ
             [sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True
         )
         assert message in result.stderr, result.stderr
+
+
+def test_the_admin_never_shows_a_repositorys_credentials_and_keeps_them_when_left_empty(
+    client, demo
+):
+    from django.forms.models import model_to_dict
+
+    from adrsite.decisions.admin import RepositoryForm
+    from adrsite.decisions.models import Repository
+
+    repository = Repository.objects.get(name="demo")
+    repository.secret, repository.host_token = "webhook-secret-31337", "ghp_token-31337"
+    repository.save()
+    client.force_login(User.objects.create_superuser("root", "", PASSWORD))
+    page = client.get(f"/admin/decisions/repository/{repository.pk}/change/").content.decode()
+    assert 'name="host_token"' in page  # writable
+    assert 'name="secret"' in page
+    assert "31337" not in page
+
+    data = {
+        key: json.dumps(value) if isinstance(value, (list, dict)) else value
+        for key, value in model_to_dict(repository).items()
+        if value is not None and key not in ("secret", "host_token", "visible_to")
+    }
+    form = RepositoryForm(data={**data, "secret": "", "host_token": ""}, instance=repository)
+    assert form.is_valid(), form.errors
+    form.save()
+    repository.refresh_from_db()
+    assert (repository.secret, repository.host_token) == ("webhook-secret-31337", "ghp_token-31337")
+    form = RepositoryForm(data={**data, "host_token": "ghp_rotated"}, instance=repository)
+    assert form.is_valid(), form.errors
+    form.save()
+    repository.refresh_from_db()
+    assert (repository.secret, repository.host_token) == ("webhook-secret-31337", "ghp_rotated")
+    clear = {**data, "host_api": "http://api.example.com/r"}
+    form = RepositoryForm(data=clear, instance=repository)
+    assert "unencrypted" in str(form.errors["host_api"])

@@ -257,6 +257,16 @@ def test_a_title_in_the_markdown_reads_as_the_text_it_is(text):
     assert shown.replace("\n", "") == text.replace("\n", "\\x0a").replace("\x1b", "\\x1b")
 
 
+@pytest.mark.parametrize("title", ["Use @org/security", "@alice: ask @@bob", "mail a@b.example"])
+def test_a_title_mentions_no_one_when_ci_posts_it(title):
+    """GitHub mentions a user or team at an '@' followed by a name character; a word joiner
+    (invisible) comes between them, and the text reads the same."""
+    text = markdown_text(title)
+    assert not re.search(r"@[A-Za-z0-9]", text)
+    html = MarkdownIt("commonmark").renderInline(text)
+    assert html.replace("\u2060", "") == title
+
+
 @pytest.mark.parametrize("name", ["a`b", "``", "`a", "a`", " a ", "a\nb", "`` ` ```"])
 def test_a_file_name_in_a_code_span_comes_back_whole(name):
     html = MarkdownIt("commonmark").renderInline(f"x {code(name)} y")
@@ -311,17 +321,19 @@ def proposed(path: str, number: int, title: str) -> dict:
     }
 
 
-def clash(label: str, path: str, other: str, other_path: str, verb: str = "also adds") -> str:
+def clash(label: str, path: str, other: str, other_path: str, more: str = "") -> str:
     fix = f"git fetch origin refs/pull/{other[1:]}/head && adr renumber --against FETCH_HEAD"
+    verb = f"and {more} also add" if more else "also adds"
     return (
-        f"{label} adds ADR 4 ({path}), which {other} {verb} ({other_path}); "
+        f"{label} adds ADR 4 ({path}), which {other} ({other_path}) {verb}; "
         f"renumber it: {fix} {path}"
     )
 
 
 def expected_reviews(log) -> dict:
     """The export contract's review document for tests/review_fixture.py's repository:
-    newest activity first; #460 is stacked on #412 (the same file: no collision)."""
+    newest activity first; #460 is stacked on #412 (the same file: no collision between
+    them); one problem per review and number, however many others add it."""
 
     def review(label: str, author: str, day: int, changes: list, problems: list) -> dict:
         return {
@@ -361,7 +373,7 @@ def expected_reviews(log) -> dict:
                 superseded, proposed(REPLACE, 5, "Replace PostgreSQL with CockroachDB")
             ], []),
             review("#415", CAROL, 4, [proposed(REDIS, 4, "Use Redis")], [
-                clash("#415", REDIS, "#460", KAFKA), clash("#415", REDIS, "#412", KAFKA)
+                clash("#415", REDIS, "#460", KAFKA, more="1 more")  # #412: #460's file
             ]),
             review("#412", BOB, 3, [proposed(KAFKA, 4, "Use Kafka")], [
                 clash("#412", KAFKA, "#415", REDIS)
@@ -538,6 +550,11 @@ def test_adr_repo_add_keeps_the_review_settings_and_the_token_from_the_environme
         (
             ["--host-api", "ftp://host/api"],
             "--host-api 'ftp://host/api': the host's API is an https:// URL",
+        ),
+        (
+            ["--host-api", "http://api.example.com/repos/o/r"],
+            "--host-api 'http://api.example.com/repos/o/r': the token would travel unencrypted; "
+            "use https:// (plain http only to 127.0.0.1, ::1 or localhost)",
         ),
         (
             ["--review-refs", "refs/heads/x:y"],

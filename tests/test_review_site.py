@@ -79,6 +79,77 @@ def test_the_logs_in_review_facet_lists_each_open_proposed_change(client, work):
     assert rows(page(client, "/?in_review=1&repository=elsewhere"), "review-entry") == []
 
 
+def test_the_in_review_facet_is_paged_and_a_page_knows_collisions_off_it(client, work, monkeypatch):
+    from adrsite.decisions.queries import reviews as review_queries
+
+    everything = rows(page(client, "/?in_review=1"), "review-entry")
+    monkeypatch.setattr(review_queries, "PAGE_SIZE", 3)
+    pages = [page(client, f"/?in_review=1&page={n}") for n in (1, 2, 3)]
+    assert [row for listed in pages for row in rows(listed, "review-entry")] == everything
+    assert "page 2 of 3" in text_of(pages[1])
+    assert 'id="page-next" rel="next" href="?page=3&amp;in_review=1"' in pages[1]
+    # #412's page: its collision with #415 is on page 2, its number taken all the same
+    assert rows(pages[2], "review-entry") == [
+        "new: ADR 4 Use Kafka number taken #412 Bob Builder 2026-01-03",
+    ]
+    assert rows(page(client, "/?in_review=1&page=99"), "review-entry") == rows(
+        pages[2], "review-entry"
+    )
+
+
+def test_the_tracked_decisions_are_read_for_the_numbers_open_work_adds_only(client, work):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url in ("/?in_review=1", "/problems/", "/reviews/demo/pull/412/head/~/0004-use-kafka/"):
+        with CaptureQueriesContext(connection) as seen:
+            page(client, url)
+        tracked = [
+            q["sql"]
+            for q in seen.captured_queries
+            if 'FROM "adr_decision"' in q["sql"] and '"blob"' in q["sql"]
+        ]
+        assert tracked, url
+        assert all('"adr_decision"."number" IN (' in sql for sql in tracked), url
+
+
+def test_a_page_reads_the_proposed_texts_it_shows_only(client, work, repo):
+    """A proposal page reads its one file's text, not every file's of the review; a
+    decision page the open proposals' texts (for their diffs), not the merged ones'."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def texts_read(url: str) -> list[str]:
+        with CaptureQueriesContext(connection) as seen:
+            page(client, url)
+        return [
+            q["sql"] for q in seen.captured_queries if '"adr_proposed_change"."content"' in q["sql"]
+        ]
+
+    read = texts_read("/reviews/demo/pull/420/head/~/0002-use-postgresql/")  # of 2 files
+    assert len(read) == 1
+    assert '"adr_proposed_change"."id" = ' in read[0]
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge #420", work.heads["#420"])
+    index(repo)
+    read = texts_read("/decisions/demo/0002-use-postgresql/")  # #420 merged: no text shown
+    assert len(read) == 1
+    assert read[0].count('"adr_proposed_change"."content"') == 1  # in a CASE WHEN open
+    assert "CASE WHEN" in read[0]
+
+
+def test_problems_says_when_open_work_past_the_limit_is_not_compared(client, work, monkeypatch):
+    from adrsite.decisions.queries import reviews as review_queries
+
+    monkeypatch.setattr(review_queries, "REVIEW_LIMIT", 5)  # #460 ... #415 of 6 open
+    problems = page(client, "/problems/")
+    note = re.search(r'<p class="note">(.*?)</p>', problems, re.S)
+    assert note is not None
+    assert text_of(note[1]) == (
+        "only the 5 most recently active open reviews are compared; 1 more is not."
+    )
+    assert "#412" not in text_of(problems)
+
+
 def test_a_decision_page_shows_the_change_proposed_to_it_with_its_diff(client, work):
     detail = page(client, "/decisions/demo/0002-use-postgresql/")
     notice = re.search(r'<p class="banner banner-proposed" role="note">(.*?)</p>', detail, re.S)
@@ -105,12 +176,16 @@ def test_a_proposal_page_renders_the_decision_marked_not_merged_with_its_collisi
     assert body is not None
     assert text_of(body[1]) == "Context # Why we chose it."
     collisions = re.findall(r'<li class="severity-error collision">(.*?)</li>', proposal, re.S)
+    assert [text_of(c) for c in collisions] == [  # its own side; #415's page shows #415's
+        "#412 adds ADR 4 (adr/0004-use-kafka.md), which #415 (adr/0004-use-redis.md) "
+        f"also adds; renumber it: {KAFKA_FIX}",
+    ]
+    redis = page(client, "/reviews/demo/pull/415/head/~/0004-use-redis/")
+    collisions = re.findall(r'<li class="severity-error collision">(.*?)</li>', redis, re.S)
     assert [text_of(c) for c in collisions] == [
-        "#415 adds ADR 4 (adr/0004-use-redis.md), which #412 also adds "
-        "(adr/0004-use-kafka.md); renumber it: git fetch origin refs/pull/412/head "
+        "#415 adds ADR 4 (adr/0004-use-redis.md), which #460 (adr/0004-use-kafka.md) and "
+        "1 more also add; renumber it: git fetch origin refs/pull/460/head "
         "&& adr renumber --against FETCH_HEAD adr/0004-use-redis.md",
-        "#412 adds ADR 4 (adr/0004-use-kafka.md), which #415 also adds "
-        f"(adr/0004-use-redis.md); renumber it: {KAFKA_FIX}",
     ]
     assert 'class="diff"' not in proposal  # a new decision: nothing to compare with
     changed = page(client, "/reviews/demo/pull/420/head/~/0002-use-postgresql/")
@@ -155,21 +230,17 @@ def test_problems_lists_every_collision_in_open_work_with_its_fix(client, work):
     problems = page(client, "/problems/")
     heading = re.search(r'<section id="collisions".*?<h2[^>]*>(.*?)</h2>', problems, re.S)
     assert heading is not None
-    assert text_of(heading[1]) == "Collisions in open work — 5"
+    assert text_of(heading[1]) == "Collisions in open work — 2"  # one per number
     assert rows(problems, "severity-error collision") == [
-        "#430 #430 adds ADR 3 (adr/0003-use-graphql.md), which main already has "
-        "(adr/0003-use-rest.md); renumber it: adr renumber --against origin/main "
+        "ADR 3 main has adr/0003-use-rest.md; also added by 1 open review: "
+        "#430 (adr/0003-use-graphql.md): adr renumber --against origin/main "
         "adr/0003-use-graphql.md",
-        "#460 #460 adds ADR 4 (adr/0004-use-kafka.md), which #415 also adds "
-        f"(adr/0004-use-redis.md); renumber it: {KAFKA_FIX}",
-        "#415 #415 adds ADR 4 (adr/0004-use-redis.md), which #460 also adds "
-        "(adr/0004-use-kafka.md); renumber it: git fetch origin refs/pull/460/head "
-        "&& adr renumber --against FETCH_HEAD adr/0004-use-redis.md",
-        "#415 #415 adds ADR 4 (adr/0004-use-redis.md), which #412 also adds "
-        "(adr/0004-use-kafka.md); renumber it: git fetch origin refs/pull/412/head "
-        "&& adr renumber --against FETCH_HEAD adr/0004-use-redis.md",
-        "#412 #412 adds ADR 4 (adr/0004-use-kafka.md), which #415 also adds "
-        f"(adr/0004-use-redis.md); renumber it: {KAFKA_FIX}",
+        "ADR 4 also added by 3 open reviews: "
+        "#460 (adr/0004-use-kafka.md): git fetch origin refs/pull/415/head "
+        "&& adr renumber --against FETCH_HEAD adr/0004-use-kafka.md "
+        "#415 (adr/0004-use-redis.md): git fetch origin refs/pull/460/head "
+        "&& adr renumber --against FETCH_HEAD adr/0004-use-redis.md "
+        f"#412 (adr/0004-use-kafka.md): {KAFKA_FIX}",
     ]
     assert '<a href="/reviews/demo/pull/430/head/~/0003-use-graphql/">#430</a>' in problems
 

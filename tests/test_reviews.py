@@ -98,19 +98,19 @@ def test_collisions_are_listed_on_both_refs_with_the_command_that_fixes_each(rep
     work = open_work(repository=Repository.objects.get())
     by_label = {r.label: r for r in work.reviews}
 
-    def listed(label: str) -> list[tuple[str, str, str]]:
-        return sorted((c.label, c.other_label, c.fix) for c in work.collisions_of(by_label[label]))
+    def listed(label: str) -> list[tuple[int, str, str]]:
+        return [(c.number, c.mine.label, c.mine.fix) for c in work.collisions_of(by_label[label])]
 
     fetch = "git fetch origin refs/pull/{0}/head && adr renumber --against FETCH_HEAD {1}"
-    assert listed("#412") == [
-        ("#412", "#415", fetch.format(415, KAFKA)),
-        ("#415", "#412", fetch.format(412, REDIS)),
+    # One collision per number: ADR 3 (#430 and main), ADR 4 (#412, #415, and #460,
+    # stacked on #412: its file, no collision with it, but one with #415).
+    assert [(c.number, [r.label for r in c.refs], c.tracked_paths) for c in work.collisions] == [
+        (3, ["#430"], ("adr/0003-use-rest.md",)),
+        (4, ["#460", "#415", "#412"], ()),
     ]
-    assert ("#460", "#412") not in {(c.label, c.other_label) for c in work.collisions}
-    assert ("#412", "#460") not in {(c.label, c.other_label) for c in work.collisions}
-    assert listed("#430") == [
-        ("#430", "main", f"adr renumber --against origin/main {GRAPHQL}"),
-    ]
+    assert listed("#412") == [(4, "#412", fetch.format(415, KAFKA))]
+    assert listed("#415") == [(4, "#415", fetch.format(460, REDIS))]
+    assert listed("#430") == [(3, "#430", f"adr renumber --against origin/main {GRAPHQL}")]
     assert work.collisions_of(by_label["#430"])[0].message == (
         f"#430 adds ADR 3 ({GRAPHQL}), which main already has (adr/0003-use-rest.md); "
         f"renumber it: adr renumber --against origin/main {GRAPHQL}"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from adrsite.decisions.hosts import repository_add, repository_sync
 from adrsite.decisions.models import ProposedChange, Repository, Review
 from adrsite.history.git import GitHistory
+from adrsite.history.host_api import HostApiError, api_problem, request_states
 from adrsite.history.reviews import RefHead, pattern_problem, read_reviews, review_heads
 from tests.gitrepo import Repo, adr
 from tests.review_fixture import KAFKA, review_log
@@ -172,6 +173,28 @@ def test_the_token_is_never_sent_where_a_redirect_points(repo, host):
 
     assert "/steal" not in [urlsplit(path).path for path, _ in host.seen]
     assert list(open_reviews()) == ALL  # by age, as without a token
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("https://api.github.com/repos/o/r", True),
+        ("http://127.0.0.1:9/api", True),
+        ("http://localhost/api", True),
+        ("http://[::1]:8080/api", True),
+        ("http://api.github.com/repos/o/r", False),
+        ("http://127.0.0.1.example.com/api", False),
+        ("http://localhost@evil.example/api", False),
+        ("ftp://127.0.0.1/api", False),
+        ("https://", False),
+        ("https://host/a b", False),
+    ],
+)
+def test_the_token_goes_over_plain_http_only_to_this_machine(address, allowed):
+    assert (api_problem(address) == "") is allowed
+    if not allowed:
+        with pytest.raises(HostApiError, match="https://"):
+            request_states(address, "", "s3cret", ["refs/pull/1/head"])  # sends nothing
 
 
 # --- mirrors and patterns ---------------------------------------------------------------

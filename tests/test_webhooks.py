@@ -125,7 +125,7 @@ def test_pull_request_events_and_pushes_to_branches_in_review_queue_a_sync(clien
     `pull_request` event; a branch read as open work (`--review-refs`) is a push to it."""
     opened = github(client, b'{"action": "synchronize"}', delivery="1", event="pull_request")
     assert opened.status_code == 202
-    assert queued() == [{"name": "demo", "reason": "github pull request"}]
+    assert queued() == [{"name": "demo", "reason": "github pull request synchronize"}]
     DBTaskResult.objects.all().delete()
     assert github(client, push("refs/heads/feature"), delivery="2").status_code == 200
     Repository.objects.filter(pk=demo.pk).update(review_refs=["refs/heads/feat*"])
@@ -136,12 +136,53 @@ def test_pull_request_events_and_pushes_to_branches_in_review_queue_a_sync(clien
     assert github(client, push("refs/heads/other"), delivery="4").status_code == 200
     gitlab = client.post(
         "/hooks/gitlab/demo/",
-        b'{"object_kind": "merge_request"}',
+        b'{"object_kind": "merge_request", "object_attributes": {"action": "open"}}',
         content_type="application/json",
         headers={"X-Gitlab-Event": "Merge Request Hook", "X-Gitlab-Token": SECRET},
     )
     assert gitlab.status_code == 202
-    assert queued() == [{"name": "demo", "reason": "gitlab pull request"}]
+    assert queued() == [{"name": "demo", "reason": "gitlab pull request open"}]
+
+
+GITHUB_ACTIONS = [
+    *("opened", "reopened", "synchronize", "closed", "edited", "labeled", "unlabeled"),
+    *("assigned", "review_requested", "ready_for_review", "converted_to_draft", "locked"),
+]
+
+
+def test_only_pull_request_actions_that_move_refs_or_state_queue_a_sync(client, demo):
+    """Labelling, assigning, asking a reviewer or retitling changes nothing indexed."""
+    synced = []
+    for n, action in enumerate(GITHUB_ACTIONS):
+        DBTaskResult.objects.all().delete()
+        body = json.dumps({"action": action, "changes": {"title": {"from": "x"}}}).encode()
+        response = github(client, body, delivery=f"gh-{n}", event="pull_request")
+        assert response.status_code == (202 if queued() else 200)
+        synced += [action] if queued() else []
+    assert synced == ["opened", "reopened", "synchronize", "closed"]
+    DBTaskResult.objects.all().delete()
+    retargeted = json.dumps({"action": "edited", "changes": {"base": {"ref": {"from": "dev"}}}})
+    assert github(client, retargeted.encode(), delivery="gh-base", event="pull_request")
+    assert queued() == [{"name": "demo", "reason": "github pull request edited (base branch)"}]
+
+    synced = []
+    actions = ["open", "reopen", "update", "close", "merge", "approved", "unapproved", None]
+    for n, action in enumerate(actions):
+        DBTaskResult.objects.all().delete()
+        body = {"object_kind": "merge_request", "object_attributes": {"action": action}}
+        response = client.post(
+            "/hooks/gitlab/demo/",
+            json.dumps(body).encode(),
+            content_type="application/json",
+            headers={
+                "X-Gitlab-Event": "Merge Request Hook",
+                "X-Gitlab-Token": SECRET,
+                "X-Gitlab-Event-UUID": f"gl-{n}",
+            },
+        )
+        assert response.status_code == (202 if queued() else 200)
+        synced += [action] if queued() else []
+    assert synced == ["open", "reopen", "update", "close", "merge"]
 
 
 def test_without_a_branch_the_hosts_default_branch_is_tracked(client, demo):

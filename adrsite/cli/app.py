@@ -18,6 +18,7 @@ from adrsite.cli.database import (
     cmd_repo_add,
     cmd_repo_list,
     cmd_repo_remove,
+    cmd_repo_set,
     cmd_repo_sync,
     cmd_serve,
     cmd_worker,
@@ -343,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(command=cmd_worker)
 
     repo = commands.add_parser(
-        "repo", help="add repositories from their git hosts, sync, list or remove them"
+        "repo", help="add repositories from their git hosts, change, sync, list or remove them"
     )
     repo_commands = repo.add_subparsers(title="commands", metavar="COMMAND", required=True)
     repo_add = repo_commands.add_parser(
@@ -385,6 +386,29 @@ def build_parser() -> argparse.ArgumentParser:
         "(kept, never shown; read from the variable so that it is never on a command line)",
     )
     repo_add.set_defaults(command=cmd_repo_add)
+    repo_set = repo_commands.add_parser(
+        "set",
+        allow_abbrev=False,  # as `repo add`: no option takes the token itself
+        help="change a repository's review settings, host API, token or web URL",
+        description="Change what `adr repo add` or `adr index` set: the new values apply "
+        "at the next sync. An option not given stays as it is; '' clears a URL.",
+    )
+    repo_set.add_argument("name", help="its name (see 'adr repo list')")
+    _review_options(repo_set)
+    repo_set.add_argument(
+        "--host-api", metavar="URL", help="the host's API for the repository ('': from its URL)"
+    )
+    repo_set.add_argument(
+        "--host-token-env",
+        metavar="VAR",
+        help="the environment variable holding the new read-only API token (kept, never shown)",
+    )
+    repo_set.add_argument(
+        "--web-url",
+        help="a link template for commits and files, "
+        "e.g. https://github.com/org/repo/blob/{commit}/{path}",
+    )
+    repo_set.set_defaults(command=cmd_repo_set)
     repo_sync = repo_commands.add_parser(
         "sync", help="fetch and index now (one repository, or all)"
     )

@@ -234,6 +234,41 @@ def cmd_repo_add(args: argparse.Namespace) -> int:
     return 0
 
 
+@_database_command
+def cmd_repo_set(args: argparse.Namespace) -> int:
+    _check_web_url(args.web_url)
+    host_token = _token_from(args.host_token_env) if args.host_token_env else None
+    _django(require_migrated=True)
+    from adrsite.decisions.hosts import SETTINGS, HostProblem, repository_settings
+    from adrsite.decisions.models import Repository
+
+    options = (args.review_refs, args.review_max_age, args.host_api, host_token, args.web_url)
+    if all(option is None for option in options):
+        raise UserError(
+            "nothing to set: give --review-refs, --review-max-age, --host-api, "
+            "--host-token-env or --web-url"
+        )
+    try:
+        changed = repository_settings(
+            args.name,
+            review_refs=args.review_refs,
+            review_max_age=args.review_max_age,
+            host_api=args.host_api,
+            host_token=host_token,
+            web_url=args.web_url,
+        )
+    except HostProblem as error:
+        raise UserError(str(error)) from None
+    except Repository.DoesNotExist:
+        raise UserError(f"no repository named {args.name!r} (see 'adr repo list')") from None
+    if not changed:
+        print(f"{args.name}: unchanged")
+    else:
+        names = ", ".join(SETTINGS[field] for field in changed)
+        print(f"{args.name}: set {names}; used from the next sync ('adr repo sync {args.name}')")
+    return 0
+
+
 def _token_from(variable: str) -> str:
     """The host token in the environment variable `variable`; never printed, even in an error
     (nor `variable`: a token given in its place would be)."""

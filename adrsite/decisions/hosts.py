@@ -22,6 +22,7 @@ from django.utils import timezone
 from adrsite.decisions.indexing import NAME_LENGTH, IndexResult, repository_index, review_options
 from adrsite.decisions.models import Repository
 from adrsite.decisions.reviews import review_patterns
+from adrsite.history.host_api import api_problem
 from adrsite.history.mirror import (
     MirrorError,
     adr_dir_in,
@@ -78,8 +79,8 @@ def repository_add(
         reviews = review_options(review_refs, review_max_age)
     except ValueError as error:
         raise HostProblem(str(error)) from None
-    if host_api and not re.fullmatch(r"https?://\S+", host_api):
-        raise HostProblem(f"--host-api {host_api!r}: the host's API is an https:// URL")
+    if host_api and (problem := api_problem(host_api)):
+        raise HostProblem(f"--host-api {problem}")
     if not re.fullmatch(r"[-a-zA-Z0-9_]+", name) or len(name) > NAME_LENGTH:
         raise HostProblem(
             f"{name!r}: use up to {NAME_LENGTH} letters, digits, - and _ (it is part of URLs)"
@@ -108,6 +109,48 @@ def repository_add(
             )
     except IntegrityError:  # added by another process since we looked
         raise HostProblem(f"a repository named {name!r} already exists") from None
+
+
+# What `adr repo set` may change, as people name it (the token never with its value).
+SETTINGS = {
+    "review_refs": "review refs",
+    "review_max_age": "review max age",
+    "host_api": "host API",
+    "host_token": "host token",
+    "web_url": "web URL",
+}
+
+
+def repository_settings(
+    name: str,
+    *,
+    review_refs: Sequence[str] | None = None,
+    review_max_age: int | None = None,
+    host_api: str | None = None,
+    host_token: str | None = None,
+    web_url: str | None = None,
+) -> list[str]:
+    """Change the review settings, host API, token or web URL of the repository called
+    `name` (None: unchanged; "" clears a text); which of SETTINGS changed, in that order.
+
+    Validated as `repository_add` validates them: HostProblem, and nothing changed, for a
+    bad one; Repository.DoesNotExist without that repository. The new review refs are
+    fetched and the token used at the next sync; the index is not touched here."""
+    try:
+        wanted: dict[str, object] = review_options(review_refs, review_max_age)
+    except ValueError as error:
+        raise HostProblem(str(error)) from None
+    if host_api and (problem := api_problem(host_api)):
+        raise HostProblem(f"--host-api {problem}")
+    given = {"host_api": host_api, "host_token": host_token, "web_url": web_url}
+    wanted.update({field: value for field, value in given.items() if value is not None})
+    with transaction.atomic():
+        repository = Repository.objects.select_for_update().get(name=name)
+        changed = [f for f in SETTINGS if f in wanted and getattr(repository, f) != wanted[f]]
+        for field in changed:
+            setattr(repository, field, wanted[field])
+        repository.save(update_fields=changed)
+    return changed
 
 
 def repository_sync(

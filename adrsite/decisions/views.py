@@ -74,9 +74,9 @@ def decision_log(request: HtmxHttpRequest) -> HttpResponse:
         "oob_state": fragment,
         "in_review": queries.review_change_count(repository=filters.repository, visible=visible),
         "reviews": (
-            queries.review_log(repository=filters.repository, visible=visible)
+            queries.review_log(repository=filters.repository, visible=visible, page=filters.page)
             if filters.in_review
-            else []
+            else None
         ),
     }
     if not fragment:  # repositories whose host could not be fetched: their index may be old
@@ -269,7 +269,9 @@ def problems(request: HttpRequest) -> HttpResponse:
     report = queries.problems(repository=repository, visible=visible, today=timezone.localdate())
     failing = queries.sync_failures(repository=repository, visible=visible)
     chosen = visible.filter(name=repository) if repository else visible
-    open_work = [w for w in queries.open_reviews_in(repositories=chosen) if w.collisions]
+    open_work = [
+        w for w in queries.open_reviews_in(repositories=chosen) if w.collisions or w.left_off
+    ]
     context = {
         "report": report,
         "failing": failing,

@@ -1,7 +1,8 @@
 """Webhooks from git hosts (ADR 33): verify the sender, then queue a sync; nothing slower.
 
-A push to the tracked branch queues a sync; so does a pull or merge request event,
-and a push to a branch the repository reads as open work (ADR 37).
+A push to the tracked branch queues a sync; so does a pull or merge request event
+that moves its head or opens, closes or merges it (not a label, an assignee, a review
+request), and a push to a branch the repository reads as open work (ADR 37).
 
 One URL per repository and host kind. GitHub and the generic kind sign the raw body
 with HMAC-SHA256 (`X-Hub-Signature-256: sha256=<hex>`); GitLab sends the secret
@@ -70,8 +71,11 @@ def webhook_receive(*, kind: str, name: str, headers: Mapping[str, str], body: b
         return HookAnswer(400, "the body is not a JSON object")
     if kind == "github" and headers.get("X-GitHub-Event", "") == "ping":
         return HookAnswer(200, "pong")
-    if _is_review_event(kind, headers):  # opened, pushed to, closed, merged: ADR 37
-        reason = f"{kind} pull request"
+    if _is_review_event(kind, headers):  # ADR 37
+        action = _review_action(kind, event)
+        if not action:
+            return HookAnswer(200, "ignored: the pull request's refs and state did not change")
+        reason = f"{kind} pull request {action}"
     elif not _is_push(kind, headers):
         return HookAnswer(200, "ignored: not a push event")
     else:
@@ -139,6 +143,26 @@ def _is_review_event(kind: str, headers: Mapping[str, str]) -> bool:
     if kind == "gitlab":
         return headers.get("X-Gitlab-Event", "") == "Merge Request Hook"
     return False
+
+
+# The actions that move a request's head or open or close it: anything else (labeled,
+# assigned, review_requested, approved…) would fetch and index for nothing. GitHub's
+# "edited" counts when the base branch changed (its `changes.base`), not for a title.
+_GITHUB_ACTIONS = frozenset({"opened", "reopened", "synchronize", "closed"})
+_GITLAB_ACTIONS = frozenset({"open", "reopen", "update", "close", "merge"})
+
+
+def _review_action(kind: str, event: dict[str, Any]) -> str:
+    """The pull or merge request event's action when it changes refs or state; else ""."""
+    if kind == "github":
+        action = event.get("action")
+        changes = event.get("changes")
+        if action == "edited" and isinstance(changes, dict) and "base" in changes:
+            return "edited (base branch)"
+        return action if action in _GITHUB_ACTIONS else ""
+    attributes = event.get("object_attributes")
+    action = attributes.get("action") if isinstance(attributes, dict) else None
+    return action if action in _GITLAB_ACTIONS else ""
 
 
 def _is_review_ref(repository: Repository, ref: str) -> bool:

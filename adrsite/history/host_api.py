@@ -15,7 +15,7 @@ import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from adrsite.records.reviews import review_number
 
@@ -28,8 +28,31 @@ _CLONE_URL = re.compile(
 )
 
 
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 class HostApiError(Exception):
     """The host's API did not answer as expected; the message is for the log."""
+
+
+def api_problem(address: str) -> str:
+    """Why the token may not be sent to `address`, or "": only https, or plain http to this
+    machine (a local test server); anywhere else the token would cross the network in clear."""
+    try:
+        parts = urlsplit(address)
+        host = parts.hostname
+    except ValueError:
+        return f"{address!r}: the host's API is an https:// URL"
+    if not host or any(char.isspace() for char in address):
+        return f"{address!r}: the host's API is an https:// URL"
+    if parts.scheme == "https" or (parts.scheme == "http" and host in _LOOPBACK):
+        return ""
+    if parts.scheme == "http":
+        return (
+            f"{address!r}: the token would travel unencrypted; use https:// "
+            "(plain http only to 127.0.0.1, ::1 or localhost)"
+        )
+    return f"{address!r}: the host's API is an https:// URL"
 
 
 def api_of(url: str) -> str:
@@ -85,8 +108,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _get(address: str, headers: dict[str, str]) -> list[object]:
-    if not address.startswith(("https://", "http://")):
-        raise HostApiError(f"{address}: the host's API is an http(s) URL")
+    if api_problem(address):  # the token is for https, or for this machine
+        raise HostApiError(api_problem(address.split("?")[0]))
     request = urllib.request.Request(address, headers={**headers, "User-Agent": "adrsite"})
     opener = urllib.request.build_opener(_NoRedirect)
     try:

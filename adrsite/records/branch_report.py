@@ -5,7 +5,7 @@ with the indexer's own one-liners (`reviews.change_summary`), finds the
 supersessions the branch declares and the numbers its target took since they
 parted (`lint.numbers_taken_elsewhere`). The Markdown is posted by CI where
 anyone reads it, and every title and file name in it is a committer's: titles
-are escaped, file names go in code spans, control characters are made visible.
+are escaped (@mentions too), file names go in code spans, control characters are made visible.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ NO_CHANGES = "No ADR changes."
 # ones that start emphasis, links, code, HTML, headings, lists, tables or strikethrough.
 _MARKDOWN = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~&]")
 _BACKTICKS = re.compile(r"`+")
+_WORD_JOINER = "\u2060"  # invisible, and no name character: "@\u2060org" mentions no one
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +184,11 @@ def review_json(review: BranchReview) -> dict[str, Any]:
 
 
 def markdown_text(text: str) -> str:
-    """`text` as literal Markdown inline text: controls made visible, punctuation escaped."""
-    return _MARKDOWN.sub(lambda match: "\\" + match[0], visible_controls(text))
+    """`text` as literal Markdown inline text: controls made visible, punctuation escaped,
+    and no @mention: a word joiner after each '@' (a backslash does not stop GitHub's)
+    keeps a title like "Use @org/security" from pinging a team when CI posts it."""
+    escaped = _MARKDOWN.sub(lambda match: "\\" + match[0], visible_controls(text))
+    return escaped.replace("@", "@" + _WORD_JOINER)
 
 
 def code(text: str) -> str:

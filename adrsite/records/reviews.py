@@ -56,35 +56,74 @@ class OpenReview:
 
 
 @dataclass(frozen=True, slots=True)
-class Collision:
-    """A number one open ref adds that another open ref, or the tracked branch, also uses."""
+class CollidingRef:
+    """An open ref that adds a collision's number, and the command that renumbers its file."""
 
-    ref: str  # the ref that should renumber
+    ref: str
     label: str
     path: str
-    number: int
-    other_ref: str  # "" when the tracked branch holds the number
-    other_label: str  # "#415", or the tracked branch's name
-    other_path: str
-    fix: str  # the command that fixes it, run on the ref's branch
+    fix: str  # run on the ref's branch
 
-    @property
-    def message(self) -> str:
+
+# How many other refs a ref's message names; the rest are counted. A number every open
+# pull request picks (the next free one) would otherwise make k messages of k names each.
+NAMED_OTHERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Collision:
+    """A number that several open refs, or an open ref and the tracked branch, add as
+    different files: each merges cleanly, and the log then has two decisions with one number.
+    One per number, whatever the number of refs: its size grows with theirs, not its square."""
+
+    number: int
+    refs: tuple[CollidingRef, ...]  # every open ref that should renumber, in the given order
+    tracked_label: str  # the tracked branch's name
+    tracked_paths: tuple[str, ...]  # its files with the number; () when only open refs use it
+
+    def others(self, mine: CollidingRef) -> tuple[list[CollidingRef], int]:
+        """Up to NAMED_OTHERS refs adding the number as another file than `mine`'s (one per
+        file), and how many more refs add another file."""
+        named: list[CollidingRef] = []
+        seen = {mine.path}
+        for other in self.refs:
+            if other.path not in seen:
+                seen.add(other.path)
+                named.append(other)
+                if len(named) == NAMED_OTHERS:
+                    break
+        same_file = sum(1 for other in self.refs if other.path == mine.path)
+        return named, len(self.refs) - same_file - len(named)
+
+    def message(self, mine: CollidingRef) -> str:
+        """`mine`'s problem, in one line: what it collides with and the command that fixes it."""
+        who = []
+        if self.tracked_paths:
+            who.append(f"{self.tracked_label} already has ({', '.join(self.tracked_paths)})")
+        named, more = self.others(mine)
+        if named:
+            names = [f"{other.label} ({other.path})" for other in named]
+            if more:
+                names.append(f"{more} more")
+            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            who.append(f"{listed} {'also adds' if len(names) == 1 else 'also add'}")
         return (
-            f"{self.label} adds ADR {self.number} ({self.path}), which {self.other_label} "
-            f"{'also adds' if self.other_ref else 'already has'} ({self.other_path}); "
-            f"renumber it: {self.fix}"
+            f"{mine.label} adds ADR {self.number} ({mine.path}), which {', and '.join(who)}; "
+            f"renumber it: {mine.fix}"
         )
 
 
 def review_label(ref: str) -> str:
-    """How people name a ref: "#412" (GitHub), "!7" (GitLab), else the branch's name."""
+    """How people name a ref: "#412" (GitHub), "!7" (GitLab), else the branch's name.
+
+    A branch named "#412" or "!7" keeps its "heads/" (a longer form of its name): it
+    would pass for the pull request otherwise."""
     if match := _PULL.fullmatch(ref):
         return f"#{match[1]}"
     if match := _MERGE_REQUEST.fullmatch(ref):
         return f"!{match[1]}"
     for prefix in ("refs/heads/", "refs/remotes/", "refs/"):
-        if ref.startswith(prefix):
+        if ref.startswith(prefix) and not ref.removeprefix(prefix).startswith(("#", "!")):
             return ref.removeprefix(prefix)
     return ref
 
@@ -169,51 +208,46 @@ def collisions(
     tracked_label: str,
     against: str,
 ) -> list[Collision]:
-    """Every number an open ref adds that the tracked branch or another open ref also uses.
+    """Every number open refs add as different files, or as another file than the tracked
+    branch's: one Collision per number, listing each ref that should renumber with its fix.
 
-    `tracked`: number -> (path, blob) of the tracked tip's decisions. A file with
-    the same path and content as the other side's is the same proposal (a stacked
-    pull request, a merge already made), never a collision. Each pair is listed
-    on both refs, each with its own fix; `against` is the ref the tracked branch's
-    fix renumbers against ("origin/main").
+    `tracked`: number -> (path, blob) of the tracked tip's decisions. A ref's file at the
+    same path as another's, or the tracked branch's, is the same decision (a stacked pull
+    request, an edit, a merge already made): if the contents differ, git reports the
+    conflict at the merge; it is no silent duplicate number. `against` is the ref the
+    tracked branch's fix renumbers against ("origin/main"); a fix against another open
+    ref fetches it (the first that adds the number as another file).
     """
     added: dict[int, list[tuple[OpenReview, ProposedChange]]] = {}
     for review in reviews:
         for change in review.changes:
-            if change.number is not None and _adds_number(change):
+            if change.number is not None and adds_number(change):
                 added.setdefault(change.number, []).append((review, change))
     found: list[Collision] = []
     for number, proposals in sorted(added.items()):
-        for review, change in proposals:
-            for path, blob in tracked.get(number, ()):
-                if path == change.path and blob == change.blob_after:
-                    continue  # the same file: merged, or based on the same proposal
-                if path == change.path_before:
-                    continue  # the ref changes the tracked file itself
+        tracked_paths = tuple(path for path, _ in tracked.get(number, ()))
+        ours = [
+            (review, change)
+            for review, change in proposals
+            if change.path not in tracked_paths and change.path_before not in tracked_paths
+        ]
+        paths = {change.path for _, change in ours}
+        if not ours or (not tracked_paths and len(paths) < 2):
+            continue
+        first_of: dict[
+            str, str
+        ] = {}  # path -> the first ref adding it: what the others renumber against
+        for review, change in ours:
+            first_of.setdefault(change.path, review.ref)
+        refs = []
+        for review, change in ours:
+            if tracked_paths:
                 fix = renumber_fix(change.path, against)
-                found.append(
-                    Collision(
-                        review.ref, review.label, change.path, number, "", tracked_label, path, fix
-                    )
-                )
-            for other, theirs in proposals:
-                if other.ref == review.ref:
-                    continue
-                if theirs.path == change.path and theirs.blob_after == change.blob_after:
-                    continue
-                fix = renumber_fix(change.path, other.ref, fetch=True)
-                found.append(
-                    Collision(
-                        review.ref,
-                        review.label,
-                        change.path,
-                        number,
-                        other.ref,
-                        other.label,
-                        theirs.path,
-                        fix,
-                    )
-                )
+            else:
+                other = next(ref for path, ref in first_of.items() if path != change.path)
+                fix = renumber_fix(change.path, other, fetch=True)
+            refs.append(CollidingRef(review.ref, review.label, change.path, fix))
+        found.append(Collision(number, tuple(refs), tracked_label, tracked_paths))
     return found
 
 
@@ -228,7 +262,7 @@ def renumber_fix(path: str, against: str, *, fetch: bool = False) -> str:
     return shlex.join(["adr", "renumber", "--against", against, path])
 
 
-def _adds_number(change: ProposedChange) -> bool:
+def adds_number(change: ProposedChange) -> bool:
     """A new file, or a file renumbered or renamed into a number: a number newly taken."""
     if change.change == ADDED:
         return True

@@ -47,3 +47,31 @@ Every command and option explains itself (tests/test_cli.py checks them all).
     -v, --verbosity VERBOSITY
                           0: silent, 1: each migration applied (default), 2 and
                           3: more detail
+  $ adr repo set --help
+  usage: adr repo set [-h] [--review-refs PATTERN] [--review-max-age DAYS]
+                      [--host-api URL] [--host-token-env VAR]
+                      [--web-url WEB_URL]
+                      name
+  
+  Change what `adr repo add` or `adr index` set: the new values apply at the
+  next sync. An option not given stays as it is; '' clears a URL.
+  
+  positional arguments:
+    name                  its name (see 'adr repo list')
+  
+  options:
+    -h, --help            show this help message and exit
+    --review-refs PATTERN
+                          read the ADR changes of the refs matching PATTERN as
+                          decisions in review (repeatable; e.g. 'refs/heads/*';
+                          default: refs/pull/*/head and refs/merge-
+                          requests/*/head); given, it replaces the patterns set
+                          before
+    --review-max-age DAYS
+                          without a host token, hide refs untouched for DAYS
+                          days (default: 90)
+    --host-api URL        the host's API for the repository ('': from its URL)
+    --host-token-env VAR  the environment variable holding the new read-only API
+                          token (kept, never shown)
+    --web-url WEB_URL     a link template for commits and files, e.g.
+                          https://github.com/org/repo/blob/{commit}/{path}

@@ -79,9 +79,5 @@ def proposal_page(change: ProposedChange) -> str:
 @register.simple_tag
 def collision_page(open_work: OpenReviews, ref: str, path: str) -> str:
     """The page of the proposal `path` of review `ref` among `open_work`'s, "" when not open."""
-    for review in open_work.reviews:
-        if review.ref == ref:
-            for change in review.changes.all():
-                if change.path == path:
-                    return proposal_page(change)
-    return ""
+    change = open_work.change_at(ref, path)
+    return "" if change is None else proposal_page(change)
