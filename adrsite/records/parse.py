@@ -16,6 +16,7 @@ Problem with a line number, and the decision is still returned.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -65,6 +66,8 @@ MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mista
 # pattern tried at every position cannot rescan the same run from each of them.
 # "Date 09/04/2018" under the title: a date line without its colon.
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
+# A front matter line's key: "status:", "Decision makers :".
+_META_KEY = re.compile(r"^([A-Za-z][\w -]*+)\s*+:")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 # "a, b and c": tried only where a run of spaces starts (or at a comma, where an
 # earlier match ended), so a long run of spaces is scanned once, not from each one.
@@ -96,7 +99,8 @@ class _Reader:
         self.data = data
         self.problems: list[Problem] = []
         self.links: list[LinkRef] = []
-        self.meta_lines: dict[str, int] = {}  # front matter key -> its line
+        self.meta_lines: dict[str, int] | None = {}  # front matter key -> its line
+        self.body_start = 0
         self.lines: list[str] = []
         self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
 
@@ -135,17 +139,28 @@ class _Reader:
         )
 
     def read_status_only(self) -> str:
-        """What `read` finds for the status, skipping what comes after it."""
+        """What `read` finds for the status: its sources in its order, and nothing else.
+
+        No problem, link or date is built (none of them changes the status), and
+        each walk stops where its source ends. The indexer reads this for every
+        past revision; tests/test_parse_status.py holds it equal to `read`'s.
+        """
         text = self.decode()
         if text is None:
             return ""
         lines = self.lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
-        if meta.get("status") is not None:  # read_status's first source: it needs no more
-            return self.read_status(lines, body_start, 0, meta, {})[0]
+        if meta.get("status") is not None:
+            return _status_of(self.front_matter_text(meta["status"], self.meta_line("status")))
         _, title_line = self.read_title(lines, body_start, meta)
-        preamble = self.read_preamble(lines, body_start, title_line)
-        return self.read_status(lines, body_start, title_line, meta, preamble)[0]
+        written = _preamble_status(lines, max(body_start, title_line))
+        if written is not None:
+            return _status_of(written)
+        section = find_section(lines, body_start, {"status"})
+        if section is None:
+            return ""
+        entries = [line for line in _section_lines(lines, section) if line[3]]
+        return _latest(entries)[3] if entries else ""
 
     def record(self, **fields: Any) -> Record:
         defaults: dict[str, Any] = {
@@ -196,7 +211,7 @@ class _Reader:
                 f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8",
             )
             text = self.data.decode("utf-8-sig", errors="replace")
-        if not text.strip():
+        if not text or text.isspace():  # what strip() removes, without copying the file
             self.problem(1, ERROR, ProblemCode.EMPTY, "file is empty")
             return None
         if "\0" in text:  # past the first 8 KB: text, with a byte no database keeps
@@ -205,6 +220,8 @@ class _Reader:
                 line, ERROR, ProblemCode.NUL_BYTE, "a NUL byte (0x00) in the text; read as \ufffd"
             )
             text = text.replace("\0", "\ufffd")
+        if "\r" not in text:  # one scan for most files, not two
+            return text
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
     def read_front_matter(self, text: str, lines: list[str]) -> tuple[dict[str, Any], int]:
@@ -254,14 +271,16 @@ class _Reader:
                 f"front matter is {_a_type(loaded)}, not a mapping of keys to values",
             )
             return {}, body_start
-        self.meta_lines = {
-            _norm_key(match[1]): index + 1
-            for index, line in enumerate(lines[1 : body_start - 1], start=1)
-            if (match := re.match(r"^([A-Za-z][\w -]*+)\s*+:", line))  # _norm_key strips
-        }
+        self.meta_lines, self.body_start = None, body_start  # found when first asked
         return {_norm_key(str(key)): value for key, value in loaded.items()}, body_start
 
     def meta_line(self, key: str) -> int:
+        if self.meta_lines is None:
+            self.meta_lines = {
+                _norm_key(match[1]): index + 1
+                for index, line in enumerate(self.lines[1 : self.body_start - 1], start=1)
+                if (match := _META_KEY.match(line))  # _norm_key strips
+            }
         return self.meta_lines.get(key, 1)
 
     # --- title -----------------------------------------------------------
@@ -412,27 +431,17 @@ class _Reader:
         self, lines: list[str], section: tuple[int, int]
     ) -> tuple[str, str, int, str]:
         """The status a `## Status` section states: its latest dated entry, else its last."""
-        entries: list[tuple[str, str, str, int]] = []  # (date, status, text, line)
+        entries: list[tuple[int, str, str, str]] = []  # (index, date, text, status)
         unknown: list[tuple[str, str, int]] = []  # (text as written, cleaned, line)
         placeholder: tuple[str, int] | None = None
-        for index, _ in outside_fences(lines, section[0], section[1]):
-            # Quote and list marks are the page's structure, not the status as written.
-            raw = LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
-            if not raw or raw.startswith("<!--"):
-                continue
-            changelog = changelog_entry(raw)
-            entry_date = changelog["date"] if changelog else ""
-            text = _after_date(raw, entry_date) if changelog else raw
-            if placeholder is None and is_status_placeholder(text):
+        for index, entry_date, text, status in _section_lines(lines, section):
+            if status is None:
                 placeholder = (text, index + 1)
                 continue
-            status, rest = status_word(text)
-            if status and not (
-                status == "superseded" and link_targets(text) and not rest.lower().startswith("by")
-            ):
-                if status == "superseded" and rest.lower().startswith("by"):
+            if status:
+                if status == "superseded" and status_word(text)[1].lower().startswith("by"):
                     self.add_links("superseded-by", text, index + 1)
-                entries.append((entry_date, status, text, index + 1))
+                entries.append((index, entry_date, text, status))
                 continue
             match = _LINK_LINE.match(clean_text_keep_links(text))
             if (
@@ -462,11 +471,8 @@ class _Reader:
                 section[0], ERROR, ProblemCode.NO_STATUS, "the Status section states no status"
             )
             return "", "", section[0], ""
-        dated = [entry for entry in entries if entry[0]]
-        entry_date, status, text, line = (
-            max(dated, key=lambda e: sortable_date(e[0])) if dated else entries[-1]
-        )
-        return status, text, line, entry_date
+        index, entry_date, text, status = _latest(entries)
+        return status, text, index + 1, entry_date
 
     def read_date(self, value: Any, line: int) -> tuple[str, str]:
         """(ISO date or "", the date as written when it is not ISO: settle_dates reads it again)."""
@@ -577,6 +583,57 @@ class _Reader:
     def add_links(self, kind: str, text: str, line: int, *, plain: bool = False) -> None:
         targets = [text.strip()] if plain else link_targets(text)
         self.links.extend(LinkRef(kind, target, line) for target in targets if target)
+
+
+def _status_of(written: str) -> str:
+    """The status `status_from_text` reads in a `status:` value, without its warnings."""
+    written = written.strip()
+    return "" if is_status_placeholder(written) else status_word(written)[0]
+
+
+def _preamble_status(lines: list[str], start: int) -> str | None:
+    """The `Status:` value `read_preamble` finds from `start`, as written; None when none."""
+    for _, line in outside_fences(lines, start):
+        if line.startswith("#") and heading(line):
+            return None
+        # A metadata line has a colon; most lines of a long preamble are prose.
+        if ":" in line and (match := META_LINE.match(line)) and match["key"].lower() == "status":
+            return _HTML_COMMENT.sub("", _value_as_written(line, match)).strip()
+    return None
+
+
+def _section_lines(
+    lines: list[str], section: tuple[int, int]
+) -> Iterator[tuple[int, str, str, str | None]]:
+    """(index, changelog date or "", text, status) of each worded line of a `## Status` section.
+
+    The status is None on the first template placeholder (no status, but a
+    warning), "" on a line that states none (a link line, unknown words).
+    """
+    placeholder_seen = False
+    for index, _ in outside_fences(lines, section[0], section[1]):
+        # Quote and list marks are the page's structure, not the status as written.
+        raw = LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
+        if not raw or raw.startswith("<!--"):
+            continue
+        changelog = changelog_entry(raw)
+        entry_date = changelog["date"] if changelog else ""
+        text = _after_date(raw, entry_date) if changelog else raw
+        if not placeholder_seen and is_status_placeholder(text):
+            placeholder_seen = True
+            yield index, entry_date, text, None
+            continue
+        status, rest = status_word(text)
+        # "Superseded [ADR 5](0005-x.md)" is a link line; "Superseded by ..." a status.
+        if status == "superseded" and link_targets(text) and not rest.lower().startswith("by"):
+            status = ""
+        yield index, entry_date, text, status
+
+
+def _latest(entries: list[tuple[int, str, str, str | None]]) -> tuple[int, str, str, str | None]:
+    """The entry a Status section states: its latest dated one, else its last."""
+    dated = [entry for entry in entries if entry[1]]
+    return max(dated, key=lambda entry: sortable_date(entry[1])) if dated else entries[-1]
 
 
 def _norm_key(key: str) -> str:
