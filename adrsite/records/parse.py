@@ -159,7 +159,11 @@ class _Reader:
         section = find_section(lines, body_start, {"status"})
         if section is None:
             return ""
-        entries = [line for line in _section_lines(lines, section) if line[3]]
+        entries = [
+            (i, date, text, status)
+            for i, date, text, status in _section_lines(lines, section)
+            if status
+        ]
         return _latest(entries)[3] if entries else ""
 
     def record(self, **fields: Any) -> Record:
@@ -630,7 +634,7 @@ def _section_lines(
         yield index, entry_date, text, status
 
 
-def _latest(entries: list[tuple[int, str, str, str | None]]) -> tuple[int, str, str, str | None]:
+def _latest(entries: list[tuple[int, str, str, str]]) -> tuple[int, str, str, str]:
     """The entry a Status section states: its latest dated one, else its last."""
     dated = [entry for entry in entries if entry[1]]
     return max(dated, key=lambda entry: sortable_date(entry[1])) if dated else entries[-1]
