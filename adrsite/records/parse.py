@@ -15,6 +15,7 @@ Problem with a line number, and the decision is still returned.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -102,12 +103,14 @@ class _Reader:
         self.meta_lines: dict[str, int] | None = {}  # front matter key -> its line
         self.body_start = 0
         self.lines: list[str] = []
-        self.number, self.slug = parse_file_name(path.rsplit("/", 1)[-1])
+        self.number: int | None = None  # from the file's name, when `read` needs it
+        self.slug = ""
 
     def problem(self, line: int, severity: Severity, code: ProblemCode, message: str) -> None:
         self.problems.append(Problem(self.path, line, severity, code, message))
 
     def read(self) -> Record:
+        self.number, self.slug = parse_file_name(self.path.rsplit("/", 1)[-1])
         text = self.decode()
         if text is None:
             return self.record(title=_humanize(self.slug))
@@ -151,7 +154,7 @@ class _Reader:
         lines = self.lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
         if meta.get("status") is not None:
-            return _status_of(self.front_matter_text(meta["status"], self.meta_line("status")))
+            return _status_of(self.front_matter_text("status", meta["status"]))
         _, title_line = self.read_title(lines, body_start, meta)
         written = _preamble_status(lines, max(body_start, title_line))
         if written is not None:
@@ -336,7 +339,9 @@ class _Reader:
 
         if meta.get("status") is not None:
             line = self.meta_line("status")
-            status, text = self.status_from_text(self.front_matter_text(meta["status"], line), line)
+            status, text = self.status_from_text(
+                self.front_matter_text("status", meta["status"]), line
+            )
             return status, text, line, date_value, date_line, STYLE_MADR
         if "status" in preamble:
             value, line = preamble["status"]
@@ -395,10 +400,11 @@ class _Reader:
                 self.add_links(link_kind(match["key"]), match["value"], index + 1)
         return found
 
-    def front_matter_text(self, value: Any, line: int) -> str:
+    def front_matter_text(self, key: str, value: Any) -> str:
         """A front matter value as written: a YAML list or mapping (`[Proposed, Accepted]`,
         an unquoted `{proposed | rejected}`) is not a status, so its source line is."""
         if isinstance(value, (list, dict)):
+            line = self.meta_line(key)
             match = META_LINE.match(self.lines[line - 1]) if 0 < line <= len(self.lines) else None
             return match["value"] if match else str(value)
         return str(value).strip()
@@ -641,7 +647,15 @@ def _latest(entries: list[tuple[int, str, str, str]]) -> tuple[int, str, str, st
 
 
 def _norm_key(key: str) -> str:
+    # The same few keys, file after file: short ones are remembered.
+    return _remembered_key(key) if len(key) <= 64 else _normalize_key(key)
+
+
+def _normalize_key(key: str) -> str:
     return key.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+_remembered_key = functools.lru_cache(maxsize=1024)(_normalize_key)
 
 
 def _a_type(value: Any) -> str:
