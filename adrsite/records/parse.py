@@ -69,6 +69,7 @@ MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mista
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
 # A front matter line's key: "status:", "Decision makers :".
 _META_KEY = re.compile(r"^([A-Za-z][\w -]*+)\s*+:")
+_DIGIT = re.compile(r"\d")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 # "a, b and c": tried only where a run of spaces starts (or at a comma, where an
 # earlier match ended), so a long run of spaces is scanned once, not from each one.
@@ -626,7 +627,8 @@ def _section_lines(
         raw = LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
         if not raw or raw.startswith("<!--"):
             continue
-        changelog = changelog_entry(raw)
+        # Cleaning makes no digit: a line without one is no dated entry (most lines).
+        changelog = changelog_entry(raw) if _DIGIT.search(raw) else None
         entry_date = changelog["date"] if changelog else ""
         text = _after_date(raw, entry_date) if changelog else raw
         if not placeholder_seen and is_status_placeholder(text):
