@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
-from adrsite.records.dates import ambiguous_date, normalize_date, sortable_date
+from adrsite.records.dates import ambiguous_date, normalize_date
 from adrsite.records.enforce import read_enforce
 from adrsite.records.front_matter import _FRONT_MATTER, _failing_line, _load_yaml
 from adrsite.records.links import _LINK_LINE, _MD_LINK, clean_text_keep_links, link_targets
@@ -42,12 +41,17 @@ from adrsite.records.scan import (
     LIST_MARK,
     META_LINE,
     TITLE_NUMBER,
-    _after_date,
     _value_as_written,
-    changelog_entry,
     find_section,
     heading,
     outside_fences,
+)
+from adrsite.records.status_lines import (
+    HTML_COMMENT,
+    latest_entry,
+    preamble_status,
+    section_lines,
+    status_of_text,
 )
 from adrsite.records.summary import decision_summary
 from adrsite.records.vocabulary import (
@@ -69,8 +73,6 @@ MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mista
 _BARE_DATE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s+(\d.*)$", re.I)
 # A front matter line's key: "status:", "Decision makers :".
 _META_KEY = re.compile(r"^([A-Za-z][\w -]*+)\s*+:")
-_DIGIT = re.compile(r"\d")
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 # "a, b and c": tried only where a run of spaces starts (or at a comma, where an
 # earlier match ended), so a long run of spaces is scanned once, not from each one.
 _LIST_SEPARATOR = re.compile(r"(?:(?<!\s)|(?=,))\s*+,\s*+|(?<!\s)\s++and\s++")
@@ -155,20 +157,20 @@ class _Reader:
         lines = self.lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
         if meta.get("status") is not None:
-            return _status_of(self.front_matter_text("status", meta["status"]))
+            return status_of_text(self.front_matter_text("status", meta["status"]))
         _, title_line = self.read_title(lines, body_start, meta)
-        written = _preamble_status(lines, max(body_start, title_line))
+        written = preamble_status(lines, max(body_start, title_line))
         if written is not None:
-            return _status_of(written)
+            return status_of_text(written)
         section = find_section(lines, body_start, {"status"})
         if section is None:
             return ""
         entries = [
             (i, date, text, status)
-            for i, date, text, status in _section_lines(lines, section)
+            for i, date, text, status in section_lines(lines, section)
             if status
         ]
-        return _latest(entries)[3] if entries else ""
+        return latest_entry(entries)[3] if entries else ""
 
     def record(self, **fields: Any) -> Record:
         defaults: dict[str, Any] = {
@@ -393,7 +395,7 @@ class _Reader:
             key = _norm_key(match["key"])
             if key in _METADATA_KEYS and key not in found:
                 # log4brains' template ends lines with "<!-- optional -->"
-                value = _HTML_COMMENT.sub("", _value_as_written(line, match)).strip()
+                value = HTML_COMMENT.sub("", _value_as_written(line, match)).strip()
                 if key != "status" and is_placeholder_value(value):
                     continue  # the template's words, not data: no tags, no deciders
                 found[key] = (value, index + 1)
@@ -445,7 +447,7 @@ class _Reader:
         entries: list[tuple[int, str, str, str]] = []  # (index, date, text, status)
         unknown: list[tuple[str, str, int]] = []  # (text as written, cleaned, line)
         placeholder: tuple[str, int] | None = None
-        for index, entry_date, text, status in _section_lines(lines, section):
+        for index, entry_date, text, status in section_lines(lines, section):
             if status is None:
                 placeholder = (text, index + 1)
                 continue
@@ -482,7 +484,7 @@ class _Reader:
                 section[0], ERROR, ProblemCode.NO_STATUS, "the Status section states no status"
             )
             return "", "", section[0], ""
-        index, entry_date, text, status = _latest(entries)
+        index, entry_date, text, status = latest_entry(entries)
         return status, text, index + 1, entry_date
 
     def read_date(self, value: Any, line: int) -> tuple[str, str]:
@@ -594,58 +596,6 @@ class _Reader:
     def add_links(self, kind: str, text: str, line: int, *, plain: bool = False) -> None:
         targets = [text.strip()] if plain else link_targets(text)
         self.links.extend(LinkRef(kind, target, line) for target in targets if target)
-
-
-def _status_of(written: str) -> str:
-    """The status `status_from_text` reads in a `status:` value, without its warnings."""
-    written = written.strip()
-    return "" if is_status_placeholder(written) else status_word(written)[0]
-
-
-def _preamble_status(lines: list[str], start: int) -> str | None:
-    """The `Status:` value `read_preamble` finds from `start`, as written; None when none."""
-    for _, line in outside_fences(lines, start):
-        if line.startswith("#") and heading(line):
-            return None
-        # A metadata line has a colon; most lines of a long preamble are prose.
-        if ":" in line and (match := META_LINE.match(line)) and match["key"].lower() == "status":
-            return _HTML_COMMENT.sub("", _value_as_written(line, match)).strip()
-    return None
-
-
-def _section_lines(
-    lines: list[str], section: tuple[int, int]
-) -> Iterator[tuple[int, str, str, str | None]]:
-    """(index, changelog date or "", text, status) of each worded line of a `## Status` section.
-
-    The status is None on the first template placeholder (no status, but a
-    warning), "" on a line that states none (a link line, unknown words).
-    """
-    placeholder_seen = False
-    for index, _ in outside_fences(lines, section[0], section[1]):
-        # Quote and list marks are the page's structure, not the status as written.
-        raw = LIST_MARK.sub("", lines[index].strip().lstrip(">").strip()).strip()
-        if not raw or raw.startswith("<!--"):
-            continue
-        # Cleaning makes no digit: a line without one is no dated entry (most lines).
-        changelog = changelog_entry(raw) if _DIGIT.search(raw) else None
-        entry_date = changelog["date"] if changelog else ""
-        text = _after_date(raw, entry_date) if changelog else raw
-        if not placeholder_seen and is_status_placeholder(text):
-            placeholder_seen = True
-            yield index, entry_date, text, None
-            continue
-        status, rest = status_word(text)
-        # "Superseded [ADR 5](0005-x.md)" is a link line; "Superseded by ..." a status.
-        if status == "superseded" and link_targets(text) and not rest.lower().startswith("by"):
-            status = ""
-        yield index, entry_date, text, status
-
-
-def _latest(entries: list[tuple[int, str, str, str]]) -> tuple[int, str, str, str]:
-    """The entry a Status section states: its latest dated one, else its last."""
-    dated = [entry for entry in entries if entry[1]]
-    return max(dated, key=lambda entry: sortable_date(entry[1])) if dated else entries[-1]
 
 
 def _norm_key(key: str) -> str:
