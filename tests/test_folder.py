@@ -12,6 +12,7 @@ from adrsite.records.folder import (
     find_folder,
     glob_match,
     is_decision_file,
+    is_decision_path,
     read_folder,
 )
 from adrsite.records.parse import parse
@@ -213,3 +214,13 @@ def test_a_shared_number_is_ambiguous_and_a_url_is_never_local():
 )
 def test_affects_globs_match_like_gitignore_paths(pattern, path, matches):
     assert glob_match(pattern, path) is matches
+
+
+def test_a_decision_path_is_one_inside_the_folder_with_a_decisions_name():
+    assert is_decision_path("doc/adr/0001-use-x.md", "doc/adr")
+    assert is_decision_path("doc/adr/team/0001-use-x.md", "doc/adr")
+    assert not is_decision_path("doc/adrs/0001-use-x.md", "doc/adr")  # a sibling, not inside
+    assert not is_decision_path("src/0001-use-x.md", "doc/adr")
+    assert not is_decision_path("doc/adr/README.md", "doc/adr")
+    assert not is_decision_path("doc/adr/templates/0001-use-x.md", "doc/adr")  # skipped
+    assert is_decision_path("0001-use-x.md", "") and is_decision_path("0001-use-x.md", ".")

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 
 from adrsite.history.refs import RefError
-from adrsite.records.folder import Folder, in_skipped_folder, is_decision_file
+from adrsite.records.folder import Folder, is_decision_path
 from adrsite.records.model import Record
 from adrsite.records.parse import parse
 from adrsite.records.reviews import ADDED, CHANGED, DELETED, ProposedChange, same_decision
@@ -168,11 +168,7 @@ def _diff(folder: Folder, base: str, head: str) -> list[tuple[str, str]]:
 
 
 def _is_decision(folder: Folder, path: str) -> bool:
-    prefix = f"{folder.relative}/" if folder.relative not in ("", ".") else ""
-    if not path.startswith(prefix):
-        return False
-    relative = path[len(prefix) :]
-    return is_decision_file(relative.rsplit("/", 1)[-1]) and not in_skipped_folder(relative)
+    return is_decision_path(path, folder.relative)
 
 
 def _blobs(folder: Folder, shas: list[str]) -> dict[str, bytes]:

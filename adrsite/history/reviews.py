@@ -37,7 +37,7 @@ from adrsite.history.plumbing import (
     _Process,
     _read_changes,
 )
-from adrsite.records.folder import in_skipped_folder, is_decision_file
+from adrsite.records.folder import is_decision_path
 from adrsite.records.parse import parse
 from adrsite.records.reviews import ADDED, CHANGED, DELETED, ProposedChange, same_decision
 
@@ -300,11 +300,7 @@ def _in_folder(history: GitHistory, change: FileChange) -> bool:
 
 
 def _is_decision(history: GitHistory, path: str) -> bool:
-    prefix = f"{history.adr_dir}/" if history.adr_dir else ""
-    if not path.startswith(prefix):
-        return False
-    relative = path[len(prefix) :]
-    return is_decision_file(relative.rsplit("/", 1)[-1]) and not in_skipped_folder(relative)
+    return is_decision_path(path, history.adr_dir)
 
 
 def _proposed(

@@ -264,6 +264,16 @@ def in_skipped_folder(relative: str) -> bool:
     return any(is_skipped_folder(part) for part in relative.split("/")[:-1])
 
 
+def is_decision_path(path: str, folder: str) -> bool:
+    """Whether `path` (from the repository root) is a decision file of the ADR folder `folder`
+    ("" or "." for the root): inside it, a decision's name, no skipped sub-folder on the way."""
+    prefix = f"{folder}/" if folder not in ("", ".") else ""
+    if not path.startswith(prefix):
+        return False
+    relative = path[len(prefix) :]
+    return is_decision_file(relative.rsplit("/", 1)[-1]) and not in_skipped_folder(relative)
+
+
 def decision_files(folder: Folder) -> list[Path]:
     """Every decision file in the folder and its sub-folders, in a stable order."""
     if not folder.path.is_dir():
