@@ -223,4 +223,5 @@ def test_a_decision_path_is_one_inside_the_folder_with_a_decisions_name():
     assert not is_decision_path("src/0001-use-x.md", "doc/adr")
     assert not is_decision_path("doc/adr/README.md", "doc/adr")
     assert not is_decision_path("doc/adr/templates/0001-use-x.md", "doc/adr")  # skipped
-    assert is_decision_path("0001-use-x.md", "") and is_decision_path("0001-use-x.md", ".")
+    assert is_decision_path("0001-use-x.md", "")
+    assert is_decision_path("0001-use-x.md", ".")
