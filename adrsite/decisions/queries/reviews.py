@@ -159,34 +159,6 @@ def _collisions_of(
     )
 
 
-def decision_proposals(*, decision: Decision) -> list[ProposedChange]:
-    """The open changes proposed to `decision`, each with its review (one query)."""
-    return list(
-        ProposedChange.objects.filter(decision=decision, review__merged_commit="")
-        .select_related("review")
-        .order_by("-review__committed_at")
-    )
-
-
-def decision_merged_proposals(*, decision: Decision) -> list[Review]:
-    """The merged reviews that proposed or changed `decision`: its timeline's "proposed in"."""
-    return list(
-        Review.objects.filter(changes__decision=decision)
-        .exclude(merged_commit="")
-        .order_by("merged_at")
-        .distinct()
-    )
-
-
-def review_get(*, repository: Repository, ref: str) -> Review | None:
-    """The open review of `ref` (`refs/pull/412/head`), else the last one merged from it."""
-    found = Review.objects.filter(repository=repository, ref=ref, merged_commit="").first()
-    return (
-        found
-        or Review.objects.filter(repository=repository, ref=ref).order_by("-merged_at").first()
-    )
-
-
 def reviews_json(*, repository: Repository) -> dict[str, Any]:
     """The export contract's review document (DESIGN.md): `adr export --review`, /api/reviews."""
     found = open_reviews(repository=repository)
@@ -219,13 +191,6 @@ def _change_json(change: ProposedChange) -> dict[str, Any]:
         "status_before": proposal.status_before,
         "status_after": proposal.status_after,
     }
-
-
-def open_review_count(*, repositories: QuerySet[Repository]) -> int:
-    return Review.objects.filter(repository__in=repositories, merged_commit="").count()
-
-
-# --- the site's pages (the log's "in review" facet, proposals, collisions on /problems/) ---
 
 
 def open_reviews_in(*, repositories: QuerySet[Repository]) -> list[OpenReviews]:
@@ -422,6 +387,15 @@ def review_page(
         for c in changes
     ]
     return review, entries, collisions
+
+
+def review_get(*, repository: Repository, ref: str) -> Review | None:
+    """The open review of `ref` (`refs/pull/412/head`), else the last one merged from it."""
+    found = Review.objects.filter(repository=repository, ref=ref, merged_commit="").first()
+    return (
+        found
+        or Review.objects.filter(repository=repository, ref=ref).order_by("-merged_at").first()
+    )
 
 
 def _visible_review(*, repository: str, ref: str, visible: QuerySet[Repository]) -> Review | None:
