@@ -156,13 +156,12 @@ def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_com
     repo.git("mv", "decisions", "adr")
     repo.commit("Move")
     few = index_counting()
-    # A pass over the folder (log; cat-file for every object). In a thread beside
-    # it: the commit that first put files in the folder, diffed (it moved them
-    # here); then per place, the commits that add files to it and those commits
-    # diffed. A pass over the place they came from; HEAD's files. The refs of open
-    # work, listed (ADR 37): none here, so nothing more.
+    # Per place, one walk (log) serves its pass and the search for moves: the
+    # commits it finds adding files are diffed meanwhile (diff-tree). The folder and
+    # the place its files came from: two of each; cat-file for every object; HEAD's
+    # files. The refs of open work, listed (ADR 37): none here, so nothing more.
     assert Counter(few) == {
-        "log": 4, "diff-tree": 3, "cat-file": 1, "ls-tree": 1, "rev-parse": 2, "for-each-ref": 1,
+        "log": 2, "diff-tree": 2, "cat-file": 1, "ls-tree": 1, "rev-parse": 2, "for-each-ref": 1,
     }  # fmt: skip
     assert Decision.objects.filter(deleted_commit="").count() == 2
 
@@ -182,10 +181,10 @@ def test_a_folder_that_never_moved_costs_no_second_walk_of_the_history(repo, git
     git_processes.clear()
     index(repo, "adr")
 
-    # One log: the first commit that put files in the folder is diffed alone
-    # (nothing moved in), then the commits the log showed adding files.
+    # One log: the commits it finds adding files are diffed as it walks (nothing
+    # moved in), in one diff-tree.
     assert Counter(git_processes) == {
-        "log": 1, "diff-tree": 2, "cat-file": 1, "ls-tree": 1, "rev-parse": 2, "for-each-ref": 1,
+        "log": 1, "diff-tree": 1, "cat-file": 1, "ls-tree": 1, "rev-parse": 2, "for-each-ref": 1,
     }  # fmt: skip
     assert len(current()) == 12
 

@@ -32,7 +32,7 @@ from adrsite.decisions.head import HeadBefore
 # from it still, for callers written before the split.
 from adrsite.decisions.identity import MAX_PATH_BYTES as MAX_PATH_BYTES
 from adrsite.decisions.identity import is_lineage_change
-from adrsite.decisions.lineages import INDEX_FORMAT, FullIndexNeeded, Lineages, announce
+from adrsite.decisions.lineages import INDEX_FORMAT, FullIndexNeeded, Lineages
 from adrsite.decisions.links_and_problems import _link_row as _link_row
 from adrsite.decisions.links_and_problems import _problem_row as _problem_row
 from adrsite.decisions.links_and_problems import _rebuild_links, _rebuild_problems
@@ -50,11 +50,16 @@ from adrsite.decisions.warm import (
     _Warm,
 )
 from adrsite.decisions.warm import _WARM_REPOSITORIES as _WARM_REPOSITORIES
-from adrsite.history.git import GitHistory, Move
+from adrsite.history.git import GitHistory, Move, ReadingAhead
 from adrsite.history.reviews import pattern_problem
 
 NAME_LENGTH = column_length(Repository, "name")
 MAX_REVIEW_AGE = 36500  # days: a century, "never hide by age"
+
+
+# A round of `GitHistory.discover`: the moves found, the places they came from, and the
+# pass over those places, already reading ahead (None when there is none).
+_Round = tuple[list[Move], list[str], ReadingAhead | None]
 
 
 class IndexBusy(Exception):
@@ -414,8 +419,9 @@ def _read_history(
 
     The first pass reads the places known from the last run (the ADR folder,
     the first time). Meanwhile another thread asks git, round by round, where
-    files came into those places from (`GitHistory.discover`), and starts the
-    walk of each place it finds. Each found place then gets its pass, the
+    files came into those places from (`GitHistory.discover`): it diffs the
+    commits each pass's walk finds adding files, as the walk goes, and starts
+    the walk of each place it finds. Each found place then gets its pass, the
     newest first, so a file a move brings into a decision already read is that
     decision's from its first commit; other lineages a move split are joined
     at the end.
@@ -424,25 +430,31 @@ def _read_history(
     stored = repository.locations if repository.locations[:1] == [repository.adr_dir] else []
     known = stored or [repository.adr_dir]
     state.places = list(known)
-    rounds: queue.Queue[tuple[list[Move], list[str]] | BaseException | None] = queue.Queue()
+    rounds: queue.Queue[_Round | BaseException | None] = queue.Queue()
     stopping = threading.Event()  # the caller gave up (an error): no more rounds
+    # Started here, before either thread reads it: the first pass and the first round
+    # of `discover` share its walk.
+    adding = history.commits_adding(since, places=known)
 
     def discover() -> None:
         try:
-            # Was the folder moved here? The first commit that put files in it
-            # says so (one diff-tree), and then the places are asked of git at
-            # once, beside the first pass. If not, the commits the first pass
-            # sees adding files are diffed as it reads them: a folder that never
-            # moved costs no second walk of the history.
-            first = state.first_add.get()
-            moved_here = bool(first) and bool(history.moves_into([first], known))
-            adding = None if moved_here else _until_none(state.adding)
             for moves, found in history.discover(known, since, adding):
                 if stopping.is_set():
                     break
-                if found and not since:  # its walk, ready by the time its pass begins
-                    history.start_log(places=found, full_history=True)
-                rounds.put((moves, found))
+                # The pass over the places found reads ahead from now on, so that its
+                # first commits are ready when the passes before it end.
+                later = None
+                if found and not since:
+                    later = history.commits_with_blobs(
+                        wanted=is_lineage_change,
+                        places=found,
+                        # On every branch: once the folder has moved, a merge that brings
+                        # a branch's file along hides that branch from git's simplified
+                        # history of the old place.
+                        full_history=True,
+                        on_blob=state.read_status,
+                    )
+                rounds.put((moves, found, later))
             rounds.put(None)
         except BaseException as error:  # raised again in the caller's thread
             rounds.put(error)
@@ -454,39 +466,24 @@ def _read_history(
             since, wanted=is_lineage_change, places=known, on_blob=state.read_status
         )
         state.read(stream, progress)
-        announce(state.first_add, "")  # none, if no commit added a file
-        state.adding.put(None)
         while (item := rounds.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
-            moves, found = item
+            moves, found, later = item
             if found and since:
                 raise FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
             state.expect(moves)
-            if found:
+            if later is not None:
                 state.places += found
-                # On every branch: once the folder has moved, a merge that brings
-                # a branch's file along hides that branch from git's simplified
-                # history of the old place.
-                stream = history.commits_with_blobs(
-                    wanted=is_lineage_change,
-                    places=found,
-                    full_history=True,
-                    on_blob=state.read_status,
-                )
-                state.read(stream, progress, later=True)
+                state.read(later, progress, later=True)
     finally:
         stopping.set()
-        announce(state.first_add, "")
-        state.adding.put(None)
         finding.join()
+        while not rounds.empty():  # passes never begun: their reading stops
+            if isinstance(item := rounds.get(), tuple) and item[2] is not None:
+                item[2].close()
     state.finish()
     return state
-
-
-def _until_none(items: queue.Queue[str | None]) -> Iterator[str]:
-    while (item := items.get()) is not None:
-        yield item
 
 
 def _result(

@@ -19,9 +19,7 @@ it is made of (ADR 20):
 
 from __future__ import annotations
 
-import contextlib
-import queue
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from datetime import datetime
 
@@ -55,6 +53,7 @@ from adrsite.history.git import (
     FileChange,
     GitHistory,
     Move,
+    ReadingAhead,
     place_of,
 )
 from adrsite.records.folder import in_skipped_folder
@@ -141,11 +140,6 @@ class Lineages(AtHead, Joining):
         self.deleted_at: dict[str, tuple[Decision, str, bytes] | None] = {}
         self.places: list[str] = []  # every place read, the folder first
         self.later_pass = False  # reading older places after newer ones (see `copied_from`)
-        # Commits of the first pass that add files, oldest first, then None: a
-        # thread diffs them while the pass goes on (`_read_history`).
-        self.adding: queue.Queue[str | None] = queue.Queue()
-        self.last_adding = ""
-        self.first_add: queue.Queue[str] = queue.Queue(maxsize=1)  # the first of them, or ""
         self.read_count = 0
         # How lineages split by a move are joined at the end (`join`): where each
         # lineage began by an add, where each ended by a delete, and the moves.
@@ -228,10 +222,6 @@ class Lineages(AtHead, Joining):
             if change.status == ADDED:
                 self.born[commit.sha, change.path] = decision
                 self.when[commit.sha] = commit.committed_at
-                if not self.later_pass and self.last_adding != commit.sha:
-                    announce(self.first_add, commit.sha)
-                    self.last_adding = commit.sha
-                    self.adding.put(commit.sha)
             if source:
                 self.moves.append(
                     Move(commit.sha, source, change.path, self.blobs[source], copy=True)
@@ -476,7 +466,7 @@ class Lineages(AtHead, Joining):
 
     def read(
         self,
-        stream: Generator[tuple[Commit, dict[str, bytes]], None, None],
+        stream: ReadingAhead,
         progress: Callable[[int], None] | None = None,
         *,
         later: bool = False,
@@ -568,9 +558,3 @@ def _content(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         return ""
     return data.decode("utf-8", errors="replace").replace("\0", "\ufffd")
-
-
-def announce(slot: queue.Queue[str], value: str) -> None:
-    """Put `value` in a one-place queue, unless something was put there first."""
-    with contextlib.suppress(queue.Full):
-        slot.put_nowait(value)

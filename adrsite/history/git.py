@@ -35,6 +35,7 @@ from subprocess import PIPE
 import git
 from git.refs.symbolic import SymbolicReference
 
+from adrsite.history.log import _Log, _LoggedCommit
 from adrsite.history.moves import FolderMoves, Move, place_of
 from adrsite.history.plumbing import (
     _REGULAR_FILES,
@@ -44,8 +45,6 @@ from adrsite.history.plumbing import (
     RENAMED,
     FileChange,
     HistoryError,
-    _change,
-    _history_error,
     _output_of,
     _path,
     _Process,
@@ -68,7 +67,6 @@ __all__ = [
 # Only fields that cannot carry a committer's bytes: hashes. Dates, names and
 # messages come from the commit object. With -z, each header and path end with a NUL.
 _FORMAT = "%H %P"
-_CHUNK = 1 << 16
 _REQUESTS_PER_WRITE = 1000  # 41 KB of requests: fits in a pipe (64 KB) while git answers
 _COMMITS_PER_ROUND_TRIP = 32  # their objects fetched together: a few hundred KB at most
 _READ_AHEAD = 4  # groups of commits (with their blobs) read ahead of the caller
@@ -92,15 +90,6 @@ class Commit:
     changes: tuple[FileChange, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _LoggedCommit:
-    """What the log says of a commit; who, when and why come from its object."""
-
-    sha: str
-    parents: tuple[str, ...]
-    changes: tuple[FileChange, ...]
-
-
 class GitHistory(FolderMoves):
     """An ADR folder's history in one repository. Close it (or use `with`) to end git's helpers."""
 
@@ -117,10 +106,12 @@ class GitHistory(FolderMoves):
         self.repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         self.adr_dir = adr_dir.strip("/")
         self._cat_file: _Process | None = None  # started on first use
+        self._cat_file_turn = threading.Lock()  # one round trip at a time (`blobs`)
+        self._mailmap_turn = threading.Lock()
         self._mailmap: _Process | None = None
         self._mailmap_wanted: bool | None = None
         self._identities: dict[bytes, tuple[str, str]] = {}
-        self._started_logs: dict[_LogKey, _Process] = {}
+        self._started_logs: dict[_LogKey, _Log] = {}
 
     def __enter__(self) -> GitHistory:
         return self
@@ -129,7 +120,7 @@ class GitHistory(FolderMoves):
         self.close()
 
     def close(self) -> None:
-        for log in self._started_logs.values():  # started, never read
+        for log in list(self._started_logs.values()):  # started, never read
             log.kill()
         self._started_logs.clear()
         for process in (self._cat_file, self._mailmap):
@@ -195,55 +186,45 @@ class GitHistory(FolderMoves):
         tips: Iterable[str],
         full_history: bool = False,
     ) -> Generator[_LoggedCommit, None, None]:
-        """The log's records: hashes, dates and changed paths, framed by NULs only."""
+        """The log's records, oldest first: hashes and changed paths, framed by NULs only."""
         if self.head is None:
             return
         key = _log_key(since, places, tips, full_history)
-        process = self._started_logs.pop(key, None)
-        process = process or self._start_log(since, places, tips, full_history)
-        reader, buffer, finished = _LogReader(), b"", False
+        log = self._started_logs.pop(key, None) or self._start_log(
+            since, places, tips, full_history
+        )
+        finished = False
         try:
-            output = process.stdout
-            while chunk := output.read(_CHUNK):
-                *fields, buffer = (buffer + chunk).split(b"\0")
-                yield from reader.feed(fields)
-            yield from reader.feed([buffer] if buffer else [])
-            yield from reader.finish()
+            yield from log.oldest_first()
             finished = True
-        except git.GitCommandError as error:
-            raise _history_error(error) from None
         finally:
-            if finished:
-                try:
-                    process.handle.wait()  # raises GitCommandError if git failed
-                except git.GitCommandError as error:
-                    raise _history_error(error) from None
-            else:  # the reader stopped early
-                process.kill()
+            if not finished:  # the reader stopped early (or git failed): no walk left behind
+                log.kill()
 
-    def start_log(
+    def commits_adding(
         self,
         since: str | None = None,
         *,
         places: list[str] | None = None,
-        tips: Iterable[str] = (),
         full_history: bool = False,
-    ) -> None:
-        """Start git's walk for a later `commits(...)` with the same arguments, which takes it.
+    ) -> Iterator[str]:
+        """The commits that add a file to `places`, newest first, as git's walk finds them.
 
-        With `--reverse`, git walks the whole history before its first line:
-        started early, that wait overlaps other work.
+        They come from the log a later `commits(...)` with the same arguments
+        reads (started now, if it is not yet): one walk serves both.
         """
-        if self.head is not None:
-            key = _log_key(since, places, tips, full_history)
-            self._started_logs[key] = self._start_log(since, places, tips, full_history)
+        if self.head is None:
+            return iter(())
+        key = _log_key(since, places, (), full_history)
+        if key not in self._started_logs:
+            self._started_logs[key] = self._start_log(since, places, (), full_history)
+        return self._started_logs[key].adding()
 
     def _start_log(
         self, since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
-    ) -> _Process:
+    ) -> _Log:
         revisions = [f"{since}..{self.tip}"] if since else (sorted(set(tips)) or [self.tip])
         started = self.repo.git.log(
-            "--reverse",
             "--root",
             *(["--full-history"] if full_history else []),
             "--raw",
@@ -258,7 +239,7 @@ class GitHistory(FolderMoves):
             *(places or [self.adr_dir]),
             as_process=True,
         )
-        return _Process(started, "log")
+        return _Log(_Process(started, "log"))
 
     def _with_authors(self, group: Iterable[_LoggedCommit], objects: list[bytes]) -> list[Commit]:
         return [
@@ -295,34 +276,24 @@ class GitHistory(FolderMoves):
         tips: Iterable[str] = (),
         full_history: bool = False,
         on_blob: Callable[[FileChange, bytes], object] | None = None,
-    ) -> Generator[tuple[Commit, dict[str, bytes]], None, None]:
+    ) -> ReadingAhead:
         """`commits(...)`, each with a blob -> bytes mapping that holds its `wanted` changes.
 
-        A thread reads ahead: it streams the log and fetches commit objects and
-        blobs while the caller works on earlier commits, so git's answers and the
-        caller's parsing overlap instead of taking turns (waiting on a pipe
-        releases the GIL). It fetches the objects of several commits in one
-        round trip, and the queue between the two is bounded: memory stays
-        flat, whatever the history's length. While this runs, the thread owns
-        `cat-file` and `check-mailmap`.
+        A thread reads ahead, from the moment this is called: it takes the log
+        and fetches commit objects and blobs while the caller works on earlier
+        commits (or on an earlier pass), so git's answers and the caller's
+        parsing overlap instead of taking turns (waiting on a pipe releases the
+        GIL). It fetches the objects of several commits in one round trip, and
+        the queue between the two is bounded: memory stays flat, whatever the
+        history's length. Several may read at once: they take turns on
+        `cat-file` and `check-mailmap`, a round trip at a time.
 
         `on_blob` is called in that thread with each wanted change and its bytes,
         before the caller sees the commit: the caller's own reading of the bytes
         can run there, while the caller's thread waits on its database.
         """
-        ahead: queue.Queue[_ReadAhead] = queue.Queue(maxsize=_READ_AHEAD)
-        stop = threading.Event()
 
-        def put(item: _ReadAhead) -> bool:
-            while not stop.is_set():
-                try:
-                    ahead.put(item, timeout=0.1)
-                    return True
-                except queue.Full:
-                    continue
-            return False  # the caller stopped early: nobody will read it
-
-        def read() -> None:
+        def read(put: Callable[[_ReadAhead], bool]) -> None:
             stream = self._logged(since, places, tips, full_history)
             try:
                 for group in itertools.batched(stream, _COMMITS_PER_ROUND_TRIP):
@@ -346,18 +317,7 @@ class GitHistory(FolderMoves):
             finally:
                 stream.close()  # stops `git log` if the caller stopped early
 
-        reader = threading.Thread(target=read, name="adrsite-history-read-ahead", daemon=True)
-        reader.start()
-        try:
-            while (item := ahead.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                commits, contents = item
-                for commit in commits:
-                    yield commit, contents
-        finally:
-            stop.set()
-            reader.join()
+        return ReadingAhead(read)
 
     # --- objects ----------------------------------------------------------
 
@@ -371,7 +331,12 @@ class GitHistory(FolderMoves):
         The requests of one call are small enough (41 bytes each, in chunks) to
         sit in the pipe while git answers, so writing never waits on reading.
         Each answer is framed by the size git states, never by its content.
+        Threads take turns: one round trip at a time.
         """
+        with self._cat_file_turn:
+            return self._round_trip(shas)
+
+    def _round_trip(self, shas: list[str]) -> list[bytes]:
         if self._cat_file is None:
             self._cat_file = _Process(
                 self.repo.git.cat_file("--batch", as_process=True, istream=PIPE), "cat-file"
@@ -463,18 +428,19 @@ class GitHistory(FolderMoves):
         plain = all(32 <= byte != 127 and byte not in b"<>" for byte in name + email)
         if not plain or not self._has_mailmap():
             return _text(name), _text(email)
-        if self._mailmap is None:
-            self._mailmap = _Process(
-                self.repo.git.check_mailmap("--stdin", as_process=True, istream=PIPE),
-                "check-mailmap",
-            )
-        process = self._mailmap
-        try:
-            process.stdin.write(name + b" <" + email + b">\n")
-            process.stdin.flush()
-            answer = process.stdout.readline().rstrip(b"\n")
-        except (BrokenPipeError, OSError):
-            answer = b""
+        with self._mailmap_turn:  # threads take turns: started once, one question at a time
+            if self._mailmap is None:
+                self._mailmap = _Process(
+                    self.repo.git.check_mailmap("--stdin", as_process=True, istream=PIPE),
+                    "check-mailmap",
+                )
+            process = self._mailmap
+            try:
+                process.stdin.write(name + b" <" + email + b">\n")
+                process.stdin.flush()
+                answer = process.stdout.readline().rstrip(b"\n")
+            except (BrokenPipeError, OSError):
+                answer = b""
         if not answer.endswith(b">") or b"<" not in answer:
             return _text(name), _text(email)
         mapped_name, mapped_email = _split_ident(answer + b" 0 +0000")
@@ -494,6 +460,54 @@ class GitHistory(FolderMoves):
         return self._mailmap_wanted
 
 
+class ReadingAhead:
+    """The (commit, blobs) pairs of `commits_with_blobs`, read ahead by a thread of their own.
+
+    The thread starts at once: a pass not begun yet has its first commits
+    ready when it begins. `close` stops it (and its `git log`) early; reading
+    to the end, or an error, closes it too.
+    """
+
+    def __init__(self, read: Callable[[Callable[[_ReadAhead], bool]], None]) -> None:
+        self._ahead: queue.Queue[_ReadAhead] = queue.Queue(maxsize=_READ_AHEAD)
+        self._stop = threading.Event()
+        self._group: Iterator[tuple[Commit, dict[str, bytes]]] = iter(())
+        self._closed = False
+        self._reader = threading.Thread(
+            target=read, args=(self._put,), name="adrsite-history-read-ahead", daemon=True
+        )
+        self._reader.start()
+
+    def __iter__(self) -> ReadingAhead:
+        return self
+
+    def __next__(self) -> tuple[Commit, dict[str, bytes]]:
+        while (pair := next(self._group, None)) is None:
+            item = None if self._closed else self._ahead.get()
+            if item is None or isinstance(item, BaseException):
+                self.close()
+                if item is None:
+                    raise StopIteration
+                raise item
+            commits, contents = item
+            self._group = ((commit, contents) for commit in commits)
+        return pair
+
+    def close(self) -> None:
+        self._closed = True
+        self._stop.set()
+        self._reader.join()
+
+    def _put(self, item: _ReadAhead) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False  # the caller stopped early: nobody will read it
+
+
 def _commit_of_ref(repo: git.Repo, ref: str) -> str:
     """The commit a branch, tag or commit names; HistoryError naming it when it names none."""
     if ref.startswith("-"):
@@ -505,57 +519,10 @@ def _commit_of_ref(repo: git.Repo, ref: str) -> str:
     return commit.strip()
 
 
-class _LogReader:
-    """Turns `git log --raw -z` fields into commits, across reads that cut fields anywhere.
-
-    A commit is its header field, then its raw entries: each a ":modes shas
-    STATUS" field and its path (two for a rename or copy). Which field is which
-    follows from position alone, so no byte of a path can pass for framing.
-    """
-
-    def __init__(self) -> None:
-        self.header: bytes | None = None
-        self.changes: list[FileChange] = []
-        self.entry = b""
-        self.paths: list[bytes] = []
-        self.paths_wanted = 0
-
-    def feed(self, fields: list[bytes]) -> list[_LoggedCommit]:
-        done = []
-        for field in fields:
-            if self.paths_wanted:
-                self.paths.append(field)
-                self.paths_wanted -= 1
-                if not self.paths_wanted and (change := _change(self.entry, self.paths)):
-                    self.changes.append(change)
-                continue
-            field = field.lstrip(b"\n")
-            if field.startswith(b":"):
-                self.entry, self.paths = field, []
-                self.paths_wanted = 2 if field.rsplit(b" ", 1)[-1][:1] in b"RC" else 1
-            elif field:
-                done.extend(self.finish())
-                self.header = field
-        return done
-
-    def finish(self) -> list[_LoggedCommit]:
-        """The commit being read, now that the next one has begun (or the log has ended)."""
-        if self.header is None:
-            return []
-        commit = _logged_commit(self.header, self.changes)
-        self.header, self.changes = None, []
-        return [commit]
-
-
 def _log_key(
     since: str | None, places: list[str] | None, tips: Iterable[str], full_history: bool
 ) -> _LogKey:
     return since, tuple(places or ()), tuple(sorted(set(tips))), full_history
-
-
-def _logged_commit(header: bytes, changes: list[FileChange]) -> _LoggedCommit:
-    sha, *parents = header.decode("ascii").split(" ")
-    return _LoggedCommit(sha, tuple(parent for parent in parents if parent), tuple(changes))
 
 
 def _commit_object(data: bytes) -> tuple[bytes, bytes, str]:

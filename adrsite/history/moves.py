@@ -2,11 +2,12 @@
 
 A path-limited log sees a move into the folder only as an add; the source
 shows when the commits that add files to the folder are diffed without a
-pathspec. So: one `git log` for the commits that add files, one `git diff-tree
---stdin -M` over just those commits (and, for commits that add several files
-whose source still exists, a folder copied, one more with copy detection).
-Each newly found place takes the same two or three processes: the count grows
-with the moves found, never with files or commits.
+pathspec. So: the walk of each place's pass (one `git log`, history/log.py)
+names the commits that add files as it finds them, and one `git diff-tree
+--stdin -M` diffs just those commits meanwhile (for commits that add several
+files whose source still exists, a folder copied, one more with copy
+detection). Each newly found place takes the same one or two processes beside
+its pass: the count grows with the moves found, never with files or commits.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from adrsite.history.plumbing import (
     RENAMED,
     FileChange,
     HistoryError,
-    _history_error,
     _output_of,
     _path,
     _Process,
@@ -60,44 +60,45 @@ class FolderMoves:
     def head(self) -> str | None:
         """The commit HEAD points at, or None in a repository with no commits."""
 
+    @abstractmethod
+    def commits_adding(
+        self,
+        since: str | None = None,
+        *,
+        places: list[str] | None = None,
+        full_history: bool = False,
+    ) -> Iterator[str]:
+        """The commits that add a file to `places`, newest first, from the walk of their pass."""
+
     def discover(
         self, known: list[str], since: str | None = None, adding: Iterable[str] | None = None
     ) -> Iterator[tuple[list[Move], list[str]]]:
         """Round by round, the moves into the places so far and the places they came from.
 
         The first round looks at `known` places; each later one at the places
-        the round before found, back through every move. A round costs two git
-        processes (three when the commit that first put files in a place added
-        several: a folder copied): the commits that add files, then those
-        commits diffed; given `adding` (oldest first, possibly still arriving),
-        the first round skips the log. With `since`, only moves after that
-        commit, in one round.
+        the round before found, back through every move. A round's commits that
+        add files come from the walk of the pass over its places
+        (`commits_adding`; given as `adding` for the first round, newest first,
+        possibly still arriving): diffed as the walk finds them, in one process
+        (two when the commit that first put files in a place added several: a
+        folder copied). With `since`, only moves after that commit, in one round.
         """
         places, frontier = list(known), list(known)
-        # Where the walk for a round's adds starts: HEAD for the known places; for
-        # places found since, the commits that moved files out of them. A file
-        # that moved on from a place was in it in that commit's parent, so every
-        # add that brought it there is an ancestor: the walk skips the history
-        # newer than the last move out, most of it for the oldest places.
-        revisions = [f"{since}..{self.tip}"] if since else [self.tip]
+        if adding is None:
+            adding = self.commits_adding(since, places=known)
         while frontier and self.head is not None:
-            if adding is None:
-                try:
-                    logged: str = self.repo.git.log(
-                        "--root", "--no-renames", "--diff-filter=A", "--format=%H",
-                        *revisions, "--", *frontier,
-                    )  # fmt: skip
-                except git.GitCommandError as error:
-                    raise _history_error(error) from None
-                adding = logged.split()[::-1]  # oldest first
-            moves, new = self._copies_confirmed(self.moves_into(adding, frontier)), []
+            moves = self._copies_confirmed(self.moves_into(adding, frontier, newest_first=True))
+            new: list[str] = []
             for move in moves:
                 if place_of(move.source, places) is None:
                     new.append(origin(move, place_of(move.target, frontier) or "", places))
                     places.append(new[-1])
+            # The walk of the places found, on every branch (as their pass reads them),
+            # starts now: it is under way while the caller takes this round.
+            frontier = [] if since else new
+            if frontier:
+                adding = self.commits_adding(places=frontier, full_history=True)
             yield moves, new
-            frontier, adding = ([] if since else new), None
-            revisions = sorted({move.commit for move in moves if place_of(move.source, new)})
 
     def _copies_confirmed(self, moves: list[Move]) -> list[Move]:
         """`moves`, each copy marked with the commit that deleted its source unedited, if any.
@@ -139,8 +140,11 @@ class FolderMoves:
             for move in moves
         ]
 
-    def moves_into(self, commits: Iterable[str], places: list[str]) -> list[Move]:
-        """The files `commits` (oldest first) moved, or copied whole, into `places` from elsewhere.
+    def moves_into(
+        self, commits: Iterable[str], places: list[str], *, newest_first: bool = False
+    ) -> list[Move]:
+        """The files `commits` (oldest first, or `newest_first`) moved, or copied whole, into
+        `places` from elsewhere.
 
         A path-limited log sees a move into the folder only as an add: the
         source shows when those commits are diffed without a pathspec, in one
@@ -154,7 +158,8 @@ class FolderMoves:
         found: list[Move] = []
         started: set[str] = set()  # places that already had files
         copied_folders = []
-        for sha, changes in self._diff_tree(commits, "-M"):
+        diffs = list(self._diff_tree(commits, "-M"))
+        for sha, changes in reversed(diffs) if newest_first else diffs:
             adds: dict[str, int] = {}  # place -> files added there, not moved in
             for change in changes:
                 place = place_of(change.path, places)

@@ -1,0 +1,191 @@
+"""History layer: one `git log --raw -z`, read to its end while git walks, replayed oldest first.
+
+The indexer needs a place's commits oldest first, but `git log --reverse`
+prints nothing until its walk is done. Read newest first instead, as git walks,
+a thread of its own keeps the log's bytes and, on the way, hands out the
+commits that add files: finding where the folder lived (history/moves.py)
+diffs those while the walk goes on, so one walk per place serves both the
+pass and the search for moves. The pass then replays the kept bytes oldest
+first, a commit at a time.
+
+Memory: the log's own bytes (hashes and paths, about 50 bytes per file
+change), as git held them for `--reverse`, never the parsed commits.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import git
+
+from adrsite.history.plumbing import FileChange, HistoryError, _change, _history_error, _Process
+
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class _LoggedCommit:
+    """What the log says of a commit; who, when and why come from its object."""
+
+    sha: str
+    parents: tuple[str, ...]
+    changes: tuple[FileChange, ...]
+
+
+class _Log:
+    """A started `git log --raw -z --format='%H %P'` (newest first), read by a thread of its own.
+
+    `adding()` gives, as git finds them, the commits whose changes add a file;
+    `oldest_first()` waits for the end of the walk and replays every commit, oldest
+    first. Each is meant for one reader.
+    """
+
+    def __init__(self, process: _Process) -> None:
+        self.process = process
+        self._adding: queue.Queue[str | None] = queue.Queue()
+        self._raw = b""
+        self._starts: list[int] = []  # where each commit's header begins in `_raw`
+        self._error: HistoryError | None = None
+        self._reader = threading.Thread(target=self._read, name="adrsite-log", daemon=True)
+        self._reader.start()
+
+    def adding(self) -> Iterator[str]:
+        """The commits that add a file, newest first, as the walk finds them."""
+        while (sha := self._adding.get()) is not None:
+            yield sha
+
+    def oldest_first(self) -> Iterator[_LoggedCommit]:
+        """Every commit of the log, oldest first, once git's walk has ended."""
+        self._reader.join()
+        if self._error is not None:
+            raise self._error
+        raw, starts = self._raw, self._starts
+        ends = [*starts[1:], len(raw)] if starts else []
+        for start, end in zip(reversed(starts), reversed(ends), strict=True):
+            reader = _LogReader()
+            yield from reader.feed(raw[start:end].split(b"\0"))
+            yield from reader.finish()
+
+    def kill(self) -> None:
+        """End git's walk at once (nobody will read it), and the thread reading it."""
+        self.process.kill()
+        self._reader.join()
+
+    def _read(self) -> None:
+        chunks, scanner = [], _Scanner()
+        try:
+            output = self.process.stdout
+            while chunk := output.read(_CHUNK):
+                chunks.append(chunk)
+                for sha in scanner.feed(chunk):
+                    self._adding.put(sha)
+            for sha in scanner.finish():
+                self._adding.put(sha)
+            self.process.handle.wait()  # raises GitCommandError if git failed
+        except git.GitCommandError as error:
+            self._error = _history_error(error)
+        except (OSError, ValueError) as error:  # the pipe closed under us: killed
+            self._error = HistoryError(f"git log stopped: {error}")
+        finally:
+            self._raw, self._starts = b"".join(chunks), scanner.starts
+            self._adding.put(None)
+
+
+class _Scanner:
+    """Where each commit begins in the log's bytes, and which commits add a file.
+
+    The same framing as `_LogReader`, by position alone: a header, then raw
+    entries, each a ":modes shas STATUS" field and one path (two for a rename
+    or copy). Nothing is parsed beyond what says which field is which.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.offset = 0  # where `pending` begins in the log
+        self.pending = b""  # a field cut by the end of a read
+        self.paths_wanted = 0
+        self.sha = b""
+        self.adds = False
+
+    def feed(self, chunk: bytes) -> list[str]:
+        *fields, self.pending = (self.pending + chunk).split(b"\0")
+        return self._fields(fields)
+
+    def finish(self) -> list[str]:
+        return [*self._fields([self.pending] if self.pending else []), *self._done()]
+
+    def _fields(self, fields: list[bytes]) -> list[str]:
+        found: list[str] = []
+        offset = self.offset
+        for field in fields:
+            at, offset = offset, offset + len(field) + 1
+            if self.paths_wanted:
+                self.paths_wanted -= 1
+                continue
+            entry = field.lstrip(b"\n")
+            if entry.startswith(b":"):
+                status = entry.rsplit(b" ", 1)[-1][:1]
+                self.paths_wanted = 2 if status in b"RC" else 1
+                self.adds = self.adds or status == b"A"
+            elif entry:
+                found.extend(self._done())
+                self.starts.append(at)
+                self.sha = entry[:40]
+        self.offset = offset
+        return found
+
+    def _done(self) -> list[str]:
+        """The commit just read, if it added a file."""
+        sha, adds = self.sha, self.adds
+        self.sha, self.adds = b"", False
+        return [sha.decode("ascii", "replace")] if sha and adds else []
+
+
+class _LogReader:
+    """Turns `git log --raw -z` fields into commits, across reads that cut fields anywhere.
+
+    A commit is its header field, then its raw entries: each a ":modes shas
+    STATUS" field and its path (two for a rename or copy). Which field is which
+    follows from position alone, so no byte of a path can pass for framing.
+    """
+
+    def __init__(self) -> None:
+        self.header: bytes | None = None
+        self.changes: list[FileChange] = []
+        self.entry = b""
+        self.paths: list[bytes] = []
+        self.paths_wanted = 0
+
+    def feed(self, fields: list[bytes]) -> list[_LoggedCommit]:
+        done = []
+        for field in fields:
+            if self.paths_wanted:
+                self.paths.append(field)
+                self.paths_wanted -= 1
+                if not self.paths_wanted and (change := _change(self.entry, self.paths)):
+                    self.changes.append(change)
+                continue
+            field = field.lstrip(b"\n")
+            if field.startswith(b":"):
+                self.entry, self.paths = field, []
+                self.paths_wanted = 2 if field.rsplit(b" ", 1)[-1][:1] in b"RC" else 1
+            elif field:
+                done.extend(self.finish())
+                self.header = field
+        return done
+
+    def finish(self) -> list[_LoggedCommit]:
+        """The commit being read, now that the next one has begun (or the log has ended)."""
+        if self.header is None:
+            return []
+        commit = _logged_commit(self.header, self.changes)
+        self.header, self.changes = None, []
+        return [commit]
+
+
+def _logged_commit(header: bytes, changes: list[FileChange]) -> _LoggedCommit:
+    sha, *parents = header.decode("ascii").split(" ")
+    return _LoggedCommit(sha, tuple(parent for parent in parents if parent), tuple(changes))
