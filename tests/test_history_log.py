@@ -91,3 +91,14 @@ def test_a_walk_that_fails_is_a_history_error_for_its_reader(repo):
     repo.commit("Add")
     with GitHistory(repo.path, "adr") as history, pytest.raises(HistoryError, match="git log"):
         list(history.commits("0" * 40))  # no such commit: git says so, and so do we
+
+
+def test_the_adding_commits_can_be_asked_again_and_the_walk_still_replays(repo):
+    shas = odd_history(repo)
+    with GitHistory(repo.path, "adr") as history:
+        first = list(history.commits_adding())
+        # Asked again (another round, a second caller): the same, not a wait for more.
+        assert (
+            list(history.commits_adding()) == first == [shas[f"add {n}"] for n in (5, 4, 3, 2, 1)]
+        )
+        assert len(list(history.commits())) == 8

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from adrsite.records.parse import parse, parse_status
+from adrsite.records.status_prefix import parse_status_prefix, states_the_same_status
 
 ROOT = Path(__file__).parent.parent
 REAL_FILES = sorted(
@@ -135,3 +136,81 @@ def test_parse_status_reads_what_parse_reads_in_odd_bytes(data):
 def test_both_readings_of_a_status_section(section, status):
     data = f"# 7. T\n\n## Status\n\n{section}\n## Context\n\nrejected\n".encode()
     assert parse("adr/0007-t.md", data).status == parse_status("adr/0007-t.md", data) == status
+
+
+# What may follow the bytes that decided a status: each a way a later revision goes on.
+TAILS = [
+    "",
+    "x",
+    "\n",
+    "   \n\n\n",
+    "---\n",
+    "---\nstatus: rejected\n---\n",
+    "=====\n",
+    "# Another title\n",
+    "## Status\n\nrejected\n",
+    "## Context\n\nWords.\n",
+    "### Later\n\n2099-01-01 deprecated\n",
+    "* Status: deprecated\n",
+    "Status: rejected\n",
+    "```\n",
+    "```\n## Status\n\nrejected\n```\n",
+    "<!--\n",
+    "\r\nStatus: rejected\r\n",
+]
+
+
+def holds_after_any_tail(name: str, data: bytes) -> list[str]:
+    """The tails after which `parse_status_prefix`'s prefix of `data` would be trusted wrongly."""
+    status, prefix = parse_status_prefix(name, data)
+    assert status == parse(name, data).status
+    if not prefix:
+        return []
+    assert data.startswith(prefix)
+    assert states_the_same_status(prefix, data)
+    return [
+        tail
+        for tail in TAILS
+        if states_the_same_status(prefix, later := prefix + tail.encode())
+        and parse(name, later).status != status
+    ]
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_what_follows_the_bytes_that_decided_a_status_never_changes_it_in_real_files(path):
+    assert holds_after_any_tail(f"adr/{path.name}", path.read_bytes()) == []
+
+
+def test_what_follows_the_bytes_that_decided_a_status_never_changes_it_in_generated_files():
+    wrong = [text for text in files() if holds_after_any_tail("adr/0007-t.md", written(text))]
+    assert wrong == []
+    # Most of them are decided before their end: the prefix is worth keeping.
+    decided = [text for text in files() if parse_status_prefix("adr/0007-t.md", written(text))[1]]
+    assert len(decided) > len(files()) // 2
+
+
+@pytest.mark.parametrize(
+    ("data", "prefix"),
+    [
+        (b"# T\n\n* Status: accepted\n\n## Context\n\nWords.\n", b"# T\n\n* Status: accepted\n"),
+        (b"---\nstatus: rejected\n---\n# T\n\nWords.\n", b"---\nstatus: rejected\n---\n# T\n"),
+        (
+            b"# T\n\n## Status\n\nAccepted\n\n## Context\n\nWords.\n",
+            b"# T\n\n## Status\n\nAccepted\n\n## Context\n",
+        ),
+        (b"# T\n\n## Status\n\nAccepted\n", b""),  # the section runs to the end
+        (b"# T\r\n\r\n* Status: accepted\r\n\r\nWords.\r\n", b""),  # lines end in \r\n
+        (b"---\nstatus: accepted\n", b""),  # the front matter is never closed
+    ],
+)
+def test_the_bytes_that_decide_a_status_end_where_its_source_ends(data, prefix):
+    assert parse_status_prefix("adr/0007-t.md", data)[1] == prefix
+
+
+def test_a_later_revision_is_trusted_only_when_it_begins_with_the_same_bytes_and_reads_as_text():
+    prefix = parse_status_prefix("adr/0007-t.md", b"# T\n\n* Status: accepted\n\nWords.\n")[1]
+    assert states_the_same_status(prefix, prefix + b"Other words.\n")
+    assert not states_the_same_status(prefix, b"# T\n\n* Status: rejected\n\nWords.\n")
+    assert not states_the_same_status(prefix, prefix + b"\x00")  # binary after all
+    assert not states_the_same_status(prefix, prefix + b"x" * (1024 * 1024))  # too large
+    assert not states_the_same_status(b"", b"# T\n")

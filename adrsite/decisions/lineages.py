@@ -59,11 +59,8 @@ from adrsite.history.git import (
 from adrsite.records.folder import in_skipped_folder
 from adrsite.records.model import Record
 from adrsite.records.naming import date_in_name, parse_file_name
-from adrsite.records.parse import (
-    MAX_BYTES,
-    parse,
-    parse_status,
-)
+from adrsite.records.parse import MAX_BYTES, parse
+from adrsite.records.status_prefix import parse_status_prefix, states_the_same_status
 
 # What an index holds, and how it is read from git. Raise it whenever the indexer
 # would now read an existing history differently: the next run of every
@@ -79,6 +76,11 @@ from adrsite.records.parse import (
 INDEX_FORMAT = 5
 
 _STATUSES_KEPT = 100_000  # blobs whose status is remembered (a few MB)
+# The bytes that decided a file's last status are kept when they are this few (a title
+# and a Status section), for this many files at most: 20 MB at worst, a few hundred KB
+# in practice.
+_PREFIX_KEPT = 2048
+_PREFIXES_KEPT = 10_000
 
 
 class FullIndexNeeded(Exception):
@@ -133,6 +135,8 @@ class Lineages(AtHead, Joining):
         self.blobs: dict[str, str] = {}  # path -> the blob each lineage has now
         self.holder_of_blob: dict[str, str] = {}  # blob -> the last path that took it
         self.statuses: dict[str, str] = {}  # blob -> the status it states
+        # path -> the leading bytes that decided its last status read, and that status
+        self.status_prefixes: dict[str, tuple[bytes, str]] = {}
         self.paths_named: dict[str, set[str]] = {}
         self.renamed_from: dict[str, Decision] = {}  # old path -> the lineage a rename took
         # path -> (the decision deleted there, its blob, its bytes): a file added back
@@ -337,13 +341,28 @@ class Lineages(AtHead, Joining):
     def read_status(self, change: FileChange, data: bytes) -> str:
         """Read and keep the status of a blob not read yet. Called by the history's read-ahead
         thread (`commits_with_blobs`'s `on_blob`) as blobs arrive, so that parsing runs while
-        this thread writes to the database; `status_of` reads any blob it missed."""
+        this thread writes to the database; `status_of` reads any blob it missed.
+
+        Most revisions edit a file below what states its status: a blob that begins with
+        the bytes that decided its file's last status read states the same one, unread.
+        """
         status = self.statuses.get(change.blob)
         if status is None:
             if len(self.statuses) >= _STATUSES_KEPT:  # memory stays bounded
                 self.statuses.clear()
-            # A status depends on the bytes alone, never the path: one per blob, from either thread.
-            status = self.statuses[change.blob] = parse_status(change.path, data)
+            known = self.status_prefixes.pop(change.old_path or change.path, None)
+            if known is not None and states_the_same_status(known[0], data):
+                status, prefix = known[1], known[0]
+            else:
+                status, prefix = parse_status_prefix(change.path, data)
+            # A status depends on the bytes alone, never the path: one per blob, from either
+            # thread; and a prefix with the status it decides is true of any blob, whatever
+            # revision it came from.
+            self.statuses[change.blob] = status
+            if 0 < len(prefix) <= _PREFIX_KEPT:
+                if len(self.status_prefixes) >= _PREFIXES_KEPT:
+                    self.status_prefixes.clear()
+                self.status_prefixes[change.path] = (prefix, status)
         return status
 
     def lineage_path(self, path: str) -> bool:

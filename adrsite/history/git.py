@@ -3,12 +3,13 @@
 Reading a history costs a handful of git processes, whatever the number of
 files or commits (log4brains runs one per file, and again per link):
 
-1. **Where the folder has lived** (`discover`, from history/moves.py): two or
-   three processes per place found, never per file or commit.
-2. **What changed** (`commits`): one `git log --raw -z -M` over every place at
-   once, oldest first. It prints only hashes and dates, never a message or a
-   name: a commit message may hold any byte, so no byte of it may frame the
-   stream.
+1. **What changed** (`commits`): one `git log --raw -z -M` per place, read
+   as git walks and replayed oldest first (history/log.py). It prints only
+   hashes, never a message or a name: a commit message may hold any byte, so
+   no byte of it may frame the stream.
+2. **Where the folder has lived** (`discover`, from history/moves.py): the
+   commits each walk finds adding files, diffed meanwhile; one or two more
+   processes per place found, never per file or commit.
 3. **Who, why and the text**: commit objects and blobs from one long-lived
    `git cat-file --batch`, each answer framed by its size; author names go
    through `.mailmap` in one long-lived `git check-mailmap --stdin`.

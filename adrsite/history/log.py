@@ -14,7 +14,6 @@ change), as git held them for `--reverse`, never the parsed commits.
 
 from __future__ import annotations
 
-import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,12 +39,14 @@ class _Log:
 
     `adding()` gives, as git finds them, the commits whose changes add a file;
     `oldest_first()` waits for the end of the walk and replays every commit, oldest
-    first. Each is meant for one reader.
+    first. Either may be asked again, from any thread.
     """
 
     def __init__(self, process: _Process) -> None:
         self.process = process
-        self._adding: queue.Queue[str | None] = queue.Queue()
+        self._adds: list[str] = []  # the commits that add a file, newest first, so far
+        self._news = threading.Condition()  # more of them, or the end of the walk
+        self._ended = False
         self._raw = b""
         self._starts: list[int] = []  # where each commit's header begins in `_raw`
         self._error: HistoryError | None = None
@@ -54,8 +55,16 @@ class _Log:
 
     def adding(self) -> Iterator[str]:
         """The commits that add a file, newest first, as the walk finds them."""
-        while (sha := self._adding.get()) is not None:
-            yield sha
+        given = 0
+        while True:
+            with self._news:
+                while len(self._adds) == given and not self._ended:
+                    self._news.wait()
+                found, ended = self._adds[given:], self._ended
+            yield from found
+            given += len(found)
+            if ended and not found:
+                return
 
     def oldest_first(self) -> Iterator[_LoggedCommit]:
         """Every commit of the log, oldest first, once git's walk has ended."""
@@ -80,10 +89,8 @@ class _Log:
             output = self.process.stdout
             while chunk := output.read(_CHUNK):
                 chunks.append(chunk)
-                for sha in scanner.feed(chunk):
-                    self._adding.put(sha)
-            for sha in scanner.finish():
-                self._adding.put(sha)
+                self._found(scanner.feed(chunk))
+            self._found(scanner.finish())
             self.process.handle.wait()  # raises GitCommandError if git failed
         except git.GitCommandError as error:
             self._error = _history_error(error)
@@ -91,7 +98,15 @@ class _Log:
             self._error = HistoryError(f"git log stopped: {error}")
         finally:
             self._raw, self._starts = b"".join(chunks), scanner.starts
-            self._adding.put(None)
+            with self._news:
+                self._ended = True
+                self._news.notify_all()
+
+    def _found(self, adds: list[str]) -> None:
+        if adds:
+            with self._news:
+                self._adds.extend(adds)
+                self._news.notify_all()
 
 
 class _Scanner:

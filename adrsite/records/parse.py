@@ -48,6 +48,7 @@ from adrsite.records.scan import (
 )
 from adrsite.records.status_lines import (
     HTML_COMMENT,
+    farthest_line_read,
     latest_entry,
     preamble_status,
     section_lines,
@@ -65,6 +66,7 @@ from adrsite.records.vocabulary import (
 )
 
 MAX_BYTES = 1024 * 1024  # an ADR is a page or two; anything this big is a mistake
+_BINARY_PROBE = 8192  # a NUL in the first bytes: a binary file, as git decides
 
 # Every pattern here is linear on any line (ADR 22): no two unbounded quantifiers
 # over the same characters meet unless the first is possessive (*+, ++), and a
@@ -92,7 +94,7 @@ def parse_status(path: str, data: bytes) -> str:
     The indexer needs only the status of each past revision of a file (its
     status history); only the latest revision needs the whole record.
     """
-    return _Reader(path, data).read_status_only()
+    return _Reader(path, data).read_status_only()[0]
 
 
 class _Reader:
@@ -107,6 +109,7 @@ class _Reader:
         self.body_start = 0
         self.lines: list[str] = []
         self.number: int | None = None  # from the file's name, when `read` needs it
+        self.title_stop: int | None = None  # the line `read_title` stopped at (None: at the end)
         self.slug = ""
 
     def problem(self, line: int, severity: Severity, code: ProblemCode, message: str) -> None:
@@ -144,8 +147,9 @@ class _Reader:
             **fields,
         )
 
-    def read_status_only(self) -> str:
-        """What `read` finds for the status: its sources in its order, and nothing else.
+    def read_status_only(self) -> tuple[str, int | None]:
+        """What `read` finds for the status: its sources in its order, and nothing else; and
+        how many of the first lines it read to find it (None: every line, or the whole text).
 
         No problem, link or date is built (none of them changes the status), and
         each walk stops where its source ends. The indexer reads this for every
@@ -153,16 +157,28 @@ class _Reader:
         """
         text = self.decode()
         if text is None:
-            return ""
+            return "", None
         lines = self.lines = text.split("\n")
         meta, body_start = self.read_front_matter(text, lines)
+        # The closing "---" ends where the blank lines after it end: the next line decides.
+        # A first line of dashes with no front matter after all (never closed, say): the
+        # whole text decided that.
+        reach: int | None = body_start + 1 if body_start else 1
+        if not body_start and text.startswith("---"):
+            reach = None
         if meta.get("status") is not None:
-            return status_of_text(self.front_matter_text("status", meta["status"]))
+            return status_of_text(self.front_matter_text("status", meta["status"])), reach
         _, title_line = self.read_title(lines, body_start, meta)
-        written = preamble_status(lines, max(body_start, title_line))
+        written, stop = preamble_status(lines, max(body_start, title_line))
         if written is not None:
-            return status_of_text(written)
+            return status_of_text(written), farthest_line_read(reach, self.title_stop, stop)
         section = find_section(lines, body_start, {"status"})
+        status = self.status_in_section(lines, section)
+        if section is None:
+            return status, None  # every heading was read
+        return status, farthest_line_read(reach, self.title_stop, stop, section[1], end=len(lines))
+
+    def status_in_section(self, lines: list[str], section: tuple[int, int] | None) -> str:
         if section is None:
             return ""
         entries = [
@@ -206,7 +222,7 @@ class _Reader:
                 f"file is too large to be an ADR ({size / MAX_BYTES:.1f} MiB; the limit is 1 MiB)",
             )
             return None
-        if b"\x00" in self.data[:8192]:
+        if b"\x00" in self.data[:_BINARY_PROBE]:
             self.problem(1, ERROR, ProblemCode.BINARY, "binary file, not Markdown")
             return None
         try:
@@ -302,8 +318,10 @@ class _Reader:
                 index + 1 < len(lines) and re.match(r"^=+\s*$", lines[index + 1]) and line.strip()
             )
             if (found and found[0] == 1) or setext:
+                self.title_stop = index
                 return self.strip_title_number(found[1] if found else line.strip()), index + 1
             if found:
+                self.title_stop = index
                 break  # a lower heading came first: no H1 title
         if isinstance(meta.get("title"), str) and meta["title"].strip():
             return self.strip_title_number(meta["title"].strip()), self.meta_line("title")

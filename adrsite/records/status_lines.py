@@ -33,15 +33,16 @@ def status_of_text(written: str) -> str:
     return "" if is_status_placeholder(written) else status_word(written)[0]
 
 
-def preamble_status(lines: list[str], start: int) -> str | None:
-    """The `Status:` value parse.py's `read_preamble` finds from `start`, as written, or None."""
-    for _, line in outside_fences(lines, start):
+def preamble_status(lines: list[str], start: int) -> tuple[str | None, int]:
+    """The `Status:` value parse.py's `read_preamble` finds from `start`, as written, or None;
+    and the index of the line the walk stopped at (that line, a heading, or the end)."""
+    for index, line in outside_fences(lines, start):
         if line.startswith("#") and heading(line):
-            return None
+            return None, index
         # A metadata line has a colon; most lines of a long preamble are prose.
         if ":" in line and (match := META_LINE.match(line)) and match["key"].lower() == "status":
-            return HTML_COMMENT.sub("", _value_as_written(line, match)).strip()
-    return None
+            return HTML_COMMENT.sub("", _value_as_written(line, match)).strip(), index
+    return None, len(lines)
 
 
 def section_lines(
@@ -77,3 +78,15 @@ def latest_entry(entries: list[tuple[int, str, str, str]]) -> tuple[int, str, st
     """The entry a Status section states: its latest dated one, else its last."""
     dated = [entry for entry in entries if entry[1]]
     return max(dated, key=lambda entry: sortable_date(entry[1])) if dated else entries[-1]
+
+
+def farthest_line_read(
+    reach: int | None, title_stop: int | None, *stops: int, end: int = -1
+) -> int | None:
+    """How many first lines the status reading read: through each line a walk stopped at
+    (and the one after the title's, which a setext title underlines); None when a walk
+    ran to the end of the text (`end`, when known), or never started (`reach` None)."""
+    if reach is None or title_stop is None:
+        return None
+    farthest = max(reach, title_stop + 2, *(stop + 1 for stop in stops))
+    return None if end >= 0 and max(stops) >= end else farthest
