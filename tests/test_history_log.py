@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from adrsite.history import log as log_module
 from adrsite.history.git import GitHistory, HistoryError
 from adrsite.history.log import _LogReader, _Scanner
 from tests.gitrepo import adr
@@ -102,3 +103,14 @@ def test_the_adding_commits_can_be_asked_again_and_the_walk_still_replays(repo):
             list(history.commits_adding()) == first == [shas[f"add {n}"] for n in (5, 4, 3, 2, 1)]
         )
         assert len(list(history.commits())) == 8
+
+
+@pytest.mark.parametrize("span", [1, 300, 1 << 18])
+def test_the_log_is_read_back_in_spans_in_the_same_order(repo, monkeypatch, span):
+    shas = odd_history(repo)
+    monkeypatch.setattr(log_module, "_SPAN", span)  # a span of one commit, of a few, of all
+    with GitHistory(repo.path, "adr") as history:
+        replayed = [commit.sha for commit in history.commits()]
+    assert replayed == [
+        shas[m] for m in ["add 1", "add 2", "add 3", "add 4", "add 5", "edit", "rename", "delete"]
+    ]

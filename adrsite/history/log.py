@@ -8,13 +8,17 @@ diffs those while the walk goes on, so one walk per place serves both the
 pass and the search for moves. The pass then replays the kept bytes oldest
 first, a commit at a time.
 
-Memory: the log's own bytes (hashes and paths, about 50 bytes per file
-change), as git held them for `--reverse`, never the parsed commits.
+The bytes (hashes and paths, about 170 per file change) are kept in a
+temporary file, not in memory: memory stays flat whatever the history's
+length, and the file lives in the system's page cache, which is where git
+held them for `--reverse`.
 """
 
 from __future__ import annotations
 
+import tempfile
 import threading
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,6 +27,7 @@ import git
 from adrsite.history.plumbing import FileChange, HistoryError, _change, _history_error, _Process
 
 _CHUNK = 1 << 16
+_SPAN = 1 << 18  # bytes of kept log read back at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +42,9 @@ class _LoggedCommit:
 class _Log:
     """A started `git log --raw -z --format='%H %P'` (newest first), read by a thread of its own.
 
-    `adding()` gives, as git finds them, the commits whose changes add a file;
-    `oldest_first()` waits for the end of the walk and replays every commit, oldest
-    first. Either may be asked again, from any thread.
+    `adding()` gives, as git finds them, the commits whose changes add a file (asked
+    again, from any thread, it gives them again); `oldest_first()` waits for the end
+    of the walk and replays every commit, oldest first, once.
     """
 
     def __init__(self, process: _Process) -> None:
@@ -47,8 +52,10 @@ class _Log:
         self._adds: list[str] = []  # the commits that add a file, newest first, so far
         self._news = threading.Condition()  # more of them, or the end of the walk
         self._ended = False
-        self._raw = b""
-        self._starts: list[int] = []  # where each commit's header begins in `_raw`
+        # The log's bytes, gone when closed: by the replay's end, or `kill`.
+        self._kept = tempfile.TemporaryFile()  # noqa: SIM115 (it outlives this method)
+        self._size = 0
+        self._starts = array("q")  # where each commit's header begins in `_kept`
         self._error: HistoryError | None = None
         self._reader = threading.Thread(target=self._read, name="adrsite-log", daemon=True)
         self._reader.start()
@@ -71,24 +78,37 @@ class _Log:
         self._reader.join()
         if self._error is not None:
             raise self._error
-        raw, starts = self._raw, self._starts
-        ends = [*starts[1:], len(raw)] if starts else []
-        for start, end in zip(reversed(starts), reversed(ends), strict=True):
-            reader = _LogReader()
-            yield from reader.feed(raw[start:end].split(b"\0"))
-            yield from reader.finish()
+        starts, ends = self._starts, array("q", self._starts[1:])
+        ends.append(self._size)
+        last = len(starts)  # the commits before it are still to replay
+        while last:
+            # Commits read back in spans of a few hundred KB, the span's newest first.
+            first = last - 1
+            while first and ends[last - 1] - starts[first - 1] <= _SPAN:
+                first -= 1
+            self._kept.seek(starts[first])
+            span = self._kept.read(ends[last - 1] - starts[first])
+            for at in range(last - 1, first - 1, -1):
+                reader = _LogReader()
+                piece = span[starts[at] - starts[first] : ends[at] - starts[first]]
+                yield from reader.feed(piece.split(b"\0"))
+                yield from reader.finish()
+            last = first
+        self._kept.close()
 
     def kill(self) -> None:
         """End git's walk at once (nobody will read it), and the thread reading it."""
         self.process.kill()
         self._reader.join()
+        self._kept.close()
 
     def _read(self) -> None:
-        chunks, scanner = [], _Scanner()
+        scanner = _Scanner()
         try:
             output = self.process.stdout
             while chunk := output.read(_CHUNK):
-                chunks.append(chunk)
+                self._kept.write(chunk)
+                self._size += len(chunk)
                 self._found(scanner.feed(chunk))
             self._found(scanner.finish())
             self.process.handle.wait()  # raises GitCommandError if git failed
@@ -97,7 +117,7 @@ class _Log:
         except (OSError, ValueError) as error:  # the pipe closed under us: killed
             self._error = HistoryError(f"git log stopped: {error}")
         finally:
-            self._raw, self._starts = b"".join(chunks), scanner.starts
+            self._starts = scanner.starts
             with self._news:
                 self._ended = True
                 self._news.notify_all()
@@ -118,7 +138,7 @@ class _Scanner:
     """
 
     def __init__(self) -> None:
-        self.starts: list[int] = []
+        self.starts = array("q")
         self.offset = 0  # where `pending` begins in the log
         self.pending = b""  # a field cut by the end of a read
         self.paths_wanted = 0
