@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
 from datetime import UTC, datetime
 
 import git
@@ -268,6 +270,22 @@ def test_stopping_the_read_ahead_early_ends_its_thread_and_git_log(repo):
         assert not [t for t in threading.enumerate() if t.name.startswith("adrsite-history")]
         last = list(history.commits_with_blobs(wanted=lambda change: True))[-1]
         assert last[0].message == "Commit 79"
+
+
+def test_a_read_ahead_dropped_without_closing_ends_its_thread(repo):
+    for number in range(1, 200):  # more than the read-ahead holds: its thread waits to hand over
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}"))
+        repo.commit(f"Commit {number}")
+    with GitHistory(repo.path, "adr") as history:
+        stream = history.commits_with_blobs(wanted=lambda change: True)
+        assert next(stream)[0].message == "Commit 1"
+        del stream
+        gc.collect()
+        for _ in range(50):
+            if not [t for t in threading.enumerate() if t.name == "adrsite-history-read-ahead"]:
+                break
+            time.sleep(0.1)
+        assert not [t for t in threading.enumerate() if t.name == "adrsite-history-read-ahead"]
 
 
 def test_a_failure_while_reading_ahead_is_raised_to_the_caller(repo, monkeypatch):

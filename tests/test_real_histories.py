@@ -169,9 +169,41 @@ def test_following_the_folder_costs_git_processes_per_move_never_per_file_or_com
     build(3, 14)  # six times the files and commits
     repo.git("mv", "decisions", "adr")
     repo.commit("Move back")
-    assert Counter(index_counting()) == Counter(few)
+    # The same, and one rev-list: the second round found files moved into `decisions`
+    # (from `adr`), and keeps only those moved before the folder left it.
+    there_and_back = index_counting()
+    assert Counter(there_and_back) == Counter(few) + Counter({"rev-list": 1})
     assert Decision.objects.filter(deleted_commit="").count() == 14
+
+    for number in range(15, 40):  # more files and commits, no more moves: no more processes
+        repo.write(f"adr/{number:04d}-x.md", adr(f"X {number}", body=body(f"X {number}")))
+        repo.commit(f"Add {number}")
+    assert Counter(index_counting()) == Counter(there_and_back)
+    assert Decision.objects.filter(deleted_commit="").count() == 39
     assert problems() == []
+
+
+def test_a_file_moved_into_a_place_the_folder_had_left_is_not_followed_back(repo):
+    repo.write("docs/adr/0001-use-x.md", adr("Use X", body=body("Use X")))
+    added_x = repo.commit("Add X", author=ADA)
+    repo.write("notes/0050-n.md", adr("N", body=body("N")))
+    repo.write("notes/0051-m.md", adr("M", body=body("M")))
+    repo.commit("Notes, never decisions", author=GRACE)
+    repo.git("mv", "docs/adr", "adr")
+    moved = repo.commit("Move the folder", author=LINUS)
+    repo.write("docs/adr/keep.md", "x\n")
+    repo.git("mv", "notes/0050-n.md", "docs/adr/0050-n.md")
+    repo.commit("Put a note where the folder was", author=GRACE)
+
+    index(repo, "adr")
+
+    # docs/adr is followed (the folder lived there); notes is not: nothing moved from it
+    # while the folder was in docs/adr, so its files are no decisions.
+    assert Repository.objects.get().locations == ["adr", "docs/adr"]
+    x = current()["adr/0001-use-x.md"]
+    assert (x.created_commit, x.authors) == (added_x, ["Ada Lovelace", "Linus Mover"])
+    assert [c for c, *_ in history(x)] == [added_x, moved]
+    assert not Decision.objects.filter(path__startswith="notes/").exists()
 
 
 def test_a_folder_that_never_moved_costs_no_second_walk_of_the_history(repo, git_processes):

@@ -470,14 +470,29 @@ class ReadingAhead:
     """
 
     def __init__(self, read: Callable[[Callable[[_ReadAhead], bool]], None]) -> None:
-        self._ahead: queue.Queue[_ReadAhead] = queue.Queue(maxsize=_READ_AHEAD)
-        self._stop = threading.Event()
+        ahead = self._ahead = queue.Queue[_ReadAhead](maxsize=_READ_AHEAD)
+        stop = self._stop = threading.Event()
+
+        # The thread holds the queue and the event, never this object: one dropped unclosed
+        # is collected, and `__del__` stops its thread.
+        def put(item: _ReadAhead) -> bool:
+            while not stop.is_set():
+                try:
+                    ahead.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False  # the caller stopped early: nobody will read it
+
         self._group: Iterator[tuple[Commit, dict[str, bytes]]] = iter(())
         self._closed = False
         self._reader = threading.Thread(
-            target=read, args=(self._put,), name="adrsite-history-read-ahead", daemon=True
+            target=read, args=(put,), name="adrsite-history-read-ahead", daemon=True
         )
         self._reader.start()
+
+    def __del__(self) -> None:
+        self._stop.set()  # dropped without `close`: its thread ends at its next hand-over
 
     def __iter__(self) -> ReadingAhead:
         return self
@@ -498,15 +513,6 @@ class ReadingAhead:
         self._closed = True
         self._stop.set()
         self._reader.join()
-
-    def _put(self, item: _ReadAhead) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._ahead.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False  # the caller stopped early: nobody will read it
 
 
 def _commit_of_ref(repo: git.Repo, ref: str) -> str:

@@ -168,7 +168,7 @@ class _Scanner:
             elif entry:
                 found.extend(self._done())
                 self.starts.append(at)
-                self.sha = entry[:40]
+                self.sha = entry.split(b" ", 1)[0]  # the hash, of any length
         self.offset = offset
         return found
 

@@ -86,9 +86,12 @@ class FolderMoves:
         places, frontier = list(known), list(known)
         if adding is None:
             adding = self.commits_adding(since, places=known)
+        origins: list[str] = []  # later rounds: the commits that moved files out of the frontier
         while frontier and self.head is not None:
-            moves = self._copies_confirmed(self.moves_into(adding, frontier, newest_first=True))
-            new: list[str] = []
+            moves = self.moves_into(adding, frontier, newest_first=True)
+            if origins:
+                moves = self._made_before_leaving(moves, origins)
+            moves, new = self._copies_confirmed(moves), []
             for move in moves:
                 if place_of(move.source, places) is None:
                     new.append(origin(move, place_of(move.target, frontier) or "", places))
@@ -96,9 +99,37 @@ class FolderMoves:
             # The walk of the places found, on every branch (as their pass reads them),
             # starts now: it is under way while the caller takes this round.
             frontier = [] if since else new
+            origins = sorted({move.commit for move in moves if place_of(move.source, new)})
             if frontier:
                 adding = self.commits_adding(places=frontier, full_history=True)
             yield moves, new
+
+    def _made_before_leaving(self, moves: list[Move], origins: list[str]) -> list[Move]:
+        """The `moves` made while their place was still the folder's: each in the history of
+        a commit that moved files out of it (`origins`).
+
+        A place found by a move is walked from the tip, on every branch, for its
+        pass; a file moved into it after the folder had left is not one of the
+        folder's, nor is the place it came from. One `git rev-list` of the
+        commits alone (no trees), ended as soon as every move's commit is met.
+        """
+        waiting = {move.commit for move in moves}
+        if not waiting:
+            return moves
+        process = _Process(self.repo.git.rev_list(*origins, as_process=True), "rev-list")
+        reached = set()
+        try:
+            for line in process.stdout:
+                if (commit := line.strip().decode("ascii", "replace")) in waiting:
+                    reached.add(commit)
+                    if len(reached) == len(waiting):
+                        break
+            else:  # read to its end: it must have ended well, or nothing is known
+                if process.popen.wait():
+                    raise HistoryError(f"git rev-list failed (exit {process.popen.returncode})")
+        finally:
+            process.kill()
+        return [move for move in moves if move.commit in reached]
 
     def _copies_confirmed(self, moves: list[Move]) -> list[Move]:
         """`moves`, each copy marked with the commit that deleted its source unedited, if any.
