@@ -6,8 +6,10 @@ pathspec. So: the walk of each place's pass (one `git log`, history/log.py)
 names the commits that add files as it finds them, and one `git diff-tree
 --stdin -M` diffs just those commits meanwhile (for commits that add several
 files whose source still exists, a folder copied, one more with copy
-detection). Each newly found place takes the same one or two processes beside
-its pass: the count grows with the moves found, never with files or commits.
+detection; and one `git rev-list` of commits alone, to keep only the moves
+into a found place made before the folder left it). Each newly found place
+takes the same one to three processes beside its pass: the count grows with
+the moves found, never with files or commits.
 """
 
 from __future__ import annotations
