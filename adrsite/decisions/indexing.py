@@ -50,16 +50,15 @@ from adrsite.decisions.warm import (
     _Warm,
 )
 from adrsite.decisions.warm import _WARM_REPOSITORIES as _WARM_REPOSITORIES
-from adrsite.history.git import GitHistory, Move, ReadingAhead
+from adrsite.history.git import GitHistory, Move
 from adrsite.history.reviews import pattern_problem
 
 NAME_LENGTH = column_length(Repository, "name")
 MAX_REVIEW_AGE = 36500  # days: a century, "never hide by age"
 
 
-# A round of `GitHistory.discover`: the moves found, the places they came from, and the
-# pass over those places, already reading ahead (None when there is none).
-_Round = tuple[list[Move], list[str], ReadingAhead | None]
+# A round of `GitHistory.discover`: the moves found, and the places they came from.
+_Round = tuple[list[Move], list[str]]
 
 
 class IndexBusy(Exception):
@@ -441,20 +440,7 @@ def _read_history(
             for moves, found in history.discover(known, since, adding):
                 if stopping.is_set():
                     break
-                # The pass over the places found reads ahead from now on, so that its
-                # first commits are ready when the passes before it end.
-                later = None
-                if found and not since:
-                    later = history.commits_with_blobs(
-                        wanted=is_lineage_change,
-                        places=found,
-                        # On every branch: once the folder has moved, a merge that brings
-                        # a branch's file along hides that branch from git's simplified
-                        # history of the old place.
-                        full_history=True,
-                        on_blob=state.read_status,
-                    )
-                rounds.put((moves, found, later))
+                rounds.put((moves, found))
             rounds.put(None)
         except BaseException as error:  # raised again in the caller's thread
             rounds.put(error)
@@ -469,19 +455,25 @@ def _read_history(
         while (item := rounds.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
-            moves, found, later = item
+            moves, found = item
             if found and since:
                 raise FullIndexNeeded(f"the ADR folder also lived at {', '.join(found)}")
             state.expect(moves)
-            if later is not None:
+            if found:
                 state.places += found
-                state.read(later, progress, later=True)
+                # Its walk began when the places were found. On every branch: once the
+                # folder has moved, a merge that brings a branch's file along hides that
+                # branch from git's simplified history of the old place.
+                stream = history.commits_with_blobs(
+                    wanted=is_lineage_change,
+                    places=found,
+                    full_history=True,
+                    on_blob=state.read_status,
+                )
+                state.read(stream, progress, later=True)
     finally:
         stopping.set()
         finding.join()
-        while not rounds.empty():  # passes never begun: their reading stops
-            if isinstance(item := rounds.get(), tuple) and item[2] is not None:
-                item[2].close()
     state.finish()
     return state
 

@@ -282,12 +282,12 @@ class GitHistory(FolderMoves):
 
         A thread reads ahead, from the moment this is called: it takes the log
         and fetches commit objects and blobs while the caller works on earlier
-        commits (or on an earlier pass), so git's answers and the caller's
-        parsing overlap instead of taking turns (waiting on a pipe releases the
-        GIL). It fetches the objects of several commits in one round trip, and
-        the queue between the two is bounded: memory stays flat, whatever the
-        history's length. Several may read at once: they take turns on
-        `cat-file` and `check-mailmap`, a round trip at a time.
+        commits, so git's answers and the caller's parsing overlap instead of
+        taking turns (waiting on a pipe releases the GIL). It fetches the objects
+        of several commits in one round trip, and the queue between the two is
+        bounded: memory stays flat, whatever the history's length. Several may
+        read at once: they take turns on `cat-file` and `check-mailmap`, a round
+        trip at a time.
 
         `on_blob` is called in that thread with each wanted change and its bytes,
         before the caller sees the commit: the caller's own reading of the bytes
@@ -464,9 +464,8 @@ class GitHistory(FolderMoves):
 class ReadingAhead:
     """The (commit, blobs) pairs of `commits_with_blobs`, read ahead by a thread of their own.
 
-    The thread starts at once: a pass not begun yet has its first commits
-    ready when it begins. `close` stops it (and its `git log`) early; reading
-    to the end, or an error, closes it too.
+    The thread starts at once. `close` stops it (and its `git log`) early;
+    reading to the end, or an error, closes it too; so does dropping it.
     """
 
     def __init__(self, read: Callable[[Callable[[_ReadAhead], bool]], None]) -> None:
