@@ -8,7 +8,7 @@ files or commits (log4brains runs one per file, and again per link):
    hashes, never a message or a name: a commit message may hold any byte, so
    no byte of it may frame the stream.
 2. **Where the folder has lived** (`discover`, from history/moves.py): the
-   commits each walk finds adding files, diffed meanwhile; one or two more
+   commits each walk finds adding files, diffed meanwhile; one to three more
    processes per place found, never per file or commit.
 3. **Who, why and the text**: commit objects and blobs from one long-lived
    `git cat-file --batch`, each answer framed by its size; author names go

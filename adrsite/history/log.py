@@ -24,7 +24,14 @@ from dataclasses import dataclass
 
 import git
 
-from adrsite.history.plumbing import FileChange, HistoryError, _change, _history_error, _Process
+from adrsite.history.plumbing import (
+    FileChange,
+    HistoryError,
+    _change,
+    _history_error,
+    _Process,
+    paths_after,
+)
 
 _CHUNK = 1 << 16
 _SPAN = 1 << 18  # bytes of kept log read back at a time
@@ -162,9 +169,8 @@ class _Scanner:
                 continue
             entry = field.lstrip(b"\n")
             if entry.startswith(b":"):
-                status = entry.rsplit(b" ", 1)[-1][:1]
-                self.paths_wanted = 2 if status in b"RC" else 1
-                self.adds = self.adds or status == b"A"
+                self.paths_wanted = paths_after(entry)
+                self.adds = self.adds or entry.rsplit(b" ", 1)[-1][:1] == b"A"
             elif entry:
                 found.extend(self._done())
                 self.starts.append(at)
@@ -206,7 +212,7 @@ class _LogReader:
             field = field.lstrip(b"\n")
             if field.startswith(b":"):
                 self.entry, self.paths = field, []
-                self.paths_wanted = 2 if field.rsplit(b" ", 1)[-1][:1] in b"RC" else 1
+                self.paths_wanted = paths_after(field)
             elif field:
                 done.extend(self.finish())
                 self.header = field

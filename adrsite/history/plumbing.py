@@ -79,12 +79,18 @@ def _read_changes(
     changes = []
     while index < len(fields) and fields[index].lstrip(b"\n").startswith(b":"):
         field = fields[index].lstrip(b"\n")
-        count = 3 if field.split(b" ")[-1][:1] in b"RC" else 2
+        count = 1 + paths_after(field)
         change = _change(field, fields[index + 1 : index + count], keep_copies=keep_copies)
         if change is not None:
             changes.append(change)
         index += count
     return changes, index
+
+
+def paths_after(entry: bytes) -> int:
+    """How many path fields follow a `--raw -z` entry ":modes shas STATUS": two for a rename
+    or a copy, else one. Framing by position alone: no byte of a path can pass for it."""
+    return 2 if entry.rsplit(b" ", 1)[-1][:1] in b"RC" else 1
 
 
 def _change(raw: bytes, paths: list[bytes], *, keep_copies: bool = False) -> FileChange | None:
