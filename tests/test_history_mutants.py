@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from adrsite.decisions.models import Decision, Repository
-from adrsite.history.git import GitHistory, HistoryError
+from adrsite.history.git import GitHistory, HistoryError, Move
 from tests.gitrepo import Repo, adr
 from tests.test_history import recorded_diff_trees
 from tests.test_real_histories import (
@@ -500,3 +500,37 @@ def test_a_move_into_the_folder_that_changes_number_and_slug_is_a_new_decision_i
     assert current()["adr/ADR005-use-b.md"].created_commit == replaced
     gone = Decision.objects.get(path="old/ADR004-use-a.md")
     assert (gone.created_commit, gone.deleted_commit) == (added, replaced)
+
+
+def test_keeping_a_later_rounds_moves_says_so_when_git_cannot_walk_their_history(repo):
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    added = repo.commit("Add X")
+    with GitHistory(repo.path, "adr") as history:
+        move = Move(added, "old/0001-use-x.md", "adr/0001-use-x.md", "", copy=False)
+        assert history._made_before_leaving([move], [added]) == [move]
+        # A commit git does not have: an error, never every move silently dropped.
+        with pytest.raises(HistoryError, match="rev-list"):
+            history._made_before_leaving([move], ["0" * 40])
+
+
+def test_the_bytes_that_decide_a_status_are_kept_only_when_few_and_for_few_files(repo, monkeypatch):
+    from adrsite.decisions import lineages
+    from adrsite.decisions.indexing import repository_register
+    from adrsite.history.git import ADDED, FileChange
+
+    repo.write("adr/0001-use-x.md", adr("Use X"))
+    repo.commit("Add X")
+    repository = repository_register(name="demo", location=str(repo.path), adr_dir="adr")
+    short = b"# T\n\n* Status: accepted\n\nWords.\n"
+    long = b"# T\n\n" + b"Prose before the status.\n" * 100 + b"* Status: accepted\n\nWords.\n"
+    with GitHistory(repo.path, "adr") as history:
+        state = lineages.Lineages(repository, history, incremental=False)
+        assert state.read_status(FileChange(ADDED, "adr/0001-a.md", "", "a" * 40), short)
+        assert state.read_status(FileChange(ADDED, "adr/0002-b.md", "", "b" * 40), long)
+        assert set(state.status_prefixes) == {"adr/0001-a.md"}  # 2.6 KB decided the second
+
+        monkeypatch.setattr(lineages, "_PREFIXES_KEPT", 2)
+        for number in range(3, 9):
+            path = f"adr/{number:04d}-c.md"
+            state.read_status(FileChange(ADDED, path, "", f"{number:040d}"), short)
+            assert len(state.status_prefixes) <= 2
